@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { open, mkdir, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { CommandLineJob } from '../../build/commandLineJob.js';
+import { stageOnHost } from '../../build/staging.js';
+import { PermanentFailure } from '../../errors.js';
+import { TailBuffer, type Backend, type ProcessOutcome } from '../backend.js';
+
+/** Runs tools as host processes, in their output directory, with only the job's environment. */
+export class ProcessBackend implements Backend {
+  readonly name = 'local';
+
+  async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
+    await stageOnHost(job.staging);
+    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p);
+  }
+}
+
+/**
+ * Spawns a command with the job's stdin/stdout/stderr redirections and its
+ * time limit; shared by the local and Docker backends (the latter spawns the
+ * docker CLI). The process group is killed on timeout or abort.
+ */
+export async function runWithRedirects(
+  job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
+  stdinHostPath: (p: string) => string, onKill?: () => Promise<void>,
+): Promise<ProcessOutcome> {
+  const started = performance.now();
+  const handles: FileHandle[] = [];
+  const openOut = async (name: string): Promise<number> => {
+    const file = path.join(job.dirs.hostOutdir, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    const h = await open(file, 'w');
+    handles.push(h);
+    return h.fd;
+  };
+  try {
+    let stdin: number | 'ignore' = 'ignore';
+    if (job.stdin !== undefined) {
+      try {
+        const h = await open(stdinHostPath(job.stdin), 'r');
+        handles.push(h);
+        stdin = h.fd;
+      } catch {
+        throw new PermanentFailure(`${job.name}: stdin file not found: ${job.stdin}`);
+      }
+    }
+    const stdout = job.stdout !== undefined ? await openOut(job.stdout) : 'pipe';
+    const stderr = job.stderr !== undefined ? await openOut(job.stderr) : 'pipe';
+    const tail = new TailBuffer();
+    return await new Promise<ProcessOutcome>((resolve) => {
+      let timedOut = false;
+      const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: [stdin, stdout, stderr], detached: true });
+      // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
+      child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
+      child.stderr?.on('data', (d: Buffer) => { tail.push(d); process.stderr.write(d); });
+      const kill = (): void => {
+        try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+        void onKill?.();
+      };
+      const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { timedOut = true; kill(); }, job.timeLimitSeconds * 1000) : undefined;
+      const onAbort = (): void => { timedOut = true; kill(); };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const finish = (code: number): void => {
+        if (timer) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve({ exitCode: code, timedOut, durationMs: performance.now() - started, stderrTail: tail.toString() });
+      };
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        tail.push(Buffer.from(`${argv[0]}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`));
+        finish(127);
+      });
+      child.on('close', (code, sig) => finish(code ?? (sig ? 128 + 9 : 1)));
+    });
+  } finally {
+    await Promise.all(handles.map((h) => h.close()));
+  }
+}

@@ -1,0 +1,184 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CommandLineTool, FileOrDirectory } from '../model/types.js';
+import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { UnsupportedRequirementError, ValidationError } from '../errors.js';
+import type { ExpressionEngine } from '../expressions/index.js';
+import type { RequirementSet } from './requirements.js';
+import { buildCommandLine, toShellScript } from './commandLine.js';
+import { PathMapper } from './pathMapping.js';
+import { planInitialWorkDir } from './initialWorkDir.js';
+import type { StagingEntry } from './staging.js';
+
+/** Where a job's directories are, on the host and as the process sees them. */
+export interface JobDirectories {
+  readonly hostOutdir: string;
+  readonly hostTmpdir: string;
+  readonly hostStageDir: string;
+}
+
+export interface ContainerSpec {
+  readonly image: string;
+  readonly requirement: Readonly<Record<string, unknown>>;
+}
+
+export interface RuntimeObject {
+  readonly outdir: string;
+  readonly tmpdir: string;
+  readonly cores: number;
+  readonly ram: number;
+  readonly outdirSize: number;
+  readonly tmpdirSize: number;
+  readonly [key: string]: unknown;
+}
+
+/** Everything a backend needs to run one CommandLineTool invocation. */
+export interface CommandLineJob {
+  readonly name: string;
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+  /** File names relative to the output directory. */
+  readonly stdout?: string;
+  readonly stderr?: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly dirs: JobDirectories;
+  readonly runtime: RuntimeObject;
+  readonly staging: readonly StagingEntry[];
+  readonly container?: ContainerSpec;
+  readonly networkAccess: boolean;
+  readonly timeLimitSeconds?: number;
+  /** The job object with every path as the process sees it. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface BuildOptions {
+  readonly dirs: JobDirectories;
+  readonly useContainer: boolean;
+  readonly defaultContainer?: string;
+  readonly name: string;
+  readonly hostEnv?: Readonly<Record<string, string | undefined>>;
+}
+
+export const CONTAINER_OUTDIR = '/var/spool/cwl';
+export const CONTAINER_TMPDIR = '/tmp';
+export const CONTAINER_STAGE = '/var/lib/cwl';
+
+export async function buildCommandLineJob(
+  tool: CommandLineTool, inputs: Record<string, unknown>, requirements: RequirementSet, engine: ExpressionEngine, options: BuildOptions,
+): Promise<CommandLineJob> {
+  const where = options.name;
+  const docker = requirements.get('DockerRequirement');
+  let container: ContainerSpec | undefined;
+  if (options.useContainer) {
+    if (docker) {
+      const image = String(docker.dockerPull ?? docker.dockerImageId ?? '');
+      if (!image && !docker.dockerFile && !docker.dockerLoad) throw new ValidationError(`${where}: DockerRequirement needs dockerPull, dockerImageId, dockerLoad or dockerFile`);
+      container = { image: image || `bespin-built-${randomBytes(4).toString('hex')}`, requirement: docker };
+    } else if (options.defaultContainer) {
+      container = { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer } };
+    }
+  } else if (docker && requirements.isRequired('DockerRequirement') && !options.useContainer && process.env.BESPIN_STRICT_DOCKER === '1') {
+    throw new UnsupportedRequirementError(`${where}: DockerRequirement with --no-container`);
+  }
+  const outdir = container ? String(docker?.dockerOutputDirectory ?? CONTAINER_OUTDIR) : options.dirs.hostOutdir;
+  const tmpdir = container ? CONTAINER_TMPDIR : options.dirs.hostTmpdir;
+  const stageRoot = container ? CONTAINER_STAGE : options.dirs.hostStageDir;
+
+  const mapper = new PathMapper(stageRoot);
+  let mapped = mapper.mapValue(inputs) as Record<string, unknown>;
+
+  const runtime = await resourceRuntime(requirements, engine, mapped, outdir, tmpdir);
+  const ev = (text: unknown, self: unknown = null): Promise<unknown> => engine.evaluate(text, { inputs: mapped, self, runtime });
+
+  const inplace = requirements.get('InplaceUpdateRequirement')?.inplaceUpdate === true;
+  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, container !== undefined, inplace, where);
+  if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
+
+  const words = await buildCommandLine(tool, mapped, ev);
+  const shell = requirements.has('ShellCommandRequirement') && requirements.get('ShellCommandRequirement') !== undefined;
+  const argv = shell ? ['/bin/sh', '-c', toShellScript(words)] : words.map((w) => w.text);
+  if (argv.length === 0) throw new ValidationError(`${where}: the command line is empty (no baseCommand or arguments)`);
+
+  const stdin = tool.stdin !== undefined ? String(await ev(tool.stdin)) : undefined;
+  let stdout = tool.stdout !== undefined ? String(await ev(tool.stdout)) : undefined;
+  let stderr = tool.stderr !== undefined ? String(await ev(tool.stderr)) : undefined;
+  if (stdout === undefined && tool.outputs.some((o) => o.type === 'stdout')) stdout = `${randomBytes(20).toString('hex')}.stdout`;
+  if (stderr === undefined && tool.outputs.some((o) => o.type === 'stderr')) stderr = `${randomBytes(20).toString('hex')}.stderr`;
+  for (const name of [stdout, stderr]) {
+    if (name !== undefined && (path.posix.isAbsolute(name) || name.split('/').includes('..'))) {
+      throw new ValidationError(`${where}: stdout/stderr name '${name}' must be a relative path inside the output directory`);
+    }
+  }
+
+  const env: Record<string, string> = { HOME: outdir, TMPDIR: tmpdir };
+  if (!container) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
+  const envReq = requirements.get('EnvVarRequirement');
+  for (const def of Array.isArray(envReq?.envDef) ? envReq.envDef : []) {
+    if (isPlainObject(def)) env[String(def.envName)] = String(await ev(def.envValue));
+  }
+
+  const network = requirements.get('NetworkAccess');
+  const networkAccess = network ? Boolean(await ev(network.networkAccess)) : false;
+  const limit = requirements.get('ToolTimeLimit');
+  let timeLimitSeconds: number | undefined;
+  if (limit) {
+    const v = await ev(limit.timelimit);
+    if (typeof v !== 'number' || v < 0) throw new ValidationError(`${where}: ToolTimeLimit timelimit must be a non-negative number, got ${JSON.stringify(v)}`);
+    if (v > 0) timeLimitSeconds = v;
+  }
+  return {
+    name: options.name,
+    argv,
+    ...(stdin !== undefined ? { stdin } : {}),
+    ...(stdout !== undefined ? { stdout } : {}),
+    ...(stderr !== undefined ? { stderr } : {}),
+    env,
+    dirs: options.dirs,
+    runtime,
+    staging: [...mapper.entries, ...iwd.entries],
+    ...(container ? { container } : {}),
+    networkAccess,
+    ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
+    inputs: mapped,
+  };
+}
+
+function relocate(value: unknown, moved: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => relocate(v, moved));
+  if (isFileOrDirectory(value)) {
+    const target = moved.get(value.location);
+    const out: FileOrDirectory = target ? { ...value, path: target, ...(value.class === 'File' ? { dirname: path.posix.dirname(target) } : {}) } : { ...value };
+    if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = out.secondaryFiles.map((s) => relocate(s, moved) as FileOrDirectory);
+    return out;
+  }
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = relocate(v, moved);
+    return out;
+  }
+  return value;
+}
+
+/** runtime.cores/ram/outdirSize/tmpdirSize from ResourceRequirement, as cwltool computes them. */
+export async function resourceRuntime(
+  requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>, outdir: string, tmpdir: string,
+): Promise<RuntimeObject> {
+  const rr = requirements.get('ResourceRequirement') ?? requirements.get('cwltool:ResourceRequirement');
+  const base = { outdir, tmpdir, cores: 1, ram: 256, outdirSize: 1024, tmpdirSize: 1024 };
+  if (!rr) return base;
+  const ctx = { inputs, self: null, runtime: base };
+  const pick = async (min: unknown, max: unknown, fallback: number): Promise<number> => {
+    const lo = min === undefined ? undefined : await engine.evaluate(min, ctx);
+    const hi = max === undefined ? undefined : await engine.evaluate(max, ctx);
+    const value = typeof lo === 'number' ? lo : typeof hi === 'number' ? hi : fallback;
+    return Math.ceil(value);
+  };
+  return {
+    outdir,
+    tmpdir,
+    cores: await pick(rr.coresMin, rr.coresMax, 1),
+    ram: await pick(rr.ramMin, rr.ramMax, 256),
+    outdirSize: await pick(rr.outdirMin, rr.outdirMax, 1024),
+    tmpdirSize: await pick(rr.tmpdirMin, rr.tmpdirMax, 1024),
+  };
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DirectoryValue, FileOrDirectory, FileValue, LoadListing } from '../model/types.js';
+import { pathToUri, uriToPath } from '../load/uri.js';
+import { ValidationError } from '../errors.js';
+
+/** The CWL limit on `loadContents`. */
+export const CONTENTS_LIMIT = 64 * 1024;
+
+export function splitName(basename: string): { nameroot: string; nameext: string } {
+  const dot = basename.lastIndexOf('.');
+  if (dot <= 0) return { nameroot: basename, nameext: '' };
+  return { nameroot: basename.slice(0, dot), nameext: basename.slice(dot) };
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try { await stat(p); return true; } catch { return false; }
+}
+
+export async function isDirectory(p: string): Promise<boolean> {
+  try { return (await stat(p)).isDirectory(); } catch { return false; }
+}
+
+/** Reads at most the CWL limit of a file; larger files are an error. */
+export async function readContents(file: string, where: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(CONTENTS_LIMIT + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > CONTENTS_LIMIT) {
+      throw new ValidationError(`${where}: loadContents of ${file}: the file is larger than the 64 KiB limit`);
+    }
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+export function sha1File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha1');
+    createReadStream(file).on('error', reject).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** Fills basename/nameroot/nameext/dirname/size of a File at a host path, checking it exists. */
+export async function describeHostFile(file: FileValue, where: string): Promise<FileValue> {
+  const p = uriToPath(file.location);
+  let info;
+  try {
+    info = await stat(p);
+  } catch {
+    throw new ValidationError(`${where}: file not found: ${p}`);
+  }
+  if (info.isDirectory()) throw new ValidationError(`${where}: ${p} is a directory, but a File was expected`);
+  const basename = file.basename ?? path.basename(p);
+  return { ...file, path: p, basename, dirname: path.dirname(p), ...splitName(basename), size: info.size };
+}
+
+export async function describeHostDirectory(dir: DirectoryValue, where: string): Promise<DirectoryValue> {
+  const p = uriToPath(dir.location);
+  let info;
+  try {
+    info = await stat(p);
+  } catch {
+    throw new ValidationError(`${where}: directory not found: ${p}`);
+  }
+  if (!info.isDirectory()) throw new ValidationError(`${where}: ${p} is a file, but a Directory was expected`);
+  return { ...dir, path: p, basename: dir.basename ?? path.basename(p) };
+}
+
+/** Lists a host directory as CWL objects, one level or recursively. */
+export async function listDirectory(dirPath: string, depth: LoadListing): Promise<FileOrDirectory[]> {
+  if (depth === 'no_listing') return [];
+  const entries = await readdir(dirPath, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  const out: FileOrDirectory[] = [];
+  for (const entry of entries) {
+    const full = path.join(dirPath, entry.name);
+    let isDir = entry.isDirectory();
+    if (entry.isSymbolicLink()) isDir = await isDirectory(full);
+    if (isDir) {
+      const d: DirectoryValue = { class: 'Directory', location: pathToUri(full), path: full, basename: entry.name };
+      if (depth === 'deep_listing') d.listing = await listDirectory(full, depth);
+      out.push(d);
+    } else {
+      const size = (await stat(full).catch(() => lstat(full))).size;
+      out.push({ class: 'File', location: pathToUri(full), path: full, basename: entry.name, dirname: dirPath, ...splitName(entry.name), size });
+    }
+  }
+  return out;
+}

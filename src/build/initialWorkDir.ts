@@ -1,0 +1,113 @@
+import path from 'node:path';
+import type { FileOrDirectory, Requirement } from '../model/types.js';
+import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { ValidationError } from '../errors.js';
+import { uriToPath } from '../load/uri.js';
+import type { StagingEntry } from './staging.js';
+
+export type Evaluate = (text: unknown, self?: unknown) => Promise<unknown>;
+
+export interface InitialWorkDirPlan {
+  readonly entries: StagingEntry[];
+  /** Input locations now visible inside the output directory, and where. */
+  readonly relocated: Map<string, string>;
+}
+
+interface Item { value: unknown; entryname?: string; writable: boolean }
+
+/**
+ * Evaluates InitialWorkDirRequirement's listing into staging entries under the
+ * output directory (or, in a container, at absolute paths).
+ */
+export async function planInitialWorkDir(
+  req: Requirement | undefined, evaluate: Evaluate, outdir: string, inContainer: boolean, inplaceUpdate: boolean, where: string,
+): Promise<InitialWorkDirPlan> {
+  const plan: InitialWorkDirPlan = { entries: [], relocated: new Map() };
+  if (!req) return plan;
+  const items: Item[] = [];
+  const listing = typeof req.listing === 'string' ? await evaluate(req.listing) : req.listing;
+  for (const raw of Array.isArray(listing) ? listing.flat() : [listing]) {
+    if (raw === null || raw === undefined) continue;
+    if (typeof raw === 'string') {
+      const v = await evaluate(raw);
+      for (const x of Array.isArray(v) ? v.flat(Infinity) : [v]) if (x !== null && x !== undefined) items.push({ value: x, writable: false });
+    } else if (isPlainObject(raw) && 'entry' in raw) {
+      const entry = await evaluate(raw.entry);
+      const entryname = raw.entryname === undefined ? undefined : String(await evaluate(raw.entryname));
+      const writable = raw.writable === true;
+      if (entry === null || entry === undefined) continue;
+      if (typeof raw.entry === 'string' && isExpressionOnly(raw.entry) && typeof entry !== 'string' && !isFileOrDirectory(entry)) {
+        if (Array.isArray(entry) && entry.every(isFileOrDirectory) && entryname === undefined) {
+          for (const e of entry) items.push({ value: e, writable });
+          continue;
+        }
+        items.push({ value: JSON.stringify(entry), entryname, writable });
+        continue;
+      }
+      items.push({ value: typeof entry === 'string' ? entry : entry, entryname, writable });
+    } else if (isPlainObject(raw)) {
+      items.push({ value: raw, writable: false });
+    }
+  }
+  for (const item of items) {
+    const value = item.value;
+    if (typeof value === 'string') {
+      if (item.entryname === undefined) throw new ValidationError(`${where}: InitialWorkDirRequirement entry with literal contents needs an 'entryname'`);
+      plan.entries.push({ kind: 'write', contents: value, target: targetPath(item.entryname, outdir, inContainer, where), writable: item.writable });
+    } else if (isFileOrDirectory(value)) {
+      const name = item.entryname ?? value.basename ?? path.posix.basename(uriToPath(value.location ?? ''));
+      const target = targetPath(name, outdir, inContainer, where);
+      addStaged(plan, value, target, item.writable, inplaceUpdate);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      if (item.entryname === undefined) throw new ValidationError(`${where}: InitialWorkDirRequirement entry needs an 'entryname'`);
+      plan.entries.push({ kind: 'write', contents: JSON.stringify(value), target: targetPath(item.entryname, outdir, inContainer, where), writable: item.writable });
+    } else {
+      throw new ValidationError(`${where}: InitialWorkDirRequirement entry must be a File, Directory, Dirent or string, got ${JSON.stringify(value)}`);
+    }
+  }
+  return plan;
+}
+
+function isExpressionOnly(text: string): boolean {
+  const t = text.trim();
+  return (t.startsWith('$(') && t.endsWith(')')) || (t.startsWith('${') && t.endsWith('}'));
+}
+
+function targetPath(entryname: string, outdir: string, inContainer: boolean, where: string): string {
+  if (path.posix.isAbsolute(entryname)) {
+    if (!inContainer) throw new ValidationError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is an absolute path, which needs a container (DockerRequirement)`);
+    return entryname;
+  }
+  const target = path.posix.normalize(path.posix.join(outdir, entryname));
+  if (target !== outdir && !target.startsWith(outdir + '/')) {
+    throw new ValidationError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is outside the output directory`);
+  }
+  return target;
+}
+
+function addStaged(plan: InitialWorkDirPlan, value: FileOrDirectory, target: string, writable: boolean, inplace: boolean): void {
+  if (!value.location) {
+    if (value.class === 'File') {
+      plan.entries.push({ kind: 'write', contents: String(value.contents ?? ''), target, writable });
+    } else {
+      plan.entries.push({ kind: 'mkdir', target });
+      for (const child of value.listing ?? []) {
+        addStaged(plan, child, path.posix.join(target, child.basename ?? path.posix.basename(uriToPath(child.location ?? ''))), writable, inplace);
+      }
+    }
+    return;
+  }
+  const source = uriToPath(value.location);
+  if (writable && !inplace) plan.entries.push({ kind: 'copy', source, target });
+  else plan.entries.push({ kind: 'link', source, target, writable: writable && inplace });
+  plan.relocated.set(value.location, target);
+  if (value.class === 'File') {
+    for (const s of value.secondaryFiles ?? []) {
+      if (s.location) {
+        const st = path.posix.join(path.posix.dirname(target), s.basename ?? path.posix.basename(uriToPath(s.location)));
+        plan.entries.push(writable && !inplace ? { kind: 'copy', source: uriToPath(s.location), target: st } : { kind: 'link', source: uriToPath(s.location), target: st, writable: writable && inplace });
+        plan.relocated.set(s.location, st);
+      }
+    }
+  }
+}

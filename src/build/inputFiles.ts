@@ -1,0 +1,133 @@
+import type {
+  CwlType, DirectoryValue, FileOrDirectory, FileValue, InputParameter, LoadListing, RecordType, SecondaryFileSchema,
+} from '../model/types.js';
+import { isPlainObject } from '../model/types.js';
+import { ValidationError } from '../errors.js';
+import { matchesType } from '../validate/jobObject.js';
+import { uriToPath } from '../load/uri.js';
+import { describeHostDirectory, describeHostFile, exists, isDirectory, listDirectory, readContents, splitName } from './fileSystem.js';
+import { secondaryCandidates, type EvaluateWithSelf } from './secondaryFiles.js';
+import { checkFormat, type Ontologies } from './formats.js';
+
+interface FileProps {
+  readonly secondaryFiles?: readonly SecondaryFileSchema[];
+  readonly format?: string | readonly string[];
+  readonly loadContents?: boolean;
+  readonly loadListing?: LoadListing;
+}
+
+export interface InputFileContext {
+  readonly evaluate: EvaluateWithSelf;
+  /** From LoadListingRequirement; a parameter's own loadListing wins. */
+  readonly defaultListing: LoadListing;
+  readonly ontologies: Ontologies;
+  readonly where: string;
+}
+
+/**
+ * Completes every File and Directory in a job object: checks that it exists,
+ * fills its derived fields, discovers secondaryFiles, loads contents and
+ * listings, and checks formats — all as the input schema asks.
+ */
+export async function prepareInputFiles(
+  params: readonly InputParameter[], inputs: Record<string, unknown>, ctx: InputFileContext,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { ...inputs };
+  for (const p of params) {
+    out[p.id] = await prepareValue(p.type, inputs[p.id], p, { ...ctx, where: `${ctx.where}: input '${p.id}'` });
+  }
+  return out;
+}
+
+export async function prepareValue(type: CwlType, value: unknown, props: FileProps, ctx: InputFileContext): Promise<unknown> {
+  if (value === null || value === undefined) return value ?? null;
+  if (Array.isArray(type)) {
+    const branch = type.find((t) => t !== 'null' && matchesType(t, value));
+    return branch === undefined ? value : prepareValue(branch, value, props, ctx);
+  }
+  if (typeof type === 'string') {
+    if (isPlainObject(value) && (value.class === 'File' || value.class === 'Directory')) {
+      return prepareFileOrDirectory(value as unknown as FileOrDirectory, props, ctx);
+    }
+    if (type === 'Any' && Array.isArray(value)) return Promise.all(value.map((v) => prepareValue('Any', v, {}, ctx)));
+    if (type === 'Any' && isPlainObject(value)) {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) o[k] = await prepareValue('Any', v, {}, ctx);
+      return o;
+    }
+    return value;
+  }
+  const t = type as Exclude<CwlType, string | readonly CwlType[]>;
+  if (t.type === 'array' && Array.isArray(value)) {
+    return Promise.all(value.map((v) => prepareValue(t.items, v, props, ctx)));
+  }
+  if (t.type === 'record' && isPlainObject(value)) {
+    const o: Record<string, unknown> = { ...value };
+    for (const f of (t as RecordType).fields) {
+      o[f.name] = await prepareValue(f.type, value[f.name], f, { ...ctx, where: `${ctx.where}.${f.name}` });
+    }
+    return o;
+  }
+  return value;
+}
+
+async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, ctx: InputFileContext): Promise<FileOrDirectory> {
+  if (value.class === 'Directory') return prepareDirectory(value, props.loadListing ?? ctx.defaultListing, ctx);
+  let file: FileValue;
+  if (value.location === undefined && typeof value.contents === 'string') {
+    const basename = value.basename ?? 'literal';
+    file = { ...value, location: '', basename, ...splitName(basename), size: Buffer.byteLength(value.contents) };
+  } else if (typeof value.location === 'string' && value.location.startsWith('_:')) {
+    file = value;
+  } else {
+    file = await describeHostFile(value, ctx.where);
+  }
+  if (props.loadContents && file.contents === undefined && file.path) {
+    file.contents = await readContents(file.path, ctx.where);
+  }
+  if (props.secondaryFiles && props.secondaryFiles.length > 0) {
+    file.secondaryFiles = await discoverSecondaryFiles(file, props.secondaryFiles, ctx);
+  } else if (file.secondaryFiles) {
+    file.secondaryFiles = await Promise.all(file.secondaryFiles.map((s) => prepareFileOrDirectory(s, {}, ctx)));
+  }
+  if (props.format !== undefined && file.format !== undefined) {
+    const allowed = await ctx.evaluate(props.format, file);
+    checkFormat(file, allowed, ctx.ontologies, ctx.where);
+  }
+  return file;
+}
+
+async function discoverSecondaryFiles(file: FileValue, schemas: readonly SecondaryFileSchema[], ctx: InputFileContext): Promise<FileOrDirectory[]> {
+  const existing = await Promise.all((file.secondaryFiles ?? []).map((s) => prepareFileOrDirectory(s, {}, ctx)));
+  const have = new Set(existing.map((s) => s.location));
+  const haveNames = new Set(existing.map((s) => s.basename));
+  const found: FileOrDirectory[] = [...existing];
+  for (const candidate of await secondaryCandidates(file, schemas, ctx.evaluate, true)) {
+    if (have.has(candidate.value.location) || haveNames.has(candidate.value.basename)) continue;
+    if (!file.location || !(await exists(uriToPath(candidate.value.location)))) {
+      if (candidate.required && file.location) {
+        throw new ValidationError(`${ctx.where}: missing required secondary file '${candidate.value.basename}' (pattern '${candidate.pattern}') of ${file.path ?? file.location}`);
+      }
+      continue;
+    }
+    const v: FileOrDirectory = (await isDirectory(uriToPath(candidate.value.location)))
+      ? { class: 'Directory', location: candidate.value.location }
+      : { class: 'File', location: candidate.value.location };
+    found.push(await prepareFileOrDirectory(v, {}, ctx));
+    have.add(v.location);
+  }
+  return found;
+}
+
+async function prepareDirectory(dir: DirectoryValue, listing: LoadListing, ctx: InputFileContext): Promise<DirectoryValue> {
+  if (dir.location === undefined) {
+    // A Directory literal: its listing is given, and is staged later.
+    const listingOut = dir.listing ? await Promise.all(dir.listing.map((e) => prepareFileOrDirectory(e, {}, ctx))) : [];
+    return { ...dir, location: '', basename: dir.basename ?? 'literal_dir', listing: listingOut };
+  }
+  const described = await describeHostDirectory(dir, ctx.where);
+  if (dir.listing === undefined && listing !== 'no_listing') {
+    described.listing = await listDirectory(described.path!, listing);
+  }
+  return described;
+}

@@ -1,0 +1,42 @@
+import type { Process, Requirement } from '../model/types.js';
+
+/**
+ * The requirements in force for one process run: its own requirements win over
+ * those inherited from enclosing workflows/steps, which win over any hint.
+ */
+export class RequirementSet {
+  readonly #requirements: readonly Requirement[];
+  readonly #hints: readonly Requirement[];
+
+  constructor(requirements: readonly Requirement[], hints: readonly Requirement[]) {
+    this.#requirements = requirements;
+    this.#hints = hints;
+  }
+
+  static forProcess(process: Process, inherited?: RequirementSet): RequirementSet {
+    const base = inherited ?? EMPTY;
+    return base.withLayer(process.requirements, process.hints);
+  }
+
+  /** A set for a step: the step's own requirements/hints layered on the workflow's. */
+  withLayer(requirements: readonly Requirement[], hints: readonly Requirement[]): RequirementSet {
+    return new RequirementSet([...this.#requirements, ...requirements], [...this.#hints, ...hints]);
+  }
+
+  /** The effective entry of a class: the last requirement, else the last hint. */
+  get(cls: string): Requirement | undefined {
+    for (let i = this.#requirements.length - 1; i >= 0; i--) if (this.#requirements[i]!.class === cls) return this.#requirements[i];
+    for (let i = this.#hints.length - 1; i >= 0; i--) if (this.#hints[i]!.class === cls) return this.#hints[i];
+    return undefined;
+  }
+
+  isRequired(cls: string): boolean {
+    return this.#requirements.some((r) => r.class === cls);
+  }
+
+  has(cls: string): boolean {
+    return this.get(cls) !== undefined;
+  }
+}
+
+const EMPTY = new RequirementSet([], []);

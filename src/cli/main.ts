@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import yargs from 'yargs';
+import { ENGINE_OPTIONS } from './options.js';
+import { splitArgv } from './splitArgv.js';
+import { parseToolInputs } from './toolInputs.js';
+import { UserError, errorMessage } from '../errors.js';
+import { loadProcess } from '../load/loadProcess.js';
+import { loadJobFile } from '../load/jobFile.js';
+import { completeJobObject } from '../validate/jobObject.js';
+import { ExpressionEngines } from '../build/expressionEngines.js';
+import { ProcessBackend } from '../backends/local/processBackend.js';
+import { DockerBackend } from '../backends/docker/dockerBackend.js';
+import { runProcess } from '../execute/runProcess.js';
+import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
+import { createLogger, type LogLevel } from '../report/logger.js';
+import { makeTemplate } from '../report/template.js';
+import { loadOntologies } from '../load/ontologies.js';
+import { uriToPath } from '../load/uri.js';
+
+const VERSION = '0.1.0';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const split = splitArgv(argv);
+  const parser = yargs([...split.engine])
+    .scriptName('bespin')
+    .usage('$0 [options] <document.cwl> [job.yml] [--input value ...]')
+    .version(VERSION)
+    .help()
+    .strict()
+    .exitProcess(false)
+    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false });
+  for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
+    parser.option(name, { type: spec.type, describe: spec.describe, ...(spec.default !== undefined ? { default: spec.default } : {}) });
+  }
+  let opts: Record<string, unknown>;
+  try {
+    opts = (await parser.parseAsync()) as Record<string, unknown>;
+  } catch (error) {
+    process.stderr.write(`bespin: ${errorMessage(error)}\n`);
+    return 2;
+  }
+  if (opts.help || opts.version) return 0;
+  const level: LogLevel = opts.debug ? 'debug' : opts.quiet ? 'warn' : 'info';
+  const logger = await createLogger(level, { timestamps: Boolean(opts.timestamps), ...(typeof opts.stderr === 'string' ? { destination: opts.stderr } : {}) });
+  if (!split.document) {
+    process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
+    return 1;
+  }
+  const engines = new ExpressionEngines();
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    logger.warn(`received ${sig}, stopping`);
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const tool = await loadProcess(split.document);
+    if (opts.validate) {
+      process.stdout.write(`${split.document} is valid CWL.\n`);
+      return 0;
+    }
+    if (opts['make-template']) {
+      process.stdout.write(makeTemplate(tool.inputs));
+      return 0;
+    }
+    const fromFile = split.jobFile ? await loadJobFile(split.jobFile) : {};
+    const fromArgs = parseToolInputs(split.toolInputs, tool.inputs, process.cwd());
+    const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
+    const job = completeJobObject(tool.inputs, { ...fromFile, ...fromArgs }, where);
+    const tmp = os.tmpdir();
+    const outdir = path.resolve(String(opts.outdir ?? '.'));
+    const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
+    const tmpOutdirPrefix = path.resolve(String(opts['tmp-outdir-prefix'] ?? path.join(tmp, 'bespin-out-')));
+    const tmpdirPrefix = path.resolve(String(opts['tmpdir-prefix'] ?? path.join(tmp, 'bespin-tmp-')));
+    const ctx = {
+      local: new ProcessBackend(),
+      docker: new DockerBackend({ forcePull: Boolean(opts['force-docker-pull']), leaveContainer: Boolean(opts['leave-container']) }),
+      engines,
+      ontologies: await loadOntologies(tool),
+      logger,
+      useContainer: !opts['no-container'],
+      ...(typeof opts['default-container'] === 'string' ? { defaultContainer: opts['default-container'] } : {}),
+      tmpOutdirPrefix,
+      tmpdirPrefix,
+      leaveTmpdir: Boolean(opts['leave-tmpdir']),
+      signal: abort.signal,
+    };
+    const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
+    const outputs = await runProcess(tool, job, undefined, ctx, name || path.basename(uriToPath(split.document)));
+    const final = await relocateOutputs(outputs, outdir, mode, [path.dirname(tmpOutdirPrefix)]);
+    const text = `${JSON.stringify(final, null, 4)}\n`;
+    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
+    else process.stdout.write(text);
+    logger.info('Final process status is success');
+    return 0;
+  } catch (error) {
+    if (error instanceof UserError) {
+      logger.error(error.message);
+      if (error.exitCode === 1) logger.warn('Final process status is permanentFail');
+      return error.exitCode;
+    }
+    logger.error({ err: error }, `internal error (a bug in bespin): ${errorMessage(error)}`);
+    return 1;
+  } finally {
+    await engines.close();
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,71 @@
+/**
+ * Every engine option: cwltool's single-machine flags and Calrissian's
+ * cluster flags. One table drives both yargs and the split between engine
+ * options and the tool inputs that follow the document.
+ */
+export interface OptionSpec {
+  readonly type: 'boolean' | 'string' | 'number' | 'array';
+  readonly describe: string;
+  readonly default?: unknown;
+  readonly group?: string;
+}
+
+export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  outdir: { type: 'string', describe: 'Output directory for the final outputs', default: '.' },
+  'tmp-outdir-prefix': { type: 'string', describe: 'Prefix for the temporary output directories of steps' },
+  'tmpdir-prefix': { type: 'string', describe: 'Prefix for temporary directories' },
+  cachedir: { type: 'string', describe: 'Directory to cache step outputs (accepted; caching is not implemented yet)' },
+  parallel: { type: 'boolean', describe: 'Run independent steps in parallel (the default)' },
+  quiet: { type: 'boolean', describe: 'Only print warnings and errors' },
+  verbose: { type: 'boolean', describe: 'Print more progress' },
+  debug: { type: 'boolean', describe: 'Print debugging information' },
+  validate: { type: 'boolean', describe: 'Validate the document and exit' },
+  'make-template': { type: 'boolean', describe: 'Print a job object template for the document and exit' },
+  'print-dot': { type: 'boolean', describe: 'Print the workflow graph as DOT and exit' },
+  pack: { type: 'boolean', describe: 'Print the document with everything it references, as one $graph, and exit' },
+  'no-container': { type: 'boolean', describe: 'Ignore DockerRequirement and run tools on the host' },
+  'default-container': { type: 'string', describe: 'Image for tools without DockerRequirement' },
+  'force-docker-pull': { type: 'boolean', describe: 'Pull images even when present locally' },
+  'leave-container': { type: 'boolean', describe: 'Do not delete containers/pods after they finish' },
+  'leave-tmpdir': { type: 'boolean', describe: 'Do not delete temporary directories' },
+  'leave-outputs': { type: 'boolean', describe: 'Leave outputs where the tools wrote them' },
+  'move-outputs': { type: 'boolean', describe: 'Move outputs into --outdir (default)' },
+  'copy-outputs': { type: 'boolean', describe: 'Copy outputs into --outdir' },
+  'enable-ext': { type: 'boolean', describe: 'Enable cwltool extensions' },
+  strict: { type: 'boolean', describe: 'Strict validation (default)' },
+  'non-strict': { type: 'boolean', describe: 'Lenient validation' },
+  timestamps: { type: 'boolean', describe: 'Add timestamps to log lines' },
+  'on-error': { type: 'string', describe: 'stop|continue after a step fails', default: 'stop' },
+  retries: { type: 'number', describe: 'Retries for temporary failures', default: 0 },
+  backend: { type: 'string', describe: 'local | kubernetes (default: kubernetes inside a pod, else local)' },
+  'max-ram': { type: 'string', describe: 'Memory budget (512Mi, 2G, bytes)' },
+  'max-cores': { type: 'number', describe: 'CPU budget' },
+  'max-gpus': { type: 'number', describe: 'GPU budget' },
+  'pod-labels': { type: 'string', describe: 'YAML/JSON file of labels for step pods' },
+  'pod-env-vars': { type: 'string', describe: 'YAML/JSON file of environment variables for step pods' },
+  'pod-nodeselectors': { type: 'string', describe: 'YAML/JSON file of node selectors for step pods' },
+  'pod-serviceaccount': { type: 'string', describe: 'Service account of step pods' },
+  'pod-priority-class': { type: 'string', describe: 'Priority class of step pods' },
+  'pod-image-pull-secret': { type: 'array', describe: 'Image pull secret for step pods (repeatable)' },
+  'env-from-secret': { type: 'array', describe: 'Secret to load env from (repeatable)' },
+  'env-from-configmap': { type: 'array', describe: 'ConfigMap to load env from (repeatable)' },
+  'usage-report': { type: 'string', describe: 'Write a resource usage report to this file' },
+  stdout: { type: 'string', describe: 'Write the output object to this file instead of standard output' },
+  stderr: { type: 'string', describe: 'Write logs to this file instead of standard error' },
+  'tool-logs-basepath': { type: 'string', describe: 'Directory for per-step logs' },
+  conf: { type: 'string', describe: 'JSON file of default option values' },
+  'network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps with network access' },
+  'no-network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps without network access' },
+  namespace: { type: 'string', describe: 'Kubernetes namespace' },
+  volume: { type: 'array', describe: 'CLAIM:MOUNTPATH mapping of a PVC (outside a cluster)' },
+};
+
+/** Names (and `no-` negations) of boolean options, for splitting argv without yargs. */
+export function takesValue(flag: string): boolean {
+  const name = flag.replace(/^--?/, '').split('=')[0]!;
+  if (flag.includes('=')) return false;
+  const spec = ENGINE_OPTIONS[name] ?? ENGINE_OPTIONS[name.replace(/^no-/, '')];
+  if (!spec) return false;
+  if (name.startsWith('no-') && !ENGINE_OPTIONS[name]) return false;
+  return spec.type !== 'boolean';
+}

@@ -1,0 +1,69 @@
+import { stat, writeFile, mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
+import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
+import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { PermanentFailure } from '../errors.js';
+import { listDirectory, sha1File, splitName } from '../build/fileSystem.js';
+import { pathToUri, uriToPath } from '../load/uri.js';
+
+/**
+ * Completes output Files and Directories in place: size, sha1 checksum,
+ * derived names, deep listings; File literals are written to `literalDir`.
+ */
+export async function finalizeFiles(value: unknown, literalDir: string, where: string): Promise<void> {
+  if (Array.isArray(value)) {
+    for (const v of value) await finalizeFiles(v, literalDir, where);
+    return;
+  }
+  if (isFileOrDirectory(value)) {
+    if (value.class === 'File') await finalizeFile(value, literalDir, where);
+    else await finalizeDirectory(value, literalDir, where);
+    return;
+  }
+  if (isPlainObject(value)) for (const v of Object.values(value)) await finalizeFiles(v, literalDir, where);
+}
+
+async function finalizeFile(file: FileValue, literalDir: string, where: string): Promise<void> {
+  if (!file.location && typeof file.path === 'string') file.location = pathToUri(file.path);
+  if (!file.location) {
+    const dir = await mkdtemp(path.join(literalDir, 'literal-'));
+    const p = path.join(dir, file.basename ?? 'literal');
+    await writeFile(p, String(file.contents ?? ''));
+    file.location = pathToUri(p);
+  }
+  const p = uriToPath(file.location);
+  const info = await stat(p).catch(() => undefined);
+  if (!info) throw new PermanentFailure(`${where}: output file not found: ${p}`);
+  file.path = p;
+  file.basename = file.basename ?? path.basename(p);
+  Object.assign(file, splitName(file.basename));
+  file.dirname = path.dirname(p);
+  file.size = info.size;
+  file.checksum = `sha1$${await sha1File(p)}`;
+  if (file.secondaryFiles) for (const s of file.secondaryFiles) await finalizeFiles(s, literalDir, where);
+}
+
+async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where: string): Promise<void> {
+  if (!dir.location && typeof dir.path === 'string') dir.location = pathToUri(dir.path);
+  if (!dir.location) {
+    const p = await mkdtemp(path.join(literalDir, 'literal-'));
+    const target = path.join(p, dir.basename ?? 'dir');
+    const { mkdir, cp } = await import('node:fs/promises');
+    await mkdir(target, { recursive: true });
+    for (const entry of dir.listing ?? []) {
+      if (entry.location) await cp(uriToPath(entry.location), path.join(target, entry.basename ?? path.basename(uriToPath(entry.location))), { recursive: true });
+      else if (entry.class === 'File') await writeFile(path.join(target, entry.basename ?? 'literal'), String(entry.contents ?? ''));
+    }
+    dir.location = pathToUri(target);
+    dir.listing = undefined;
+  }
+  const p = uriToPath(dir.location);
+  const info = await stat(p).catch(() => undefined);
+  if (!info?.isDirectory()) throw new PermanentFailure(`${where}: output directory not found: ${p}`);
+  dir.path = p;
+  dir.basename = dir.basename ?? path.basename(p);
+  dir.listing = await listDirectory(p, 'deep_listing');
+  for (const e of dir.listing) await finalizeFiles(e, literalDir, where);
+}
+
+export type { FileOrDirectory };

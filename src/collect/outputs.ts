@@ -1,0 +1,232 @@
+import { readFile, stat, glob } from 'node:fs/promises';
+import path from 'node:path';
+import type { CommandLineTool, CwlType, FileOrDirectory, FileValue, OutputBinding, OutputParameter, RecordType, SecondaryFileSchema } from '../model/types.js';
+import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { PermanentFailure } from '../errors.js';
+import type { CommandLineJob } from '../build/commandLineJob.js';
+import type { ExpressionEngine } from '../expressions/index.js';
+import { readContents, splitName, exists } from '../build/fileSystem.js';
+import { applyPattern } from '../build/secondaryFiles.js';
+import { expandFormat } from '../load/types.js';
+import { pathToUri, uriToPath } from '../load/uri.js';
+import { describeType, matchesType } from '../validate/jobObject.js';
+import { finalizeFiles } from './fileDetails.js';
+
+/**
+ * Collects a CommandLineTool's outputs from its output directory: from
+ * cwl.output.json when the tool wrote one, else by glob/loadContents/
+ * outputEval per output parameter; paths are then turned back into host
+ * locations and every File gets its size and checksum.
+ */
+export async function collectOutputs(
+  tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine,
+): Promise<Record<string, unknown>> {
+  const view = new PathView(job);
+  const runtime = { ...job.runtime, exitCode };
+  const customFile = path.join(job.dirs.hostOutdir, 'cwl.output.json');
+  let result: Record<string, unknown>;
+  if (await exists(customFile)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(customFile, 'utf8'));
+    } catch (error) {
+      throw new PermanentFailure(`${job.name}: cwl.output.json is not valid JSON: ${String(error)}`);
+    }
+    if (!isPlainObject(parsed)) throw new PermanentFailure(`${job.name}: cwl.output.json must contain an object`);
+    result = view.toHostValue(resolveCustomLocations(parsed, job.runtime.outdir)) as Record<string, unknown>;
+    for (const p of tool.outputs) if (!(p.id in result)) result[p.id] = null;
+  } else {
+    result = {};
+    for (const p of tool.outputs) {
+      const collector = new OutputCollector(job, view, engine, runtime, tool);
+      result[p.id] = view.toHostValue(await collector.collect(p.type, p.outputBinding, p, `${job.name}: output '${p.id}'`));
+    }
+  }
+  await finalizeFiles(result, view.hostOutdir, job.name);
+  for (const p of tool.outputs) {
+    if (!matchesType(p.type, result[p.id])) {
+      throw new PermanentFailure(`${job.name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(result[p.id])?.slice(0, 200)}`);
+    }
+  }
+  return result;
+}
+
+function resolveCustomLocations(value: unknown, outdir: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveCustomLocations(v, outdir));
+  if (isFileOrDirectory(value)) {
+    const loc = value.location ?? (value.path as string | undefined);
+    const out: Record<string, unknown> = { ...value };
+    if (typeof loc === 'string') {
+      const abs = loc.startsWith('file://') ? uriToPath(loc) : path.posix.resolve(outdir, loc);
+      out.path = abs;
+      out.location = pathToUri(abs);
+    }
+    for (const k of ['secondaryFiles', 'listing']) if (Array.isArray(out[k])) out[k] = resolveCustomLocations(out[k], outdir);
+    return out;
+  }
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveCustomLocations(v, outdir)]));
+  return value;
+}
+
+/** Translates between the paths the process saw and host paths. */
+export class PathView {
+  readonly hostOutdir: string;
+  readonly #outdir: string;
+  readonly #links: { target: string; source: string }[];
+
+  constructor(job: CommandLineJob) {
+    this.hostOutdir = job.dirs.hostOutdir;
+    this.#outdir = job.runtime.outdir;
+    this.#links = job.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [{ target: e.target, source: e.source }] : []));
+  }
+
+  /** A path as the process saw it → host path. */
+  toHost(p: string): string {
+    if (p === this.#outdir || p.startsWith(this.#outdir + '/')) return path.join(this.hostOutdir, p.slice(this.#outdir.length));
+    for (const l of this.#links) {
+      if (p === l.target || p.startsWith(l.target + '/')) return path.join(l.source, p.slice(l.target.length));
+    }
+    return p;
+  }
+
+  /** Host path inside the output dir → the path the process saw. */
+  toProcess(hostPath: string): string {
+    if (hostPath === this.hostOutdir || hostPath.startsWith(this.hostOutdir + '/')) return path.posix.join(this.#outdir, hostPath.slice(this.hostOutdir.length));
+    return hostPath;
+  }
+
+  toHostValue(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.toHostValue(v));
+    if (isFileOrDirectory(value)) {
+      const out: Record<string, unknown> = { ...value };
+      const p = typeof value.path === 'string' ? value.path : value.location?.startsWith('file://') ? uriToPath(value.location) : undefined;
+      if (p !== undefined) {
+        const host = this.toHost(p);
+        out.location = pathToUri(host);
+        out.path = host;
+      }
+      for (const k of ['secondaryFiles', 'listing']) if (Array.isArray(out[k])) out[k] = this.toHostValue(out[k]);
+      return out;
+    }
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.toHostValue(v)]));
+    return value;
+  }
+}
+
+class OutputCollector {
+  constructor(
+    readonly job: CommandLineJob, readonly view: PathView, readonly engine: ExpressionEngine,
+    readonly runtime: Record<string, unknown>, readonly tool: CommandLineTool,
+  ) {}
+
+  #eval(text: unknown, self: unknown): Promise<unknown> {
+    return this.engine.evaluate(text, { inputs: this.job.inputs, self, runtime: this.runtime });
+  }
+
+  async collect(type: CwlType, binding: OutputBinding | undefined, param: Partial<OutputParameter> & { secondaryFiles?: readonly SecondaryFileSchema[] }, where: string): Promise<unknown> {
+    if (type === 'stdout' || type === 'stderr') {
+      const name = type === 'stdout' ? this.job.stdout : this.job.stderr;
+      return this.#fileAt(path.posix.join(this.job.runtime.outdir, name!));
+    }
+    const record = recordOf(type);
+    if (!binding && record) {
+      const out: Record<string, unknown> = {};
+      for (const f of record.fields) out[f.name] = await this.collect(f.type, f.outputBinding, f, `${where}.${f.name}`);
+      return out;
+    }
+    if (!binding) return null;
+    let files: FileOrDirectory[] = [];
+    if (binding.glob !== undefined) files = await this.#glob(binding.glob, where);
+    if (binding.loadContents) {
+      for (const f of files) if (f.class === 'File') f.contents = await readContents(this.view.toHost(f.path!), where);
+    }
+    let value: unknown;
+    if (binding.outputEval !== undefined) {
+      value = await this.#eval(binding.outputEval, files);
+    } else if (wantsSingle(type)) {
+      if (files.length > 1) throw new PermanentFailure(`${where}: glob matched ${files.length} files but the output is a single ${describeType(type)}`);
+      value = files[0] ?? null;
+    } else {
+      value = files;
+    }
+    if (param.secondaryFiles || param.format !== undefined) {
+      value = await this.#decorate(value, param.secondaryFiles, param.format, where);
+    }
+    return value;
+  }
+
+  async #glob(raw: string | readonly string[], where: string): Promise<FileOrDirectory[]> {
+    const patterns: string[] = [];
+    for (const g of Array.isArray(raw) ? raw : [raw]) {
+      const v = await this.#eval(g, null);
+      for (const p of Array.isArray(v) ? v : [v]) if (p !== null && p !== undefined) patterns.push(String(p));
+    }
+    const found: FileOrDirectory[] = [];
+    const seen = new Set<string>();
+    for (const pattern of patterns) {
+      const outdir = this.job.runtime.outdir;
+      let rel = pattern;
+      if (path.posix.isAbsolute(pattern)) {
+        if (pattern !== outdir && !pattern.startsWith(outdir + '/')) throw new PermanentFailure(`${where}: glob '${pattern}' is outside the output directory`);
+        rel = path.posix.relative(outdir, pattern) || '.';
+      }
+      if (rel.split('/').includes('..')) throw new PermanentFailure(`${where}: glob '${pattern}' is outside the output directory`);
+      const matches: string[] = [];
+      if (rel === '.' || !/[*?[\]{}]/.test(rel)) {
+        if (await exists(path.join(this.view.hostOutdir, rel))) matches.push(rel);
+      } else {
+        for await (const m of glob(rel, { cwd: this.view.hostOutdir })) matches.push(m);
+        matches.sort();
+      }
+      for (const m of matches) {
+        const host = path.join(this.view.hostOutdir, m);
+        if (seen.has(host)) continue;
+        seen.add(host);
+        found.push(await this.#fileAt(this.view.toProcess(host)));
+      }
+    }
+    return found;
+  }
+
+  async #fileAt(processPath: string): Promise<FileOrDirectory> {
+    const host = this.view.toHost(processPath);
+    const info = await stat(host).catch(() => undefined);
+    const basename = path.posix.basename(processPath);
+    if (info?.isDirectory()) return { class: 'Directory', location: pathToUri(processPath), path: processPath, basename };
+    return { class: 'File', location: pathToUri(processPath), path: processPath, basename, dirname: path.posix.dirname(processPath), ...splitName(basename), size: info?.size ?? 0 };
+  }
+
+  async #decorate(value: unknown, secondary: readonly SecondaryFileSchema[] | undefined, format: unknown, where: string): Promise<unknown> {
+    if (Array.isArray(value)) return Promise.all(value.map((v) => this.#decorate(v, secondary, format, where)));
+    if (!isFileOrDirectory(value) || value.class !== 'File') return value;
+    const file: FileValue = { ...value };
+    if (format !== undefined) file.format = String(await this.#eval(expandFormat(format, this.tool.namespaces), file));
+    if (secondary) {
+      const list: FileOrDirectory[] = [...(file.secondaryFiles ?? [])];
+      for (const s of secondary) {
+        const isExpr = s.pattern.includes('$(') || s.pattern.includes('${');
+        const results = isExpr ? await this.#eval(s.pattern, file) : applyPattern(file.basename!, s.pattern);
+        for (const r of Array.isArray(results) ? results : [results]) {
+          if (r === null || r === undefined) continue;
+          if (isFileOrDirectory(r)) { list.push(r); continue; }
+          const p = path.posix.join(path.posix.dirname(file.path!), String(r));
+          if (await exists(this.view.toHost(p))) list.push(await this.#fileAt(p));
+          else if (s.required === true) throw new PermanentFailure(`${where}: missing required secondary file ${p}`);
+        }
+      }
+      file.secondaryFiles = list;
+    }
+    return file;
+  }
+}
+
+function recordOf(type: CwlType): RecordType | undefined {
+  const list = Array.isArray(type) ? type : [type];
+  return list.find((t): t is RecordType => isPlainObject(t) && (t as { type?: unknown }).type === "record");
+}
+
+function wantsSingle(type: CwlType): boolean {
+  const list = (Array.isArray(type) ? type : [type]).filter((t) => t !== 'null');
+  return list.length > 0 && list.every((t) => t === 'File' || t === 'Directory');
+}
+

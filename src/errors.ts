@@ -1,0 +1,36 @@
+/**
+ * Errors a user can cause carry the exit code cwltool would use; anything else
+ * is an InternalError and is reported as a bug. Only the CLI exits the process.
+ */
+export class UserError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The document or job object is not valid CWL. */
+export class ValidationError extends UserError {}
+
+/** A requirement (or feature) the engine does not implement: exit 33 like cwltool. */
+export class UnsupportedRequirementError extends UserError {
+  override readonly exitCode = 33;
+}
+
+/** A process ran and failed permanently (non-success exit code, bad outputs). */
+export class PermanentFailure extends UserError {}
+
+/** A process failed in a way that may succeed on retry (temporaryFailCodes). */
+export class TemporaryFailure extends UserError {}
+
+export class InternalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,19 @@
+import type { Backend } from '../backends/backend.js';
+import type { ExpressionEngines } from '../build/expressionEngines.js';
+import type { Ontologies } from '../build/formats.js';
+import type { Logger } from '../report/logger.js';
+
+/** The small, read-only set of dependencies a run passes down explicitly. */
+export interface RunContext {
+  readonly local: Backend;
+  readonly docker: Backend;
+  readonly engines: ExpressionEngines;
+  readonly ontologies: Ontologies;
+  readonly logger: Logger;
+  readonly useContainer: boolean;
+  readonly defaultContainer?: string;
+  readonly tmpOutdirPrefix: string;
+  readonly tmpdirPrefix: string;
+  readonly leaveTmpdir: boolean;
+  readonly signal: AbortSignal;
+}

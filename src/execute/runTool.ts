@@ -1,0 +1,109 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { CommandLineTool, ExpressionTool, LoadListing } from '../model/types.js';
+import { isPlainObject } from '../model/types.js';
+import { PermanentFailure, TemporaryFailure } from '../errors.js';
+import { RequirementSet } from '../build/requirements.js';
+import { prepareInputFiles } from '../build/inputFiles.js';
+import { buildCommandLineJob, resourceRuntime } from '../build/commandLineJob.js';
+import { isLoadListing } from '../load/types.js';
+import { collectOutputs } from '../collect/outputs.js';
+import { finalizeFiles } from '../collect/fileDetails.js';
+import { describeType, matchesType } from '../validate/jobObject.js';
+import { ExpressionError } from '../expressions/index.js';
+import type { RunContext } from './runContext.js';
+
+/** Where one tool run keeps its files; outdir is kept until outputs are relocated. */
+async function makeDirs(ctx: RunContext): Promise<{ hostOutdir: string; hostTmpdir: string; hostStageDir: string }> {
+  const mk = async (prefix: string): Promise<string> => {
+    await mkdir(path.dirname(prefix), { recursive: true });
+    return mkdtemp(prefix);
+  };
+  return { hostOutdir: await mk(ctx.tmpOutdirPrefix), hostTmpdir: await mk(ctx.tmpdirPrefix), hostStageDir: await mk(ctx.tmpdirPrefix) };
+}
+
+function defaultListing(requirements: RequirementSet): LoadListing {
+  const req = requirements.get('LoadListingRequirement') ?? requirements.get('cwltool:LoadListingRequirement');
+  return isLoadListing(req?.loadListing) ? req.loadListing : 'no_listing';
+}
+
+/** Turns expression failures into step failures that name the step. */
+async function named<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ExpressionError) throw new PermanentFailure(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function runCommandLineTool(
+  tool: CommandLineTool, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,
+): Promise<Record<string, unknown>> {
+  const requirements = RequirementSet.forProcess(tool, inherited);
+  const engine = ctx.engines.for(requirements);
+  return named(name, async () => {
+    const inputs = await prepareInputFiles(tool.inputs, job, {
+      evaluate: (text, self) => engine.evaluate(text, { inputs: job, self, runtime: {} }),
+      defaultListing: defaultListing(requirements),
+      ontologies: ctx.ontologies,
+      where: name,
+    });
+    const dirs = await makeDirs(ctx);
+    try {
+      const built = await buildCommandLineJob(tool, inputs, requirements, engine, {
+        dirs, useContainer: ctx.useContainer, name, ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
+      });
+      const backend = built.container ? ctx.docker : ctx.local;
+      ctx.logger.info({ step: name, argv: built.argv, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
+      const outcome = await backend.run(built, ctx.signal);
+      if (outcome.timedOut) {
+        throw new PermanentFailure(`${name}: ${ctx.signal.aborted ? 'cancelled' : `exceeded its time limit of ${built.timeLimitSeconds} s`}`);
+      }
+      const code = outcome.exitCode;
+      const tail = outcome.stderrTail.trim() ? `\n${outcome.stderrTail.trim().split('\n').slice(-10).join('\n')}` : '';
+      if (tool.temporaryFailCodes.includes(code)) throw new TemporaryFailure(`${name}: exited with temporary-failure code ${code}${tail}`);
+      if (tool.permanentFailCodes.includes(code) || !tool.successCodes.includes(code)) {
+        throw new PermanentFailure(`${name}: exited with code ${code}${tail}`);
+      }
+      ctx.logger.debug({ step: name, exitCode: code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
+      return await collectOutputs(tool, built, code, engine);
+    } finally {
+      if (!ctx.leaveTmpdir) {
+        await rm(dirs.hostTmpdir, { recursive: true, force: true });
+        await rm(dirs.hostStageDir, { recursive: true, force: true });
+      }
+    }
+  });
+}
+
+export async function runExpressionTool(
+  tool: ExpressionTool, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,
+): Promise<Record<string, unknown>> {
+  const requirements = RequirementSet.forProcess(tool, inherited);
+  const engine = ctx.engines.for(requirements);
+  return named(name, async () => {
+    const inputs = await prepareInputFiles(tool.inputs, job, {
+      evaluate: (text, self) => engine.evaluate(text, { inputs: job, self, runtime: {} }),
+      defaultListing: defaultListing(requirements),
+      ontologies: ctx.ontologies,
+      where: name,
+    });
+    const dirs = await makeDirs(ctx);
+    await rm(dirs.hostTmpdir, { recursive: true, force: true });
+    await rm(dirs.hostStageDir, { recursive: true, force: true });
+    const runtime = await resourceRuntime(requirements, engine, inputs, dirs.hostOutdir, dirs.hostTmpdir);
+    const result = await engine.evaluate(tool.expression, { inputs, self: null, runtime });
+    if (!isPlainObject(result)) throw new PermanentFailure(`${name}: the expression must return an object, got ${JSON.stringify(result)}`);
+    const outputs: Record<string, unknown> = {};
+    for (const p of tool.outputs) outputs[p.id] = result[p.id] ?? null;
+    await finalizeFiles(outputs, dirs.hostOutdir, name);
+    for (const p of tool.outputs) {
+      if (!matchesType(p.type, outputs[p.id])) {
+        throw new PermanentFailure(`${name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(outputs[p.id])?.slice(0, 200)}`);
+      }
+    }
+    return outputs;
+  });
+}
+

@@ -1,0 +1,9 @@
+export {
+  ExpressionEngine,
+  type EvaluateOptions,
+  type ExpressionContext,
+  type ExpressionEngineOptions,
+} from './engine.js';
+export { ExpressionError } from './errors.js';
+export { cwlJsonDumps } from './jsonDumps.js';
+export { isExpression } from './template.js';

@@ -1,0 +1,185 @@
+import type {
+  CommandLineBinding, CwlVersion, InputParameter, JsonValue, OutputParameter, Process, Requirement,
+  WorkflowStep, WorkflowStepInput,
+} from '../model/types.js';
+import { isPlainObject } from '../model/types.js';
+import { UnsupportedRequirementError, ValidationError } from '../errors.js';
+import { expandFormat, mapToList, normalizeSecondaryFiles, normalizeType, type SchemaDefs } from './types.js';
+import { fragmentOf, resolveUri, shortName, sourceReference } from './uri.js';
+import { resolveLocations } from './locations.js';
+import { impliedHints } from './upgrade.js';
+
+export const KNOWN_REQUIREMENTS = new Set([
+  'InlineJavascriptRequirement', 'SchemaDefRequirement', 'DockerRequirement', 'SoftwareRequirement',
+  'InitialWorkDirRequirement', 'EnvVarRequirement', 'ShellCommandRequirement', 'ResourceRequirement',
+  'WorkReuse', 'NetworkAccess', 'InplaceUpdateRequirement', 'ToolTimeLimit', 'SubworkflowFeatureRequirement',
+  'ScatterFeatureRequirement', 'MultipleInputFeatureRequirement', 'StepInputExpressionRequirement',
+  'LoadListingRequirement', 'cwltool:CUDARequirement', 'cwltool:LoadListingRequirement',
+  'cwltool:InplaceUpdateRequirement', 'cwltool:TimeLimit', 'cwltool:WorkReuse', 'cwltool:NetworkAccess',
+]);
+
+export interface NormalizeContext {
+  readonly baseUri: string;
+  readonly version: CwlVersion;
+  readonly namespaces: Readonly<Record<string, string>>;
+  readonly schemaDefs: SchemaDefs;
+  /** Loads the process a step's `run` names (a path, URI or `#id` in the same `$graph`). */
+  readonly loadRun: (reference: string, context: NormalizeContext) => Promise<Process>;
+  readonly where: string;
+}
+
+export async function normalizeProcess(raw: unknown, ctx: NormalizeContext): Promise<Process> {
+  if (!isPlainObject(raw)) throw new ValidationError(`${ctx.where}: a process must be an object`);
+  const cls = raw.class;
+  const id = typeof raw.id === 'string' ? raw.id : '';
+  const where = id ? `${ctx.where}#${shortName(id)}` : ctx.where;
+  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true);
+  const hints = [...impliedHints(ctx.version), ...normalizeRequirements(raw.hints, ctx.namespaces, where, false)];
+  const schemaDefs = withSchemaDefs(ctx.schemaDefs, [...requirements, ...hints]);
+  const inner: NormalizeContext = { ...ctx, schemaDefs, where };
+  const base = {
+    id,
+    baseUri: ctx.baseUri,
+    cwlVersion: 'v1.2' as const,
+    originalVersion: ctx.version,
+    inputs: normalizeInputs(raw.inputs, inner),
+    outputs: normalizeOutputs(raw.outputs, inner, fragmentOf(id) || id),
+    requirements,
+    hints,
+    namespaces: ctx.namespaces,
+    ...(typeof raw.label === 'string' ? { label: raw.label } : {}),
+    ...(raw.doc !== undefined ? { doc: raw.doc as string } : {}),
+  };
+  switch (cls) {
+    case 'CommandLineTool':
+      return {
+        ...base,
+        class: 'CommandLineTool',
+        baseCommand: raw.baseCommand === undefined ? [] : (Array.isArray(raw.baseCommand) ? raw.baseCommand : [raw.baseCommand]).map(String),
+        arguments: Array.isArray(raw.arguments) ? (raw.arguments as (string | CommandLineBinding)[]) : [],
+        ...(raw.stdin !== undefined ? { stdin: String(raw.stdin) } : {}),
+        ...(raw.stdout !== undefined ? { stdout: String(raw.stdout) } : {}),
+        ...(raw.stderr !== undefined ? { stderr: String(raw.stderr) } : {}),
+        successCodes: numbers(raw.successCodes, [0]),
+        temporaryFailCodes: numbers(raw.temporaryFailCodes, []),
+        permanentFailCodes: numbers(raw.permanentFailCodes, []),
+      };
+    case 'ExpressionTool':
+      return { ...base, class: 'ExpressionTool', expression: String(raw.expression) };
+    case 'Operation':
+      return { ...base, class: 'Operation' };
+    case 'Workflow': {
+      const steps = await Promise.all(mapToList(raw.steps, 'id').map((s) => normalizeStep(s, inner, fragmentOf(id) || id)));
+      return { ...base, class: 'Workflow', steps };
+    }
+    default:
+      throw new ValidationError(`${where}: 'class' must be CommandLineTool, ExpressionTool, Workflow or Operation, not ${JSON.stringify(cls)}`);
+  }
+}
+
+function numbers(raw: unknown, fallback: number[]): number[] {
+  return Array.isArray(raw) ? raw.map(Number) : fallback;
+}
+
+function withSchemaDefs(parent: SchemaDefs, reqs: readonly Requirement[]): SchemaDefs {
+  const defs = reqs.filter((r) => r.class === 'SchemaDefRequirement');
+  if (defs.length === 0) return parent;
+  const map = new Map(parent);
+  for (const req of defs) {
+    for (const t of Array.isArray(req.types) ? req.types : []) {
+      if (isPlainObject(t) && typeof t.name === 'string') map.set(shortName(t.name), t);
+    }
+  }
+  return map;
+}
+
+function requirementClass(raw: string, namespaces: Readonly<Record<string, string>>): string {
+  let cls = raw;
+  const colon = cls.indexOf(':');
+  if (colon > 0 && !cls.includes('://')) {
+    const ns = namespaces[cls.slice(0, colon)];
+    if (ns) cls = ns + cls.slice(colon + 1);
+  }
+  if (cls.startsWith('https://w3id.org/cwl/cwl#')) return cls.slice('https://w3id.org/cwl/cwl#'.length);
+  if (cls.startsWith('http://commonwl.org/cwltool#')) return 'cwltool:' + cls.slice('http://commonwl.org/cwltool#'.length);
+  return cls;
+}
+
+export function normalizeRequirements(raw: unknown, namespaces: Readonly<Record<string, string>>, where: string, strict: boolean): Requirement[] {
+  return mapToList(raw, 'class').map((req) => {
+    const cls = requirementClass(String(req.class), namespaces);
+    if (strict && !KNOWN_REQUIREMENTS.has(cls)) {
+      throw new UnsupportedRequirementError(`${where}: unsupported requirement ${cls}`);
+    }
+    const out: Record<string, unknown> = { ...req, class: cls };
+    if (cls === 'EnvVarRequirement') out.envDef = mapToList(req.envDef, 'envName', 'envValue');
+    return out as Requirement;
+  });
+}
+
+function normalizeInputs(raw: unknown, ctx: NormalizeContext): InputParameter[] {
+  return mapToList(raw, 'id', 'type').map((p) => {
+    const id = shortName(String(p.id));
+    const where = `${ctx.where} input '${id}'`;
+    const out: Record<string, unknown> = { ...p, id, type: normalizeType(p.type, { ...ctx, where }) };
+    if (p.secondaryFiles !== undefined) out.secondaryFiles = normalizeSecondaryFiles(p.secondaryFiles);
+    if (p.format !== undefined) out.format = expandFormat(p.format, ctx.namespaces);
+    if (p.default !== undefined) out.default = resolveLocations(p.default, ctx.baseUri) as JsonValue;
+    return out as unknown as InputParameter;
+  });
+}
+
+function normalizeOutputs(raw: unknown, ctx: NormalizeContext, processFragment: string): OutputParameter[] {
+  return mapToList(raw, 'id', 'type').map((p) => {
+    const id = shortName(String(p.id));
+    const where = `${ctx.where} output '${id}'`;
+    const out: Record<string, unknown> = { ...p, id, type: normalizeType(p.type, { ...ctx, where }) };
+    if (p.secondaryFiles !== undefined) out.secondaryFiles = normalizeSecondaryFiles(p.secondaryFiles);
+    if (p.format !== undefined) out.format = expandFormat(p.format, ctx.namespaces);
+    if (p.outputSource !== undefined) {
+      out.outputSource = (Array.isArray(p.outputSource) ? p.outputSource : [p.outputSource]).map((s) => sourceReference(String(s), processFragment));
+    }
+    return out as unknown as OutputParameter;
+  });
+}
+
+async function normalizeStep(raw: Record<string, unknown>, ctx: NormalizeContext, wfFragment: string): Promise<WorkflowStep> {
+  const id = shortName(String(raw.id));
+  const where = `${ctx.where} step '${id}'`;
+  const stepFragment = wfFragment ? `${wfFragment}/${id}` : id;
+  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true);
+  const hints = normalizeRequirements(raw.hints, ctx.namespaces, where, false);
+  const inputs: WorkflowStepInput[] = mapToList(raw.in, 'id', 'source').map((i) => {
+    const src = i.source === undefined || i.source === null ? [] : Array.isArray(i.source) ? i.source : [i.source];
+    const out: Record<string, unknown> = { ...i, id: shortName(String(i.id)), source: src.map((s) => sourceReference(String(s), wfFragment)) };
+    if (i.default !== undefined) out.default = resolveLocations(i.default, ctx.baseUri);
+    return out as unknown as WorkflowStepInput;
+  });
+  const outs = (Array.isArray(raw.out) ? raw.out : []).map((o) => shortName(String(isPlainObject(o) ? o.id : o)));
+  const stepCtx: NormalizeContext = {
+    ...ctx,
+    schemaDefs: withSchemaDefs(ctx.schemaDefs, [...requirements, ...hints]),
+    where,
+  };
+  let run: Process;
+  if (typeof raw.run === 'string') {
+    run = await ctx.loadRun(raw.run, stepCtx);
+  } else if (isPlainObject(raw.run)) {
+    run = await normalizeProcess(raw.run, stepCtx);
+  } else {
+    throw new ValidationError(`${where}: 'run' must be a path, URI or an inline process`);
+  }
+  const scatter = raw.scatter === undefined ? [] : (Array.isArray(raw.scatter) ? raw.scatter : [raw.scatter]).map((s) => shortName(String(s).replace(`${stepFragment}/`, '')));
+  return {
+    id,
+    in: inputs,
+    out: outs,
+    run,
+    requirements,
+    hints,
+    scatter,
+    ...(typeof raw.scatterMethod === 'string' ? { scatterMethod: raw.scatterMethod as WorkflowStep['scatterMethod'] } : {}),
+    ...(typeof raw.when === 'string' ? { when: raw.when } : {}),
+  } as WorkflowStep;
+}
+

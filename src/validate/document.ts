@@ -1,0 +1,47 @@
+import { loadDocumentByString, ValidationException } from 'cwl-ts-auto';
+import { ValidationError } from '../errors.js';
+import { isPlainObject } from '../model/types.js';
+import { lineOfKey } from '../load/yaml.js';
+import { uriToPath } from '../load/uri.js';
+import type { SourceDocument } from '../load/documentCache.js';
+
+/**
+ * Checks a whole document against the CWL v1.2 schema with cwl-ts-auto (the
+ * generated document model), and condenses its nested "tried X but" report
+ * to the branch for the document's own class, with file:line where found.
+ */
+export async function validateDocument(doc: SourceDocument): Promise<void> {
+  try {
+    await loadDocumentByString(JSON.stringify(doc.content), doc.uri);
+  } catch (error) {
+    if (error instanceof ValidationException) {
+      throw new ValidationError(condense(error.toString(), doc));
+    }
+    throw new ValidationError(`${uriToPath(doc.uri)}: ${String(error)}`);
+  }
+}
+
+function condense(report: string, doc: SourceDocument): string {
+  const file = uriToPath(doc.uri);
+  const cls = isPlainObject(doc.content) ? doc.content.class : undefined;
+  const lines = report.split('\n');
+  let start = 0;
+  let end = lines.length;
+  if (typeof cls === 'string') {
+    const at = lines.findIndex((l) => l.trim() === `Trying '${cls}'`);
+    if (at >= 0) {
+      start = at + 1;
+      const next = lines.findIndex((l, i) => i > at && /^tried _/.test(l));
+      end = next >= 0 ? next : lines.length;
+    }
+  }
+  const body = lines.slice(start, end).filter((l) => l.trim() !== '');
+  const located = body.map((line) => {
+    const field = /`(\w+)` field is not valid|invalid field (\w+)/.exec(line);
+    const name = field?.[1] ?? field?.[2];
+    const lineNo = name ? lineOfKey(doc.text, name) : undefined;
+    return lineNo ? `${file}:${lineNo}: ${line.trim()}` : `  ${line.trim()}`;
+  });
+  const shown = located.slice(0, 40);
+  return `${file}: not a valid CWL document:\n${shown.join('\n')}${located.length > shown.length ? '\n  ...' : ''}`;
+}

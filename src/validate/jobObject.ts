@@ -1,0 +1,83 @@
+import type { CwlType, InputParameter, RecordType } from '../model/types.js';
+import { isPlainObject } from '../model/types.js';
+import { ValidationError } from '../errors.js';
+
+/** A short, readable rendering of a type for error messages. */
+export function describeType(type: CwlType): string {
+  if (typeof type === 'string') return type;
+  if (Array.isArray(type)) {
+    const parts = type.filter((t) => t !== 'null');
+    const inner = parts.map(describeType).join(' | ');
+    return type.includes('null') ? (parts.length === 1 ? `${inner}?` : `null | ${inner}`) : inner;
+  }
+  const t = type as Exclude<CwlType, string | readonly CwlType[]>;
+  if (t.type === 'array') return `${describeType(t.items)}[]`;
+  if (t.type === 'enum') return `enum(${t.symbols.join(', ')})`;
+  return t.name ? `record ${t.name}` : 'record';
+}
+
+/** Whether `value` is an instance of `type` (no coercion). */
+export function matchesType(type: CwlType, value: unknown): boolean {
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'null': return value === null || value === undefined;
+      case 'Any': return value !== null && value !== undefined;
+      case 'boolean': return typeof value === 'boolean';
+      case 'int': case 'long': return typeof value === 'number' && Number.isInteger(value);
+      case 'float': case 'double': return typeof value === 'number';
+      case 'string': return typeof value === 'string';
+      case 'File': case 'stdout': case 'stderr': return isPlainObject(value) && value.class === 'File';
+      case 'Directory': return isPlainObject(value) && value.class === 'Directory';
+      default: return false;
+    }
+  }
+  if (Array.isArray(type)) return type.some((t) => matchesType(t, value));
+  const t = type as Exclude<CwlType, string | readonly CwlType[]>;
+  switch (t.type) {
+    case 'array': return Array.isArray(value) && value.every((v) => matchesType(t.items, v));
+    case 'enum': return typeof value === 'string' && t.symbols.includes(value);
+    case 'record': return isPlainObject(value) && t.fields.every((f) => matchesType(f.type, value[f.name]));
+  }
+}
+
+/**
+ * Fills defaults and checks every input of a job object against its declared
+ * type; the first mismatch is reported naming the input.
+ */
+export function completeJobObject(
+  inputs: readonly InputParameter[], job: Readonly<Record<string, unknown>>, where: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const param of inputs) {
+    let value = job[param.id];
+    if (value === undefined || (value === null && param.default !== undefined && !matchesType(param.type, null))) {
+      value = param.default;
+    }
+    if (value === undefined) value = null;
+    checkInput(param.id, param.type, value, where);
+    out[param.id] = value;
+  }
+  return out;
+}
+
+export function checkInput(name: string, type: CwlType, value: unknown, where: string): void {
+  if (matchesType(type, value)) return;
+  if (value === null) {
+    throw new ValidationError(`${where}: missing required input '${name}' (type ${describeType(type)})`);
+  }
+  throw new ValidationError(`${where}: input '${name}': expected ${describeType(type)}, got ${preview(value)}${explainMismatch(type, value)}`);
+}
+
+function explainMismatch(type: CwlType, value: unknown): string {
+  const record = (Array.isArray(type) ? type : [type]).find((t): t is RecordType => isPlainObject(t) && t.type === 'record');
+  if (record && isPlainObject(value)) {
+    const bad = record.fields.find((f) => !matchesType(f.type, value[f.name]));
+    if (bad) return ` (field '${bad.name}' should be ${describeType(bad.type)})`;
+  }
+  return '';
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { ExpressionEngine, ExpressionError } from '../../src/expressions/index.js';
+
+const file = { class: 'File', path: '/data/a.txt', basename: 'a.txt', size: 3 };
+const context = {
+  inputs: {
+    x: 3,
+    name: 'hello',
+    flag: false,
+    nothing: null,
+    obj: { b: 1, a: [1, 'two', null] },
+    arr: [10, 20, 30],
+    files: [file],
+    'a b': 'spaced',
+  },
+  self: [file],
+  runtime: { outdir: '/out', cores: 2 },
+};
+
+describe('parameter references without InlineJavascriptRequirement', () => {
+  const engine = new ExpressionEngine({ javascript: false });
+  after(() => engine.close());
+
+  it('returns non-strings and strings without expressions unchanged', async () => {
+    const object = { a: 1 };
+    assert.equal(await engine.evaluate(object, context), object);
+    assert.equal(await engine.evaluate(42, context), 42);
+    assert.equal(await engine.evaluate('no expressions \\ here', context), 'no expressions \\ here');
+  });
+
+  it('returns the raw value of a whole-string reference without copying it', async () => {
+    assert.equal(await engine.evaluate('$(inputs.x)', context), 3);
+    assert.equal(await engine.evaluate('$(inputs.nothing)', context), null);
+    assert.equal(await engine.evaluate('$(inputs.flag)', context), false);
+    assert.equal(await engine.evaluate('$(inputs.obj)', context), context.inputs.obj);
+    assert.equal(await engine.evaluate('$(null)', context), null);
+  });
+
+  it('supports every segment form of the grammar', async () => {
+    assert.equal(await engine.evaluate('$(self[0].path)', context), '/data/a.txt');
+    assert.equal(await engine.evaluate('$(runtime.outdir)', context), '/out');
+    assert.equal(await engine.evaluate("$(inputs['a b'])", context), 'spaced');
+    assert.equal(await engine.evaluate('$(inputs["x"])', context), 3);
+    assert.equal(await engine.evaluate('$(inputs.obj.a[1])', context), 'two');
+    assert.equal(await engine.evaluate("$(inputs.files[0]['basename'])", context), 'a.txt');
+  });
+
+  it('gives the length of arrays and strings', async () => {
+    assert.equal(await engine.evaluate('$(self.length)', context), 1);
+    assert.equal(await engine.evaluate('$(inputs.arr.length)', context), 3);
+    assert.equal(await engine.evaluate('$(inputs.name.length)', context), 5);
+    assert.equal(await engine.evaluate('$(inputs.name[1])', context), 'e');
+  });
+
+  it('yields null for missing keys and out-of-range indexes, like JavaScript', async () => {
+    assert.equal(await engine.evaluate('$(inputs.missing)', context), null);
+    assert.equal(await engine.evaluate('$(inputs.arr[7])', context), null);
+    assert.equal(await engine.evaluate('$(inputs.x.y)', context), null);
+  });
+
+  it('fails when indexing into null, naming the expression', async () => {
+    await assert.rejects(engine.evaluate('$(inputs.missing.y)', context), (error: unknown) => {
+      assert.ok(error instanceof ExpressionError);
+      assert.equal(error.expression, '$(inputs.missing.y)');
+      assert.match(
+        error.message,
+        /^Expression failed: \$\(inputs\.missing\.y\): TypeError: Cannot read properties of undefined \(reading 'y'\)$/,
+      );
+      return true;
+    });
+    await assert.rejects(engine.evaluate('a $(inputs.nothing[0]) b', context), /of null \(reading '0'\)/);
+  });
+
+  it('interpolates numbers, objects, arrays and null as JSON', async () => {
+    assert.equal(await engine.evaluate('n=$(inputs.x)!', context), 'n=3!');
+    assert.equal(await engine.evaluate('$(inputs.name) $(inputs.name)', context), 'hello hello');
+    assert.equal(await engine.evaluate('o=$(inputs.obj)', context), 'o={"a": [1, "two", null], "b": 1}');
+    assert.equal(await engine.evaluate('[$(inputs.arr)]', context), '[[10, 20, 30]]');
+    assert.equal(await engine.evaluate('v=$(inputs.nothing)', context), 'v=null');
+    assert.equal(await engine.evaluate('$(inputs.flag)$(inputs.x)', context), 'false3');
+  });
+
+  it('applies escapes while interpolating', async () => {
+    assert.equal(await engine.evaluate('\\$(inputs.x) is $(inputs.x)', context), '$(inputs.x) is 3');
+    assert.equal(await engine.evaluate('\\${x} $(inputs.x)', context), '${x} 3');
+    assert.equal(await engine.evaluate('\\\\$(inputs.x)', context), '\\3');
+    assert.equal(await engine.evaluate('a\\b $(inputs.x)', context), 'a\\b 3');
+  });
+
+  it('keeps surrounding whitespace unless asked to strip it', async () => {
+    assert.equal(await engine.evaluate('$(inputs.x)\n', context), '3\n');
+    assert.equal(await engine.evaluate('$(inputs.x)\n', context, undefined, { stripWhitespace: true }), 3);
+    assert.equal(
+      await engine.evaluate('  a $(inputs.x) ', context, undefined, { stripWhitespace: true }),
+      'a 3',
+    );
+  });
+
+  it('rejects JavaScript, naming InlineJavascriptRequirement', async () => {
+    await assert.rejects(engine.evaluate('${ return 1; }', context), /InlineJavascriptRequirement/);
+    await assert.rejects(engine.evaluate('$(inputs.x + 1)', context), /InlineJavascriptRequirement/);
+    await assert.rejects(engine.evaluate('$(foo.bar)', context), /foo is not defined.*InlineJavascriptRequirement/);
+    await assert.rejects(engine.evaluate('$(inputs.arr.map)', context), /InlineJavascriptRequirement/);
+    await assert.rejects(engine.evaluate('$(inputs.x', context), /unfinished expression/);
+  });
+
+  it('does not start a worker for references (fast path)', async () => {
+    const js = new ExpressionEngine({ javascript: true });
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 10_000; i++) await js.evaluate('$(inputs.files[0].path)', context);
+    const perCallUs = Number(process.hrtime.bigint() - started) / 10_000 / 1000;
+    assert.ok(perCallUs < 50, `fast path took ${perCallUs} µs per evaluation`);
+    // A worker would need milliseconds to start: the whole loop was faster than that.
+    assert.equal(await js.evaluate('$(self[0].size)', context), 3);
+    await js.close();
+  });
+});

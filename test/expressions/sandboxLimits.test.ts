@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { ExpressionEngine, ExpressionError } from '../../src/expressions/index.js';
+import { SandboxHost } from '../../src/expressions/sandbox.js';
+
+const context = { inputs: { x: 1 }, self: null, runtime: { outdir: '/out' } };
+const MEMORY_BOMB = '${var a=[]; while(true) a.push(new Array(1e6).fill(1));}';
+
+function failsWith(pattern: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof ExpressionError, `expected ExpressionError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe('sandbox limits', () => {
+  const engine = new ExpressionEngine({ javascript: true, timeoutMs: 500, memoryMb: 64 });
+  after(() => engine.close());
+
+  it('stops an infinite loop with a timeout message within timeoutMs plus a small margin', async () => {
+    const started = performance.now();
+    await assert.rejects(
+      engine.evaluate('${while(true){}}', context),
+      failsWith(/^Expression failed: \$\{while\(true\)\{\}\}: timed out after 500 ms$/),
+    );
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 450 && elapsed < 1500, `took ${elapsed} ms`);
+    assert.equal(await engine.evaluate('$(inputs.x + 1)', context), 2);
+  });
+
+  it('also times out loops scheduled as promise callbacks', async () => {
+    await assert.rejects(
+      engine.evaluate('${ Promise.resolve().then(function () { while (true) {} }); return 1; }', context),
+      failsWith(/timed out after 500 ms/),
+    );
+  });
+
+  it('kills a memory bomb, reports the memory limit and recovers', async () => {
+    const memoryEngine = new ExpressionEngine({ javascript: true, memoryMb: 64 });
+    await assert.rejects(
+      memoryEngine.evaluate(MEMORY_BOMB, context),
+      failsWith(/exceeded the 64 MiB memory limit$/),
+    );
+    assert.equal(await memoryEngine.evaluate('$(inputs.x + 41)', context), 42);
+    await memoryEngine.close();
+  });
+
+  it('fails only the culprit when evaluations run concurrently', async () => {
+    const results = await Promise.allSettled([
+      engine.evaluate('${while(true){}}', context),
+      engine.evaluate('$(5)', context),
+      engine.evaluate(MEMORY_BOMB, context),
+      engine.evaluate('$(6)', context),
+    ]);
+    assert.equal(results[0].status, 'rejected');
+    assert.deepEqual(results[1], { status: 'fulfilled', value: 5 });
+    assert.equal(results[2].status, 'rejected');
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /64 MiB memory limit/);
+    assert.deepEqual(results[3], { status: 'fulfilled', value: 6 });
+  });
+
+  it('blocks sandbox escapes', async () => {
+    const attempts = [
+      '$(this.constructor.constructor("return process")())',
+      '$(globalThis.constructor.constructor("return process")())',
+      '$(inputs.constructor.constructor("return process")())',
+      '$(runtime.constructor.constructor("return process")().exit(3))',
+      '${ return (function () { return this; }).constructor("return process")(); }',
+      '$(process.exit(3))',
+      '$(require("fs"))',
+      '$(eval("1 + 1"))',
+      '$(new Function("return 1")())',
+      '${ return import("node:fs"); }',
+      '$(fetch("http://localhost/"))',
+      '$(setTimeout(function () {}, 1))',
+      '$(WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])))',
+    ];
+    for (const attempt of attempts) {
+      await assert.rejects(engine.evaluate(attempt, context), ExpressionError, attempt);
+    }
+    assert.equal(
+      await engine.evaluate('$([typeof process, typeof require, typeof setTimeout, typeof fetch].join())', context),
+      'undefined,undefined,undefined,undefined',
+    );
+  });
+
+  it('terminates a worker that stops answering and resends the queued requests', async () => {
+    const host = new SandboxHost(100, 64, new URL('./stuckWorker.js', import.meta.url));
+    const started = performance.now();
+    const stuck = host.evaluate('body', 'hang', 0, '{}', '${hang}');
+    const queued = host.evaluate('expression', 'after', 0, '{}', '$(after)');
+    await assert.rejects(stuck, failsWith(/^Expression failed: \$\{hang\}: timed out after 100 ms$/));
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 2000 && elapsed < 4000, `watchdog fired after ${elapsed} ms`);
+    assert.equal(await queued, 'after');
+    await host.close();
+  });
+
+  it('lets the process exit while the worker is idle, and stays alive while it works', async () => {
+    const index = new URL('../../src/expressions/index.js', import.meta.url).href;
+    const script = `
+      import { ExpressionEngine } from ${JSON.stringify(index)};
+      const engine = new ExpressionEngine({ javascript: true });
+      const value = await engine.evaluate(
+        '\${ var t = Date.now(); while (Date.now() - t < 300) {} return inputs.x * 2; }',
+        { inputs: { x: 21 }, self: null, runtime: {} });
+      console.log('result', value);
+    `;
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'pipe' });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(killer);
+    assert.equal(code, 0, output);
+    assert.equal(output.trim(), 'result 42');
+    assert.ok(performance.now() - started < 10_000);
+  });
+});
