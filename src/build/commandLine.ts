@@ -49,6 +49,7 @@ export async function buildCommandLine(
 async function positionOf(binding: CommandLineBinding, evaluate: BindingEvaluate, self: unknown): Promise<number> {
   if (binding.position === undefined) return 0;
   const p = await evaluate(binding.position, self);
+  if (p === null || p === undefined) return 0;
   if (typeof p !== 'number') throw new ValidationError(`inputBinding position must be an int, got ${JSON.stringify(p)}`);
   return p;
 }

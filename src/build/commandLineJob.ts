@@ -88,7 +88,8 @@ export async function buildCommandLineJob(
   let mapped = mapper.mapValue(inputs) as Record<string, unknown>;
 
   const runtime = await resourceRuntime(requirements, engine, mapped, outdir, tmpdir);
-  const ev = (text: unknown, self: unknown = null): Promise<unknown> => engine.evaluate(text, { inputs: mapped, self, runtime });
+  const ev = (text: unknown, self: unknown = null, keepWhitespace = false): Promise<unknown> =>
+    engine.evaluate(text, { inputs: mapped, self, runtime }, undefined, { stripWhitespace: !keepWhitespace });
 
   const inplace = requirements.get('InplaceUpdateRequirement')?.inplaceUpdate === true;
   const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, container !== undefined, inplace, where);

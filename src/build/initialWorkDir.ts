@@ -4,8 +4,10 @@ import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { uriToPath } from '../load/uri.js';
 import type { StagingEntry } from './staging.js';
+import { cwlJsonDumps } from '../expressions/index.js';
 
-export type Evaluate = (text: unknown, self?: unknown) => Promise<unknown>;
+/** Evaluates a field; `keepWhitespace` for Dirent entries, whose text is taken verbatim. */
+export type Evaluate = (text: unknown, self?: unknown, keepWhitespace?: boolean) => Promise<unknown>;
 
 export interface InitialWorkDirPlan {
   readonly entries: StagingEntry[];
@@ -32,7 +34,7 @@ export async function planInitialWorkDir(
       const v = await evaluate(raw);
       for (const x of Array.isArray(v) ? v.flat(Infinity) : [v]) if (x !== null && x !== undefined) items.push({ value: x, writable: false });
     } else if (isPlainObject(raw) && 'entry' in raw) {
-      const entry = await evaluate(raw.entry);
+      const entry = await evaluate(raw.entry, null, true);
       const entryname = raw.entryname === undefined ? undefined : String(await evaluate(raw.entryname));
       const writable = raw.writable === true;
       if (entry === null || entry === undefined) continue;
@@ -41,7 +43,7 @@ export async function planInitialWorkDir(
           for (const e of entry) items.push({ value: e, writable });
           continue;
         }
-        items.push({ value: JSON.stringify(entry), entryname, writable });
+        items.push({ value: cwlJsonDumps(entry), entryname, writable });
         continue;
       }
       items.push({ value: typeof entry === 'string' ? entry : entry, entryname, writable });
@@ -60,7 +62,7 @@ export async function planInitialWorkDir(
       addStaged(plan, value, target, item.writable, inplaceUpdate);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       if (item.entryname === undefined) throw new ValidationError(`${where}: InitialWorkDirRequirement entry needs an 'entryname'`);
-      plan.entries.push({ kind: 'write', contents: JSON.stringify(value), target: targetPath(item.entryname, outdir, inContainer, where), writable: item.writable });
+      plan.entries.push({ kind: 'write', contents: cwlJsonDumps(value), target: targetPath(item.entryname, outdir, inContainer, where), writable: item.writable });
     } else {
       throw new ValidationError(`${where}: InitialWorkDirRequirement entry must be a File, Directory, Dirent or string, got ${JSON.stringify(value)}`);
     }

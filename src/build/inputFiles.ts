@@ -8,6 +8,7 @@ import { uriToPath } from '../load/uri.js';
 import { describeHostDirectory, describeHostFile, exists, isDirectory, listDirectory, readContents, splitName } from './fileSystem.js';
 import { secondaryCandidates, type EvaluateWithSelf } from './secondaryFiles.js';
 import { checkFormat, type Ontologies } from './formats.js';
+import { expandFormat } from '../load/types.js';
 
 interface FileProps {
   readonly secondaryFiles?: readonly SecondaryFileSchema[];
@@ -21,6 +22,8 @@ export interface InputFileContext {
   /** From LoadListingRequirement; a parameter's own loadListing wins. */
   readonly defaultListing: LoadListing;
   readonly ontologies: Ontologies;
+  /** `$namespaces` of the document, to expand prefixed formats in job objects. */
+  readonly namespaces: Readonly<Record<string, string>>;
   readonly where: string;
 }
 
@@ -90,6 +93,7 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
   } else if (file.secondaryFiles) {
     file.secondaryFiles = await Promise.all(file.secondaryFiles.map((s) => prepareFileOrDirectory(s, {}, ctx)));
   }
+  if (file.format !== undefined) file.format = expandFormat(file.format, ctx.namespaces) as string;
   if (props.format !== undefined && file.format !== undefined) {
     const allowed = await ctx.evaluate(props.format, file);
     checkFormat(file, allowed, ctx.ontologies, ctx.where);

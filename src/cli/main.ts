@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
     return 1;
   }
-  const engines = new ExpressionEngines();
+  const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
     logger.warn(`received ${sig}, stopping`);

@@ -34,6 +34,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'enable-ext': { type: 'boolean', describe: 'Enable cwltool extensions' },
   strict: { type: 'boolean', describe: 'Strict validation (default)' },
   'non-strict': { type: 'boolean', describe: 'Lenient validation' },
+  'eval-timeout': { type: 'number', describe: 'Seconds a JavaScript expression may run', default: 60 },
   timestamps: { type: 'boolean', describe: 'Add timestamps to log lines' },
   'on-error': { type: 'string', describe: 'stop|continue after a step fails', default: 'stop' },
   retries: { type: 'number', describe: 'Retries for temporary failures', default: 0 },

@@ -1,11 +1,11 @@
 import { readFile, stat, glob } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandLineTool, CwlType, FileOrDirectory, FileValue, OutputBinding, OutputParameter, RecordType, SecondaryFileSchema } from '../model/types.js';
+import type { LoadListing, CommandLineTool, CwlType, FileOrDirectory, FileValue, OutputBinding, OutputParameter, RecordType, SecondaryFileSchema } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { PermanentFailure } from '../errors.js';
 import type { CommandLineJob } from '../build/commandLineJob.js';
 import type { ExpressionEngine } from '../expressions/index.js';
-import { readContents, splitName, exists } from '../build/fileSystem.js';
+import { listDirectory, readContents, splitName, exists } from '../build/fileSystem.js';
 import { applyPattern } from '../build/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
@@ -19,7 +19,7 @@ import { finalizeFiles } from './fileDetails.js';
  * locations and every File gets its size and checksum.
  */
 export async function collectOutputs(
-  tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine,
+  tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine, listing: LoadListing,
 ): Promise<Record<string, unknown>> {
   const view = new PathView(job);
   const runtime = { ...job.runtime, exitCode };
@@ -38,7 +38,7 @@ export async function collectOutputs(
   } else {
     result = {};
     for (const p of tool.outputs) {
-      const collector = new OutputCollector(job, view, engine, runtime, tool);
+      const collector = new OutputCollector(job, view, engine, runtime, tool, listing);
       result[p.id] = view.toHostValue(await collector.collect(p.type, p.outputBinding, p, `${job.name}: output '${p.id}'`));
     }
   }
@@ -116,7 +116,7 @@ export class PathView {
 class OutputCollector {
   constructor(
     readonly job: CommandLineJob, readonly view: PathView, readonly engine: ExpressionEngine,
-    readonly runtime: Record<string, unknown>, readonly tool: CommandLineTool,
+    readonly runtime: Record<string, unknown>, readonly tool: CommandLineTool, readonly listing: LoadListing,
   ) {}
 
   #eval(text: unknown, self: unknown): Promise<unknown> {
@@ -137,6 +137,10 @@ class OutputCollector {
     if (!binding) return null;
     let files: FileOrDirectory[] = [];
     if (binding.glob !== undefined) files = await this.#glob(binding.glob, where);
+    const depth = binding.loadListing ?? this.listing;
+    if (depth !== 'no_listing') {
+      for (const f of files) if (f.class === 'Directory') f.listing = this.#toProcessPaths(await listDirectory(this.view.toHost(f.path!), depth));
+    }
     if (binding.loadContents) {
       for (const f of files) if (f.class === 'File') f.contents = await readContents(this.view.toHost(f.path!), where);
     }
@@ -186,6 +190,16 @@ class OutputCollector {
       }
     }
     return found;
+  }
+
+  #toProcessPaths(listing: FileOrDirectory[]): FileOrDirectory[] {
+    return listing.map((e) => {
+      const p = this.view.toProcess(e.path!);
+      const out = { ...e, path: p, location: pathToUri(p) } as FileOrDirectory;
+      if (out.class === 'File') out.dirname = path.posix.dirname(p);
+      if (out.class === 'Directory' && out.listing) out.listing = this.#toProcessPaths(out.listing);
+      return out;
+    });
   }
 
   async #fileAt(processPath: string): Promise<FileOrDirectory> {

@@ -47,6 +47,7 @@ export async function runCommandLineTool(
       evaluate: (text, self) => engine.evaluate(text, { inputs: job, self, runtime: {} }),
       defaultListing: defaultListing(requirements),
       ontologies: ctx.ontologies,
+      namespaces: tool.namespaces,
       where: name,
     });
     const dirs = await makeDirs(ctx);
@@ -67,7 +68,7 @@ export async function runCommandLineTool(
         throw new PermanentFailure(`${name}: exited with code ${code}${tail}`);
       }
       ctx.logger.debug({ step: name, exitCode: code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
-      return await collectOutputs(tool, built, code, engine);
+      return await collectOutputs(tool, built, code, engine, defaultListing(requirements));
     } finally {
       if (!ctx.leaveTmpdir) {
         await rm(dirs.hostTmpdir, { recursive: true, force: true });
@@ -87,6 +88,7 @@ export async function runExpressionTool(
       evaluate: (text, self) => engine.evaluate(text, { inputs: job, self, runtime: {} }),
       defaultListing: defaultListing(requirements),
       ontologies: ctx.ontologies,
+      namespaces: tool.namespaces,
       where: name,
     });
     const dirs = await makeDirs(ctx);

@@ -30,8 +30,8 @@ export interface EvaluateOptions {
   /**
    * Trim leading/trailing whitespace of the field before scanning, as cwltool
    * does for every field except InitialWorkDirRequirement `entry` (where
-   * `"${ return 1; }\n"` must interpolate to the text "1\n"). Default false:
-   * the text is taken as is.
+   * `"${ return 1; }\n"` must interpolate to the text "1\n"). Default true;
+   * pass false for `entry`.
    */
   readonly stripWhitespace?: boolean;
   /** Overrides the engine's `javascript` for this call (e.g. per-tool requirements). */
@@ -108,7 +108,7 @@ export class ExpressionEngine {
   ): Promise<unknown> {
     if (typeof text !== 'string' || !needsParsing(text)) return text;
     signal?.throwIfAborted();
-    const template = cachedTemplate(options?.stripWhitespace === true ? text.trim() : text);
+    const template = cachedTemplate(options?.stripWhitespace === false ? text : text.trim());
     const call: CallState = {
       context,
       javascript: options?.javascript ?? this.#javascript,

@@ -138,7 +138,15 @@ export class SandboxHost {
   }
 
   #send(entry: Pending): void {
-    const worker = this.#worker ?? this.#startWorker();
+    let worker: Worker;
+    try {
+      worker = this.#worker ?? this.#startWorker();
+    } catch (error) {
+      this.#pending.delete(entry.id);
+      const reason = `the JavaScript sandbox could not be started: ${String(error)}`;
+      this.#settle(entry, false, new ExpressionError(entry.expression, reason, { cause: error }));
+      return;
+    }
     const request: EvaluateRequest = {
       id: entry.id,
       kind: entry.kind,
@@ -159,14 +167,8 @@ export class SandboxHost {
     if (entry === undefined) return;
     this.#pending.delete(response.id);
     if (response.ok) {
-      let value: unknown;
-      try {
-        value = JSON.parse(response.json);
-      } catch (error) {
-        this.#settle(entry, false, new ExpressionError(entry.expression, String(error)));
-        return this.#afterAnswer();
-      }
-      this.#settle(entry, true, value);
+      // The text comes from JSON.stringify in the sandbox: it always parses.
+      this.#settle(entry, true, JSON.parse(response.json));
     } else {
       const reason = response.timeout === true ? timeoutReason(this.#timeoutMs) : response.error;
       this.#settle(entry, false, new ExpressionError(entry.expression, reason));

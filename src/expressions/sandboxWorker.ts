@@ -62,7 +62,9 @@ function createSandbox(libId: number, timeoutMs: number): Sandbox {
   const globals = Object.create(null) as Record<string, unknown>;
   const context = vm.createContext(globals, {
     name: 'cwl-expression',
-    codeGeneration: { strings: false, wasm: false },
+    // Strings are allowed (cwltool allows eval/new Function, e.g. for templating
+    // libraries); the context's own Function cannot reach the worker's globals.
+    codeGeneration: { strings: true, wasm: false },
     microtaskMode: 'afterEvaluate',
   });
   const parse = bootstrap.runInContext(context) as (text: string) => unknown;
@@ -72,6 +74,7 @@ function createSandbox(libId: number, timeoutMs: number): Sandbox {
     error = 'internal error: unknown expressionLib';
   } else if (lib !== '') {
     try {
+      checkSource(lib);
       new vm.Script(`"use strict";\n${lib}`, { filename: 'expressionLib.js' }).runInContext(
         context,
         { timeout: timeoutMs, displayErrors: false },
@@ -94,9 +97,26 @@ function getSandbox(libId: number, timeoutMs: number): Sandbox {
   return sandbox;
 }
 
+/**
+ * `import()` is refused before compiling: node:vm would reject it with an
+ * error object of the worker's realm, whose constructor.constructor is an
+ * unrestricted Function. Code generation from strings is disabled, so the
+ * source text is the only place an `import(` can come from. (An `import`
+ * spelled with escapes is a SyntaxError.) False positives such as
+ * `x.import(...)` are accepted.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
+
+function checkSource(source: string): void {
+  if (DYNAMIC_IMPORT.test(source)) {
+    throw new SyntaxError('import() is not available in CWL expressions');
+  }
+}
+
 function getScript(source: string): vm.Script {
   let script = scripts.get(source);
   if (script === undefined) {
+    checkSource(source);
     script = new vm.Script(source, { filename: 'expression.js' });
     if (scripts.size >= MAX_SCRIPTS) scripts.delete(scripts.keys().next().value!);
     scripts.set(source, script);
@@ -151,6 +171,9 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
 
 const port = parentPort;
 if (port === null) throw new Error('sandboxWorker.js must run in a worker thread');
+// Promises rejected by sandbox code (e.g. a returned `import()` or
+// `WebAssembly.compile()`) must not crash the worker.
+process.on('unhandledRejection', () => undefined);
 port.on('message', (request: EvaluateRequest) => {
   let response: EvaluateResponse;
   try {

@@ -33,8 +33,8 @@ export async function normalizeProcess(raw: unknown, ctx: NormalizeContext): Pro
   const cls = raw.class;
   const id = typeof raw.id === 'string' ? raw.id : '';
   const where = id ? `${ctx.where}#${shortName(id)}` : ctx.where;
-  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true);
-  const hints = [...impliedHints(ctx.version), ...normalizeRequirements(raw.hints, ctx.namespaces, where, false)];
+  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true, ctx.baseUri);
+  const hints = [...impliedHints(ctx.version), ...normalizeRequirements(raw.hints, ctx.namespaces, where, false, ctx.baseUri)];
   const schemaDefs = withSchemaDefs(ctx.schemaDefs, [...requirements, ...hints]);
   const inner: NormalizeContext = { ...ctx, schemaDefs, where };
   const base = {
@@ -105,7 +105,9 @@ function requirementClass(raw: string, namespaces: Readonly<Record<string, strin
   return cls;
 }
 
-export function normalizeRequirements(raw: unknown, namespaces: Readonly<Record<string, string>>, where: string, strict: boolean): Requirement[] {
+export function normalizeRequirements(
+  raw: unknown, namespaces: Readonly<Record<string, string>>, where: string, strict: boolean, baseUri: string,
+): Requirement[] {
   return mapToList(raw, 'class').map((req) => {
     const cls = requirementClass(String(req.class), namespaces);
     if (strict && !KNOWN_REQUIREMENTS.has(cls)) {
@@ -113,6 +115,9 @@ export function normalizeRequirements(raw: unknown, namespaces: Readonly<Record<
     }
     const out: Record<string, unknown> = { ...req, class: cls };
     if (cls === 'EnvVarRequirement') out.envDef = mapToList(req.envDef, 'envName', 'envValue');
+    // File and Directory objects written in the document resolve against it.
+    if (cls === 'InitialWorkDirRequirement') out.listing = resolveLocations(req.listing, baseUri);
+    if (cls === 'DockerRequirement' && typeof req.dockerLoad === 'string') out.dockerLoad = resolveUri(req.dockerLoad, baseUri);
     return out as Requirement;
   });
 }
@@ -147,8 +152,8 @@ async function normalizeStep(raw: Record<string, unknown>, ctx: NormalizeContext
   const id = shortName(String(raw.id));
   const where = `${ctx.where} step '${id}'`;
   const stepFragment = wfFragment ? `${wfFragment}/${id}` : id;
-  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true);
-  const hints = normalizeRequirements(raw.hints, ctx.namespaces, where, false);
+  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true, ctx.baseUri);
+  const hints = normalizeRequirements(raw.hints, ctx.namespaces, where, false, ctx.baseUri);
   const inputs: WorkflowStepInput[] = mapToList(raw.in, 'id', 'source').map((i) => {
     const src = i.source === undefined || i.source === null ? [] : Array.isArray(i.source) ? i.source : [i.source];
     const out: Record<string, unknown> = { ...i, id: shortName(String(i.id)), source: src.map((s) => sourceReference(String(s), wfFragment)) };

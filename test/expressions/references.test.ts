@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { after, describe, it } from 'node:test';
 import { ExpressionEngine, ExpressionError } from '../../src/expressions/index.js';
 
@@ -88,9 +89,9 @@ describe('parameter references without InlineJavascriptRequirement', () => {
     assert.equal(await engine.evaluate('a\\b $(inputs.x)', context), 'a\\b 3');
   });
 
-  it('keeps surrounding whitespace unless asked to strip it', async () => {
-    assert.equal(await engine.evaluate('$(inputs.x)\n', context), '3\n');
-    assert.equal(await engine.evaluate('$(inputs.x)\n', context, undefined, { stripWhitespace: true }), 3);
+  it('strips surrounding whitespace unless asked to keep it', async () => {
+    assert.equal(await engine.evaluate('$(inputs.x)\n', context, undefined, { stripWhitespace: false }), '3\n');
+    assert.equal(await engine.evaluate('$(inputs.x)\n', context), 3);
     assert.equal(
       await engine.evaluate('  a $(inputs.x) ', context, undefined, { stripWhitespace: true }),
       'a 3',
@@ -105,14 +106,26 @@ describe('parameter references without InlineJavascriptRequirement', () => {
     await assert.rejects(engine.evaluate('$(inputs.x', context), /unfinished expression/);
   });
 
-  it('does not start a worker for references (fast path)', async () => {
-    const js = new ExpressionEngine({ javascript: true });
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < 10_000; i++) await js.evaluate('$(inputs.files[0].path)', context);
-    const perCallUs = Number(process.hrtime.bigint() - started) / 10_000 / 1000;
-    assert.ok(perCallUs < 50, `fast path took ${perCallUs} µs per evaluation`);
-    // A worker would need milliseconds to start: the whole loop was faster than that.
-    assert.equal(await js.evaluate('$(self[0].size)', context), 3);
-    await js.close();
+  it('does not start a worker for references, even with JavaScript enabled (fast path)', async () => {
+    let workersStarted = 0;
+    const onWorker = (): void => {
+      workersStarted++;
+    };
+    diagnosticsChannel.subscribe('worker_threads', onWorker);
+    try {
+      const js = new ExpressionEngine({ javascript: true });
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < 10_000; i++) await js.evaluate('$(inputs.files[0].path)', context);
+      const perCallUs = Number(process.hrtime.bigint() - started) / 10_000 / 1000;
+      assert.ok(perCallUs < 50, `fast path took ${perCallUs} µs per evaluation`);
+      assert.equal(await js.evaluate('p=$(self[0].size) $(runtime.outdir)', context), 'p=3 /out');
+      assert.equal(workersStarted, 0);
+      // The first JavaScript evaluation does start one.
+      assert.equal(await js.evaluate('$(self[0].size + 1)', context), 4);
+      assert.equal(workersStarted, 1);
+      await js.close();
+    } finally {
+      diagnosticsChannel.unsubscribe('worker_threads', onWorker);
+    }
   });
 });

@@ -26,7 +26,7 @@ export class DockerBackend implements Backend {
   async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
     const container = job.container;
     if (!container) throw new InternalError(`${job.name}: DockerBackend given a job without a container`);
-    await this.#images.ensure(container.image, container.requirement, job.name, pathToBase(job));
+    await this.#images.ensure(container.image, container.requirement, job.name);
     const outdir = job.runtime.outdir;
     const mounts = await stageForContainer(job.staging, outdir, job.dirs.hostOutdir, job.dirs.hostStageDir);
     const name = `bespin-${randomBytes(6).toString('hex')}`;
@@ -48,10 +48,6 @@ export class DockerBackend implements Backend {
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, toHost, () => killContainer(name));
   }
-}
-
-function pathToBase(job: CommandLineJob): string {
-  return String(job.container?.requirement.__baseUri ?? `file://${process.cwd()}/`);
 }
 
 function killContainer(name: string): Promise<void> {

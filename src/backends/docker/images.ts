@@ -20,16 +20,16 @@ export class DockerImages {
   readonly #ready = new Map<string, Promise<void>>();
   constructor(readonly options: ImageOptions) {}
 
-  ensure(image: string, requirement: Readonly<Record<string, unknown>>, where: string, baseDir: string): Promise<void> {
+  ensure(image: string, requirement: Readonly<Record<string, unknown>>, where: string): Promise<void> {
     let ready = this.#ready.get(image);
     if (!ready) {
-      ready = this.#prepare(image, requirement, where, baseDir);
+      ready = this.#prepare(image, requirement, where);
       this.#ready.set(image, ready);
     }
     return ready;
   }
 
-  async #prepare(image: string, req: Readonly<Record<string, unknown>>, where: string, baseDir: string): Promise<void> {
+  async #prepare(image: string, req: Readonly<Record<string, unknown>>, where: string): Promise<void> {
     const present = await imagePresent(image);
     if (typeof req.dockerFile === 'string') {
       if (present && !this.options.forcePull) return;
@@ -38,7 +38,7 @@ export class DockerImages {
     }
     if (typeof req.dockerLoad === 'string') {
       if (present && !this.options.forcePull) return;
-      const file = uriToPath(new URL(req.dockerLoad, baseDir).href);
+      const file = uriToPath(req.dockerLoad);
       const data = await readFile(file).catch(() => { throw new PermanentFailure(`${where}: dockerLoad file not found: ${file}`); });
       await run(['load'], data, `${where}: cannot load image from ${file}`);
       return;

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runCli, scratch } from '../helpers/cli.js';
+
+const TOOL = `cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: echo
+inputs:
+  count: {type: int, inputBinding: {position: 1}}
+  data: {type: File?, inputBinding: {position: 2}}
+outputs: []
+`;
+
+const JS_TOOL = (expr: string): string => `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  InlineJavascriptRequirement: {}
+baseCommand: echo
+arguments: ["${expr}"]
+inputs: []
+outputs: []
+`;
+
+/** One message naming the problem, exit code 1, and no stack trace. */
+function assertCleanFailure(result: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at .+\(.*:\d+:\d+\)/, 'stderr must not contain a stack trace');
+  assert.doesNotMatch(result.stderr, /internal error/);
+}
+
+test('a missing required input names the input', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl')], { cwd: dir });
+  assertCleanFailure(r, /missing required input 'count'/);
+});
+
+test('a value of the wrong type names the input and the expected type', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL, 'job.yml': 'count: seven\n' });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), path.join(dir, 'job.yml')], { cwd: dir });
+  assertCleanFailure(r, /input 'count': expected int, got "seven"/);
+});
+
+test('a job file that is not YAML names the file and line', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL, 'job.yml': 'count: 1\ndata: [unclosed\n  - x: {\n' });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), path.join(dir, 'job.yml')], { cwd: dir });
+  assertCleanFailure(r, /job\.yml:\d+:\d+: not valid YAML/);
+});
+
+test('an input file that does not exist names the input and the path', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), '--count', '1', '--data', 'nowhere.txt'], { cwd: dir });
+  assertCleanFailure(r, /input 'data': file not found: .*nowhere\.txt/);
+});
+
+test('a document that does not exist is reported as such', async () => {
+  const dir = await scratch({});
+  const r = await runCli(['--quiet', path.join(dir, 'absent.cwl')], { cwd: dir });
+  assertCleanFailure(r, /absent\.cwl: no such file/);
+});
+
+test('a document that is not CWL says so', async () => {
+  const dir = await scratch({ 'notcwl.cwl': 'just: a mapping\nof: things\n' });
+  const r = await runCli(['--quiet', path.join(dir, 'notcwl.cwl')], { cwd: dir });
+  assertCleanFailure(r, /notcwl\.cwl: .*(missing 'cwlVersion'|not a CWL document)/);
+});
+
+test('an invalid field is reported with file:line by --validate', async () => {
+  const dir = await scratch({ 'bad.cwl': `${TOOL}baseComand: oops\n` });
+  const r = await runCli(['--validate', path.join(dir, 'bad.cwl')], { cwd: dir });
+  assertCleanFailure(r, /bad\.cwl:9: invalid field baseComand/);
+});
+
+test('--validate accepts a valid document', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL });
+  const r = await runCli(['--validate', path.join(dir, 'tool.cwl')], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /is valid CWL/);
+});
+
+test('an expression that throws names the expression', async () => {
+  const dir = await scratch({ 'tool.cwl': JS_TOOL('${ throw new Error(\\"boom\\"); }') });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl')], { cwd: dir });
+  assertCleanFailure(r, /throw new Error\("boom"\).*boom/s);
+});
+
+test('an expression that loops forever fails with a time-out instead of hanging', async () => {
+  const dir = await scratch({ 'tool.cwl': JS_TOOL('${ while (true) {} }') });
+  const r = await runCli(['--quiet', '--eval-timeout', '1', path.join(dir, 'tool.cwl')], { cwd: dir, timeoutMs: 20_000 });
+  assertCleanFailure(r, /while \(true\).*timed out/s);
+  assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+});
+
+test('an unknown tool input on the command line names it', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), '--cont', '3'], { cwd: dir });
+  assertCleanFailure(r, /unknown tool input '--cont'/);
+});
+
+test('an unsupported requirement exits 33', async () => {
+  const dir = await scratch({ 'tool.cwl': TOOL.replace('baseCommand', 'requirements:\n  FancyRequirement: {}\nbaseCommand') });
+  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), '--count', '1'], { cwd: dir });
+  assert.equal(r.code, 33, r.stderr);
+  assert.match(r.stderr, /unsupported requirement FancyRequirement/);
+});
