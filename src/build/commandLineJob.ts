@@ -92,7 +92,8 @@ export async function buildCommandLineJob(
     engine.evaluate(text, { inputs: mapped, self, runtime }, undefined, { stripWhitespace: !keepWhitespace });
 
   const inplace = requirements.get('InplaceUpdateRequirement')?.inplaceUpdate === true;
-  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, container !== undefined, inplace, where);
+  const absoluteAllowed = container !== undefined && requirements.isRequired('DockerRequirement');
+  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, absoluteAllowed, inplace, where);
   if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
 
   const words = await buildCommandLine(tool, mapped, ev);

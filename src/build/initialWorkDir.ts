@@ -77,7 +77,7 @@ function isExpressionOnly(text: string): boolean {
 
 function targetPath(entryname: string, outdir: string, inContainer: boolean, where: string): string {
   if (path.posix.isAbsolute(entryname)) {
-    if (!inContainer) throw new ValidationError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is an absolute path, which needs a container (DockerRequirement)`);
+    if (!inContainer) throw new ValidationError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is an absolute path, which needs DockerRequirement under 'requirements'`);
     return entryname;
   }
   const target = path.posix.normalize(path.posix.join(outdir, entryname));

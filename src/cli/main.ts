@@ -14,6 +14,7 @@ import { ExpressionEngines } from '../build/expressionEngines.js';
 import { ProcessBackend } from '../backends/local/processBackend.js';
 import { DockerBackend } from '../backends/docker/dockerBackend.js';
 import { runProcess } from '../execute/runProcess.js';
+import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
 import { makeTemplate } from '../report/template.js';
@@ -67,10 +68,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(makeTemplate(tool.inputs));
       return 0;
     }
-    const fromFile = split.jobFile ? await loadJobFile(split.jobFile) : {};
+    const jobFile = split.jobFile ? await loadJobFile(split.jobFile) : { inputs: {}, requirements: [] };
     const fromArgs = parseToolInputs(split.toolInputs, tool.inputs, process.cwd());
     const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
-    const job = completeJobObject(tool.inputs, { ...fromFile, ...fromArgs }, where);
+    const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
     const tmp = os.tmpdir();
     const outdir = path.resolve(String(opts.outdir ?? '.'));
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
@@ -90,7 +91,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: abort.signal,
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
-    const outputs = await runProcess(tool, job, undefined, ctx, name || path.basename(uriToPath(split.document)));
+    const inherited = jobFile.requirements.length > 0 ? new RequirementSet(jobFile.requirements, []) : undefined;
+    const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)));
     const final = await relocateOutputs(outputs, outdir, mode, [path.dirname(tmpOutdirPrefix)]);
     const text = `${JSON.stringify(final, null, 4)}\n`;
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
@@ -98,12 +100,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     logger.info('Final process status is success');
     return 0;
   } catch (error) {
+    // The one message a user reads is plain text, whatever the log format.
     if (error instanceof UserError) {
-      logger.error(error.message);
+      process.stderr.write(`ERROR ${error.message}\n`);
       if (error.exitCode === 1) logger.warn('Final process status is permanentFail');
       return error.exitCode;
     }
-    logger.error({ err: error }, `internal error (a bug in bespin): ${errorMessage(error)}`);
+    logger.debug({ err: error }, 'internal error');
+    process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
     await engines.close();

@@ -77,15 +77,19 @@ export class PathView {
   constructor(job: CommandLineJob) {
     this.hostOutdir = job.dirs.hostOutdir;
     this.#outdir = job.runtime.outdir;
-    this.#links = job.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [{ target: e.target, source: e.source }] : []));
+    this.#links = job.staging
+      .flatMap((e) => (e.kind === 'link' && !e.writable ? [{ target: e.target, source: e.source }] : []))
+      .sort((a, b) => b.target.length - a.target.length);
   }
 
   /** A path as the process saw it → host path. */
   toHost(p: string): string {
-    if (p === this.#outdir || p.startsWith(this.#outdir + '/')) return path.join(this.hostOutdir, p.slice(this.#outdir.length));
+    // Staged entries first: a read-only file mounted into the output directory
+    // leaves only an empty placeholder on the host side.
     for (const l of this.#links) {
       if (p === l.target || p.startsWith(l.target + '/')) return path.join(l.source, p.slice(l.target.length));
     }
+    if (p === this.#outdir || p.startsWith(this.#outdir + '/')) return path.join(this.hostOutdir, p.slice(this.#outdir.length));
     return p;
   }
 

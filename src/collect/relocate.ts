@@ -1,4 +1,4 @@
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, lstat, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
@@ -32,7 +32,8 @@ export async function relocateOutputs(
     }
     if (source !== target) {
       await mkdir(path.dirname(target), { recursive: true });
-      if (mode === 'move' && isScratch(source)) {
+      // A symlink is copied as its target: moving it could leave it dangling.
+      if (mode === 'move' && isScratch(source) && !(await lstat(source)).isSymbolicLink()) {
         try {
           await rename(source, target);
         } catch {

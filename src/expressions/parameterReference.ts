@@ -37,7 +37,7 @@ export class ReferenceFailure extends Error {
 }
 
 const SYMBOL = String.raw`[\p{L}\p{N}_]+`;
-const SEGMENT = String.raw`\.${SYMBOL}|\['[^'\\]*'\]|\["[^"\\]*"\]|\[[0-9]+\]`;
+const SEGMENT = String.raw`\.${SYMBOL}|\['(?:[^'\\]|\\.)*'\]|\["(?:[^"\\]|\\.)*"\]|\[[0-9]+\]`;
 const REFERENCE = new RegExp(String.raw`^\s*(${SYMBOL})((?:${SEGMENT})*)\s*$`, 'u');
 const SEGMENTS = new RegExp(SEGMENT, 'gu');
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
@@ -54,7 +54,7 @@ export function parseParameterReference(code: string): ParameterReference | null
   for (const segment of match[2]!.matchAll(SEGMENTS)) {
     const text = segment[0];
     if (text.startsWith('.')) keys.push(text.slice(1));
-    else if (text[1] === "'" || text[1] === '"') keys.push(text.slice(2, -2));
+    else if (text[1] === "'" || text[1] === '"') keys.push(text.slice(2, -2).replace(/\\(.)/gu, '$1'));
     else keys.push(String(Number(text.slice(1, -1))));
   }
   return { root, keys };

@@ -2,7 +2,7 @@ import type { CwlVersion, Process } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { DocumentCache, type SourceDocument } from './documentCache.js';
-import { normalizeProcess, type NormalizeContext } from './normalizeProcess.js';
+import { checkRequirementsSupported, normalizeProcess, type NormalizeContext } from './normalizeProcess.js';
 import { fragmentOf, resolveUri, toUri, uriToPath } from './uri.js';
 import { parseVersion } from './upgrade.js';
 import { validateDocument } from '../validate/document.js';
@@ -29,10 +29,14 @@ class ProcessLoader {
 
   async load(uri: string, inherited?: NormalizeContext): Promise<Process> {
     const doc = await this.cache.load(uri);
-    await this.#validate(doc);
     const where = uriToPath(doc.uri);
     const content = doc.content;
-    if (!isPlainObject(content)) throw new ValidationError(`${where}: not a CWL document (expected a mapping with 'class')`);
+    if (!isPlainObject(content) || (content.class === undefined && !Array.isArray(content.$graph))) {
+      throw new ValidationError(`${where}: not a CWL document (expected a mapping with 'class' and 'cwlVersion', or a '$graph')`);
+    }
+    if (content.cwlVersion === undefined && !inherited) throw new ValidationError(`${where}: not a CWL document: missing 'cwlVersion'`);
+    checkRequirementsSupported(content, where);
+    await this.#validate(doc);
     const fragment = fragmentOf(uri);
     const namespaces = (isPlainObject(content.$namespaces) ? content.$namespaces : {}) as Record<string, string>;
     if (Array.isArray(content.$graph)) {
@@ -63,6 +67,10 @@ class ProcessLoader {
       baseUri: doc.uri,
       version,
       namespaces: { ...(inherited?.namespaces ?? {}), ...namespaces },
+      schemas: [
+        ...(inherited?.schemas ?? []),
+        ...(isPlainObject(doc.content) && Array.isArray(doc.content.$schemas) ? doc.content.$schemas.map((s) => resolveUri(String(s), doc.uri)) : []),
+      ],
       schemaDefs: inherited?.schemaDefs ?? new Map(),
       where,
       loadRun: async (reference, stepCtx) => {

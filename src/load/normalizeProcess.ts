@@ -18,10 +18,31 @@ export const KNOWN_REQUIREMENTS = new Set([
   'cwltool:InplaceUpdateRequirement', 'cwltool:TimeLimit', 'cwltool:WorkReuse', 'cwltool:NetworkAccess',
 ]);
 
+/**
+ * Fails with exit 33 on a requirement class bespin does not implement, before
+ * schema validation would reject it as an unknown class.
+ */
+export function checkRequirementsSupported(content: unknown, where: string): void {
+  const namespaces = isPlainObject(content) && isPlainObject(content.$namespaces) ? (content.$namespaces as Record<string, string>) : {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(visit); return; }
+    if (!isPlainObject(node)) return;
+    if (node.requirements !== undefined) {
+      for (const req of mapToList(node.requirements, 'class')) {
+        const cls = requirementClass(String(req.class), namespaces);
+        if (!KNOWN_REQUIREMENTS.has(cls)) throw new UnsupportedRequirementError(`${where}: unsupported requirement ${cls}`);
+      }
+    }
+    for (const key of ['$graph', 'steps', 'run']) if (node[key] !== undefined) visit(isPlainObject(node[key]) && key === 'steps' ? Object.values(node[key]) : node[key]);
+  };
+  visit(content);
+}
+
 export interface NormalizeContext {
   readonly baseUri: string;
   readonly version: CwlVersion;
   readonly namespaces: Readonly<Record<string, string>>;
+  readonly schemas: readonly string[];
   readonly schemaDefs: SchemaDefs;
   /** Loads the process a step's `run` names (a path, URI or `#id` in the same `$graph`). */
   readonly loadRun: (reference: string, context: NormalizeContext) => Promise<Process>;
@@ -47,23 +68,28 @@ export async function normalizeProcess(raw: unknown, ctx: NormalizeContext): Pro
     requirements,
     hints,
     namespaces: ctx.namespaces,
+    schemas: ctx.schemas,
     ...(typeof raw.label === 'string' ? { label: raw.label } : {}),
     ...(raw.doc !== undefined ? { doc: raw.doc as string } : {}),
   };
   switch (cls) {
-    case 'CommandLineTool':
+    case 'CommandLineTool': {
+      // An input of type `stdin` is a File fed to standard input.
+      const stdinInput = mapToList(raw.inputs, 'id', 'type').find((p) => p.type === 'stdin');
+      const stdin = raw.stdin ?? (stdinInput ? `$(inputs.${shortName(String(stdinInput.id))}.path)` : undefined);
       return {
         ...base,
         class: 'CommandLineTool',
         baseCommand: raw.baseCommand === undefined ? [] : (Array.isArray(raw.baseCommand) ? raw.baseCommand : [raw.baseCommand]).map(String),
         arguments: Array.isArray(raw.arguments) ? (raw.arguments as (string | CommandLineBinding)[]) : [],
-        ...(raw.stdin !== undefined ? { stdin: String(raw.stdin) } : {}),
+        ...(stdin !== undefined ? { stdin: String(stdin) } : {}),
         ...(raw.stdout !== undefined ? { stdout: String(raw.stdout) } : {}),
         ...(raw.stderr !== undefined ? { stderr: String(raw.stderr) } : {}),
         successCodes: numbers(raw.successCodes, [0]),
         temporaryFailCodes: numbers(raw.temporaryFailCodes, []),
         permanentFailCodes: numbers(raw.permanentFailCodes, []),
       };
+    }
     case 'ExpressionTool':
       return { ...base, class: 'ExpressionTool', expression: String(raw.expression) };
     case 'Operation':

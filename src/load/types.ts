@@ -56,6 +56,7 @@ export function normalizeType(raw: unknown, ctx: TypeContext, seen: ReadonlySet<
 function normalizeTypeName(name: string, ctx: TypeContext, seen: ReadonlySet<string>): CwlType {
   if (name.endsWith('?')) return ['null', normalizeTypeName(name.slice(0, -1), ctx, seen)];
   if (name.endsWith('[]')) return { type: 'array', items: normalizeTypeName(name.slice(0, -2), ctx, seen) };
+  if (name === 'stdin') return 'File';
   if (PRIMITIVES.has(name)) return name as CwlType;
   const xsd = /^(?:xsd:|http:\/\/www\.w3\.org\/2001\/XMLSchema#)(.*)$/.exec(name);
   if (xsd && PRIMITIVES.has(xsd[1]!)) return xsd[1] as CwlType;

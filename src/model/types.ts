@@ -107,6 +107,8 @@ interface ProcessBase {
   readonly requirements: readonly Requirement[];
   readonly hints: readonly Requirement[];
   readonly namespaces: Readonly<Record<string, string>>;
+  /** URIs of the format ontologies named by the document's `$schemas`. */
+  readonly schemas: readonly string[];
   readonly label?: string;
   readonly doc?: string | readonly string[];
 }

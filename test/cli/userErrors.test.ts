@@ -69,7 +69,7 @@ test('a document that is not CWL says so', async () => {
 test('an invalid field is reported with file:line by --validate', async () => {
   const dir = await scratch({ 'bad.cwl': `${TOOL}baseComand: oops\n` });
   const r = await runCli(['--validate', path.join(dir, 'bad.cwl')], { cwd: dir });
-  assertCleanFailure(r, /bad\.cwl:9: invalid field baseComand/);
+  assertCleanFailure(r, /bad\.cwl:8: invalid field baseComand/);
 });
 
 test('--validate accepts a valid document', async () => {

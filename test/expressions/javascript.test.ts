@@ -49,7 +49,7 @@ describe('JavaScript expressions', () => {
     assert.equal(await engine.evaluate('x=$(inputs.x + 1) y=${ return [1, {"b": 2, "a": null}]; }', context),
       'x=4 y=[1, {"a": null, "b": 2}]');
     assert.equal(await engine.evaluate('$(inputs.x + ")") and $("(")', context), '3) and (');
-    assert.equal(await engine.evaluate('${ return 44.4; }\n', context), '44.4\n');
+    assert.equal(await engine.evaluate('${ return 44.4; }\n', context, undefined, { stripWhitespace: false }), '44.4\n');
   });
 
   it('calls expressionLib functions', async () => {
