@@ -114,9 +114,8 @@ async function discoverSecondaryFiles(file: FileValue, schemas: readonly Seconda
       }
       continue;
     }
-    const v: FileOrDirectory = (await isDirectory(uriToPath(candidate.value.location)))
-      ? { class: 'Directory', location: candidate.value.location }
-      : { class: 'File', location: candidate.value.location };
+    const isDir = await isDirectory(uriToPath(candidate.value.location));
+    const v = { ...candidate.value, class: isDir ? 'Directory' : 'File' } as FileOrDirectory;
     found.push(await prepareFileOrDirectory(v, {}, ctx));
     have.add(v.location);
   }

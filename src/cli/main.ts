@@ -18,6 +18,7 @@ import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
 import { makeTemplate } from '../report/template.js';
+import { formatOutputObject } from '../report/outputObject.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { uriToPath } from '../load/uri.js';
 
@@ -91,10 +92,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: abort.signal,
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
-    const inherited = jobFile.requirements.length > 0 ? new RequirementSet(jobFile.requirements, []) : undefined;
+    const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
     const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)));
     const final = await relocateOutputs(outputs, outdir, mode, [path.dirname(tmpOutdirPrefix)]);
-    const text = `${JSON.stringify(final, null, 4)}\n`;
+    const text = `${formatOutputObject(final)}\n`;
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
     else process.stdout.write(text);
     logger.info('Final process status is success');

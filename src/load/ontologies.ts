@@ -18,7 +18,8 @@ export async function loadOntologies(process: Process): Promise<Ontologies> {
     } catch {
       continue; // cwltool also only warns when an ontology cannot be read
     }
-    parseRdfXml(text, links);
+    if (/^\s*@prefix/m.test(text)) parseTurtle(text, links);
+    else parseRdfXml(text, links);
   }
   return links;
 }
@@ -32,13 +33,38 @@ function collectSchemas(process: Process): string[] {
 const CLASS_BLOCK = /<owl:Class\s+rdf:about="([^"]+)"\s*>([\s\S]*?)<\/owl:Class>/g;
 const LINK = /<(?:rdfs:subClassOf|owl:equivalentClass)\s+rdf:resource="([^"]+)"\s*\/>/g;
 
+function addLink(links: Map<string, string[]>, from: string, to: string): void {
+  const list = links.get(from) ?? [];
+  list.push(to);
+  links.set(from, list);
+}
+
 export function parseRdfXml(text: string, links: Map<string, string[]>): void {
   for (const block of text.matchAll(CLASS_BLOCK)) {
     const about = block[1]!;
     for (const link of block[2]!.matchAll(LINK)) {
-      const list = links.get(about) ?? [];
-      list.push(link[1]!);
-      links.set(about, list);
+      addLink(links, about, link[1]!);
+      // Equivalence goes both ways.
+      if (link[0].includes('equivalentClass')) addLink(links, link[1]!, about);
     }
+  }
+}
+
+/** The subset of Turtle that format ontologies use: `@prefix` lines and simple triples. */
+export function parseTurtle(text: string, links: Map<string, string[]>): void {
+  const prefixes = new Map<string, string>();
+  for (const m of text.matchAll(/@prefix\s+([\w-]*):\s*<([^>]*)>\s*\./g)) prefixes.set(m[1]!, m[2]!);
+  const expand = (term: string): string => {
+    if (term.startsWith('<')) return term.slice(1, -1);
+    const colon = term.indexOf(':');
+    return (prefixes.get(term.slice(0, colon)) ?? '') + term.slice(colon + 1);
+  };
+  const TERM = String.raw`(<[^>]*>|[\w-]*:[\w.-]*)`;
+  const triple = new RegExp(String.raw`${TERM}\s+(rdfs:subClassOf|owl:equivalentClass)\s+${TERM}\s*\.`, 'g');
+  for (const m of text.matchAll(triple)) {
+    const subject = expand(m[1]!);
+    const object = expand(m[3]!);
+    addLink(links, subject, object);
+    if (m[2] === 'owl:equivalentClass') addLink(links, object, subject);
   }
 }
