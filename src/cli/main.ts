@@ -14,6 +14,8 @@ import { ExpressionEngines } from '../build/expressionEngines.js';
 import { ProcessBackend } from '../backends/local/processBackend.js';
 import { DockerBackend } from '../backends/docker/dockerBackend.js';
 import { runProcess } from '../execute/runProcess.js';
+import { ResourcePool } from '../schedule/resourcePool.js';
+import { parseQuantityMiB } from '../schedule/quantity.js';
 import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
@@ -90,6 +92,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       tmpdirPrefix,
       leaveTmpdir: Boolean(opts['leave-tmpdir']),
       signal: abort.signal,
+      pool: new ResourcePool({
+        cores: typeof opts['max-cores'] === 'number' ? opts['max-cores'] : os.availableParallelism(),
+        ram: typeof opts['max-ram'] === 'string' ? parseQuantityMiB(opts['max-ram']) : Math.floor(os.totalmem() / 2 ** 20),
+        gpus: typeof opts['max-gpus'] === 'number' ? opts['max-gpus'] : 0,
+      }),
+      onError: opts['on-error'] === 'continue' ? 'continue' as const : 'stop' as const,
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;

@@ -2,6 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import type { ExpressionEngines } from '../build/expressionEngines.js';
 import type { Ontologies } from '../build/formats.js';
 import type { Logger } from '../report/logger.js';
+import type { ResourcePool } from '../schedule/resourcePool.js';
 
 /** The small, read-only set of dependencies a run passes down explicitly. */
 export interface RunContext {
@@ -16,4 +17,8 @@ export interface RunContext {
   readonly tmpdirPrefix: string;
   readonly leaveTmpdir: boolean;
   readonly signal: AbortSignal;
+  /** Admits CommandLineTool jobs within --max-cores/--max-ram/--max-gpus. */
+  readonly pool: ResourcePool;
+  /** After a permanent failure: stop launching steps, or carry on with independent ones. */
+  readonly onError: 'stop' | 'continue';
 }

@@ -57,7 +57,14 @@ export async function runCommandLineTool(
       });
       const backend = built.container ? ctx.docker : ctx.local;
       ctx.logger.info({ step: name, argv: built.argv, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
-      const outcome = await backend.run(built, ctx.signal);
+      const gpus = Number(requirements.get('cwltool:CUDARequirement')?.cudaDeviceCountMin ?? 0);
+      const release = await ctx.pool.acquire({ cores: built.runtime.cores, ram: built.runtime.ram, gpus }, name, ctx.signal);
+      let outcome;
+      try {
+        outcome = await backend.run(built, ctx.signal);
+      } finally {
+        release();
+      }
       if (outcome.timedOut) {
         throw new PermanentFailure(`${name}: ${ctx.signal.aborted ? 'cancelled' : `exceeded its time limit of ${built.timeLimitSeconds} s`}`);
       }
