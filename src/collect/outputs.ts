@@ -9,7 +9,7 @@ import { listDirectory, readContents, splitName, exists } from '../build/fileSys
 import { applyPattern } from '../build/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { describeType, matchesType } from '../validate/jobObject.js';
+import { describeType, matchesOutputType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
 
 /**
@@ -44,7 +44,7 @@ export async function collectOutputs(
   }
   await finalizeFiles(result, view.hostOutdir, job.name);
   for (const p of tool.outputs) {
-    if (!matchesType(p.type, result[p.id])) {
+    if (!matchesOutputType(p.type, result[p.id])) {
       throw new PermanentFailure(`${job.name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(result[p.id])?.slice(0, 200)}`);
     }
   }

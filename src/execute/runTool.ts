@@ -9,7 +9,7 @@ import { buildCommandLineJob, resourceRuntime } from '../build/commandLineJob.js
 import { isLoadListing } from '../load/types.js';
 import { collectOutputs } from '../collect/outputs.js';
 import { finalizeFiles } from '../collect/fileDetails.js';
-import { describeType, matchesType } from '../validate/jobObject.js';
+import { describeType, matchesOutputType } from '../validate/jobObject.js';
 import { ExpressionError } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
 
@@ -108,7 +108,7 @@ export async function runExpressionTool(
     for (const p of tool.outputs) outputs[p.id] = result[p.id] ?? null;
     await finalizeFiles(outputs, dirs.hostOutdir, name);
     for (const p of tool.outputs) {
-      if (!matchesType(p.type, outputs[p.id])) {
+      if (!matchesOutputType(p.type, outputs[p.id])) {
         throw new PermanentFailure(`${name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(outputs[p.id])?.slice(0, 200)}`);
       }
     }

@@ -5,7 +5,7 @@ import { prepareInputFiles, prepareValue } from '../build/inputFiles.js';
 import { mergeSources, pickValue, workflowOutputValue } from '../plan/links.js';
 import { gatherScatter, scatterJobs } from '../plan/scatter.js';
 import { planWorkflow } from '../plan/workflowPlan.js';
-import { completeJobObject } from '../validate/jobObject.js';
+import { completeJobObject, describeType, matchesOutputType } from '../validate/jobObject.js';
 import type { RunContext } from './runContext.js';
 import { runProcess } from './runProcess.js';
 import { isLoadListing } from '../load/types.js';
@@ -75,6 +75,9 @@ export async function runWorkflow(
   for (const o of wf.outputs) {
     const sourceValues = (o.outputSource ?? []).map((s) => values.get(s) ?? null);
     outputs[o.id] = workflowOutputValue(o, sourceValues, `${name}: output '${o.id}'`);
+    if (!matchesOutputType(o.type, outputs[o.id])) {
+      throw new PermanentFailure(`${name}: output '${o.id}' should be ${describeType(o.type)}, got ${JSON.stringify(outputs[o.id])?.slice(0, 200)}`);
+    }
   }
   return outputs;
 }
@@ -89,11 +92,13 @@ async function runStep(
   const raw: Record<string, unknown> = {};
   for (const input of step.in) raw[input.id] = await sourceValue(input, values, where);
   const runInputs = new Set(step.run.inputs.map((p) => p.id));
-  const evalStepInputs = async (object: Record<string, unknown>, scatteredOnly: boolean): Promise<Record<string, unknown>> => {
+  // valueFrom runs after scattering, per job: `self` is the input's value and
+  // `inputs` the job's values before any valueFrom.
+  const evalStepInputs = async (object: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    if (!step.in.some((i) => i.valueFrom !== undefined)) return object;
     const out: Record<string, unknown> = { ...object };
     for (const input of step.in) {
       if (input.valueFrom === undefined) continue;
-      if (scatteredOnly !== step.scatter.includes(input.id)) continue;
       out[input.id] = await engine.evaluate(input.valueFrom, { inputs: object, self: object[input.id] ?? null, runtime: {} });
     }
     return out;
@@ -121,14 +126,11 @@ async function runStep(
   const nullOutputs = (): Record<string, unknown> => Object.fromEntries(step.out.map((o) => [o, null]));
 
   if (step.scatter.length === 0) {
-    const object = await evalStepInputs(await evalStepInputs(raw, false), true);
-    return (await runOne(object, name)) ?? nullOutputs();
+    return (await runOne(await evalStepInputs(raw), name)) ?? nullOutputs();
   }
-  // valueFrom of non-scattered inputs sees the whole step input; of scattered ones, each element.
-  const base = await evalStepInputs(raw, false);
-  const { jobs, shape } = scatterJobs(base, step.scatter, step.scatterMethod, where);
+  const { jobs, shape } = scatterJobs(raw, step.scatter, step.scatterMethod, where);
   const results = await Promise.all(jobs.map(async (j) => {
-    const object = await evalStepInputs(j.inputs, true);
+    const object = await evalStepInputs(j.inputs);
     return runOne(object, `${name}[${j.index.join(',')}]`);
   }));
   const outputs: Record<string, unknown> = {};

@@ -153,7 +153,7 @@ export class ExpressionEngine {
     if (segment.reference !== null) {
       let value: unknown;
       try {
-        value = resolveParameterReference(segment.reference, call.context);
+        value = resolveParameterReference(segment.reference, call.context, !call.javascript);
       } catch (error) {
         if (error instanceof ReferenceFailure) throw new ExpressionError(segment.source, error.reason);
         throw error;

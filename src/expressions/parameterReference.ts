@@ -87,6 +87,8 @@ function describeKey(key: string): string {
 export function resolveParameterReference(
   ref: ParameterReference,
   context: ReferenceContext,
+  /** Without InlineJavascriptRequirement a missing key is an error, as in cwltool. */
+  strict = false,
 ): unknown {
   if (ref.root === 'null') {
     if (ref.keys.length === 0) return null;
@@ -107,6 +109,9 @@ export function resolveParameterReference(
     }
     const next = lookup(current, key);
     if (next instanceof NeedsJavascript) return next;
+    if (next === undefined && strict) {
+      throw new ReferenceFailure(`${describeKey(key)} is not a field of ${Array.isArray(current) ? 'the list' : typeof current === 'object' ? 'the object' : `the ${typeof current} ${JSON.stringify(current)}`}`);
+    }
     current = next;
   }
   return current === undefined ? null : current;

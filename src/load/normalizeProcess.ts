@@ -112,7 +112,8 @@ function withSchemaDefs(parent: SchemaDefs, reqs: readonly Requirement[]): Schem
   if (defs.length === 0) return parent;
   const map = new Map(parent);
   for (const req of defs) {
-    for (const t of Array.isArray(req.types) ? req.types : []) {
+    // An $import of a file of several types leaves a nested list.
+    for (const t of Array.isArray(req.types) ? req.types.flat(Infinity) : []) {
       if (isPlainObject(t) && typeof t.name === 'string') map.set(shortName(t.name), t);
     }
   }

@@ -40,6 +40,15 @@ export function matchesType(type: CwlType, value: unknown): boolean {
   }
 }
 
+/** Output values are checked leniently for Any: cwltool lets an Any output be null. */
+export function matchesOutputType(type: CwlType, value: unknown): boolean {
+  return matchesType(type, value) || ((value === null || value === undefined) && mentionsAny(type));
+}
+
+function mentionsAny(type: CwlType): boolean {
+  return type === 'Any' || (Array.isArray(type) && type.includes('Any'));
+}
+
 /**
  * Fills defaults and checks every input of a job object against its declared
  * type; the first mismatch is reported naming the input.
