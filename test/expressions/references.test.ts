@@ -54,19 +54,30 @@ describe('parameter references without InlineJavascriptRequirement', () => {
     assert.equal(await engine.evaluate('$(inputs.name[1])', context), 'e');
   });
 
-  it('yields null for missing keys and out-of-range indexes, like JavaScript', async () => {
-    assert.equal(await engine.evaluate('$(inputs.missing)', context), null);
-    assert.equal(await engine.evaluate('$(inputs.arr[7])', context), null);
-    assert.equal(await engine.evaluate('$(inputs.x.y)', context), null);
+  it('rejects missing keys and out-of-range indexes, as cwltool does without JavaScript', async () => {
+    await assert.rejects(engine.evaluate('$(inputs.missing)', context), /'missing' is not a field of the object/);
+    await assert.rejects(engine.evaluate('$(inputs.arr[7])', context), /'7' is not a field of the list/);
+    await assert.rejects(engine.evaluate('$(inputs.x.y)', context), /'y' is not a field of the number 3/);
+  });
+
+  it('yields null for missing keys when JavaScript is enabled, like JavaScript', async () => {
+    const js = new ExpressionEngine({ javascript: true });
+    try {
+      assert.equal(await js.evaluate('$(inputs.missing)', context), null);
+      assert.equal(await js.evaluate('$(inputs.arr[7])', context), null);
+      assert.equal(await js.evaluate('$(inputs.x.y)', context), null);
+    } finally {
+      await js.close();
+    }
   });
 
   it('fails when indexing into null, naming the expression', async () => {
-    await assert.rejects(engine.evaluate('$(inputs.missing.y)', context), (error: unknown) => {
+    await assert.rejects(engine.evaluate('$(inputs.nothing.y)', context), (error: unknown) => {
       assert.ok(error instanceof ExpressionError);
-      assert.equal(error.expression, '$(inputs.missing.y)');
+      assert.equal(error.expression, '$(inputs.nothing.y)');
       assert.match(
         error.message,
-        /^Expression failed: \$\(inputs\.missing\.y\): TypeError: Cannot read properties of undefined \(reading 'y'\)$/,
+        /^Expression failed: \$\(inputs\.nothing\.y\): TypeError: Cannot read properties of null \(reading 'y'\)$/,
       );
       return true;
     });
