@@ -13,13 +13,18 @@ import { describeType, matchesOutputType } from '../validate/jobObject.js';
 import { ExpressionError } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
 
-/** Where one tool run keeps its files; outdir is kept until outputs are relocated. */
+/**
+ * Where one tool run keeps its files; outdir is kept until outputs are
+ * relocated. The staging directory is only named here: it is created when
+ * something is staged, which most small jobs never need.
+ */
 async function makeDirs(ctx: RunContext): Promise<{ hostOutdir: string; hostTmpdir: string; hostStageDir: string }> {
   const mk = async (prefix: string): Promise<string> => {
     await mkdir(path.dirname(prefix), { recursive: true });
     return mkdtemp(prefix);
   };
-  return { hostOutdir: await mk(ctx.tmpOutdirPrefix), hostTmpdir: await mk(ctx.tmpdirPrefix), hostStageDir: await mk(ctx.tmpdirPrefix) };
+  const hostTmpdir = await mk(ctx.tmpdirPrefix);
+  return { hostOutdir: await mk(ctx.tmpOutdirPrefix), hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
 }
 
 function defaultListing(requirements: RequirementSet): LoadListing {
@@ -50,17 +55,29 @@ export async function runCommandLineTool(
       namespaces: tool.namespaces,
       where: name,
     });
-    const dirs = await makeDirs(ctx);
+    // Admission comes before any directory is made, so a wide scatter waiting
+    // for resources holds no files and little memory.
+    const request = await resourceRuntime(requirements, engine, inputs, '', '');
+    const gpus = Number(requirements.get('cwltool:CUDARequirement')?.cudaDeviceCountMin ?? 0);
+    const release = await ctx.pool.acquire({ cores: request.cores, ram: request.ram, gpus }, name, ctx.signal);
+    let dirs;
     try {
-      const built = await buildCommandLineJob(tool, inputs, requirements, engine, {
-        dirs, useContainer: ctx.useContainer, name, ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
-      });
-      const backend = built.container ? ctx.docker : ctx.local;
-      ctx.logger.info({ step: name, argv: built.argv, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
-      const gpus = Number(requirements.get('cwltool:CUDARequirement')?.cudaDeviceCountMin ?? 0);
-      const release = await ctx.pool.acquire({ cores: built.runtime.cores, ram: built.runtime.ram, gpus }, name, ctx.signal);
+      dirs = await makeDirs(ctx);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    let staged = false;
+    try {
+      let built;
       let outcome;
       try {
+        built = await buildCommandLineJob(tool, inputs, requirements, engine, {
+          dirs, useContainer: ctx.useContainer, name, ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
+        });
+        staged = built.staging.length > 0;
+        const backend = built.container ? ctx.docker : ctx.local;
+        if (ctx.logger.isLevelEnabled('info')) ctx.logger.info({ step: name, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
         outcome = await backend.run(built, ctx.signal);
       } finally {
         release();
@@ -79,11 +96,12 @@ export async function runCommandLineTool(
     } finally {
       if (!ctx.leaveTmpdir) {
         await rm(dirs.hostTmpdir, { recursive: true, force: true });
-        await rm(dirs.hostStageDir, { recursive: true, force: true });
+        if (staged) await rm(dirs.hostStageDir, { recursive: true, force: true });
       }
     }
   });
 }
+
 
 export async function runExpressionTool(
   tool: ExpressionTool, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,

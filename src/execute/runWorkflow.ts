@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import type { Workflow, WorkflowStep, WorkflowStepInput } from '../model/types.js';
 import { PermanentFailure, ValidationError } from '../errors.js';
 import { RequirementSet } from '../build/requirements.js';
@@ -129,10 +130,14 @@ async function runStep(
     return (await runOne(await evalStepInputs(raw), name)) ?? nullOutputs();
   }
   const { jobs, shape } = scatterJobs(raw, step.scatter, step.scatterMethod, where);
-  const results = await Promise.all(jobs.map(async (j) => {
+  // A window of elements in flight, not all of them: a 10,000-way scatter
+  // would otherwise hold 10,000 prepared jobs waiting for the resource pool.
+  const window = new PQueue({ concurrency: Math.max(32, 4 * ctx.pool.limits.cores) });
+  const results = await Promise.all(jobs.map((j) => window.add(async () => {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
     const object = await evalStepInputs(j.inputs);
     return runOne(object, `${name}[${j.index.join(',')}]`);
-  }));
+  })));
   const outputs: Record<string, unknown> = {};
   for (const out of step.out) outputs[out] = gatherScatter(results.map((r) => (r ? r[out] ?? null : null)), shape);
   return outputs;

@@ -11,6 +11,7 @@ export interface ResourceLimits extends ResourceRequest {}
 
 interface Waiter {
   readonly request: ResourceRequest;
+  readonly signal: AbortSignal | undefined;
   readonly resolve: (release: () => void) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -23,6 +24,11 @@ interface Waiter {
 export class ResourcePool {
   #free: { cores: number; ram: number; gpus: number };
   readonly #waiting: Waiter[] = [];
+  /**
+   * One abort listener per signal, not per waiter: a 10,000-way scatter shares
+   * one signal, and EventTarget listener bookkeeping is linear in their number.
+   */
+  readonly #watched = new WeakSet<AbortSignal>();
   running = 0;
 
   constructor(readonly limits: ResourceLimits) {
@@ -45,17 +51,24 @@ export class ResourcePool {
   acquire(request: ResourceRequest, where: string, signal?: AbortSignal): Promise<() => void> {
     this.checkFits(request, where);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { request, resolve, reject };
-      if (signal) {
-        if (signal.aborted) { reject(signal.reason); return; }
-        signal.addEventListener('abort', () => {
-          const i = this.#waiting.indexOf(waiter);
-          if (i >= 0) { this.#waiting.splice(i, 1); reject(signal.reason); }
-        }, { once: true });
+      if (signal?.aborted) { reject(signal.reason); return; }
+      if (signal && !this.#watched.has(signal)) {
+        this.#watched.add(signal);
+        signal.addEventListener('abort', () => this.#rejectWaiting(signal), { once: true });
       }
-      this.#waiting.push(waiter);
+      this.#waiting.push({ request, signal, resolve, reject });
       this.#admit();
     });
+  }
+
+  #rejectWaiting(signal: AbortSignal): void {
+    const keep: Waiter[] = [];
+    for (const w of this.#waiting) {
+      if (w.signal === signal) w.reject(signal.reason);
+      else keep.push(w);
+    }
+    this.#waiting.splice(0, this.#waiting.length, ...keep);
+    this.#admit();
   }
 
   #fits(r: ResourceRequest): boolean {
@@ -64,8 +77,9 @@ export class ResourcePool {
 
   #admit(): void {
     // Strict arrival order keeps large requests from starving behind small ones.
-    while (this.#waiting.length > 0 && this.#fits(this.#waiting[0]!.request)) {
-      const w = this.#waiting.shift()!;
+    let admitted = 0;
+    while (admitted < this.#waiting.length && this.#fits(this.#waiting[admitted]!.request)) {
+      const w = this.#waiting[admitted++]!;
       this.#take(w.request, -1);
       this.running++;
       let released = false;
@@ -77,6 +91,8 @@ export class ResourcePool {
         this.#admit();
       });
     }
+    // One splice per wake-up instead of a shift per job: O(n) per batch, not per job.
+    if (admitted > 0) this.#waiting.splice(0, admitted);
   }
 
   #take(r: ResourceRequest, sign: number): void {
