@@ -49,7 +49,11 @@ export class ResourcePool {
   }
 
   acquire(request: ResourceRequest, where: string, signal?: AbortSignal): Promise<() => void> {
-    this.checkFits(request, where);
+    try {
+      this.checkFits(request, where);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       if (signal?.aborted) { reject(signal.reason); return; }
       if (signal && !this.#watched.has(signal)) {
