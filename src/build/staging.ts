@@ -62,12 +62,8 @@ export async function stageForContainer(
     const hostTarget = underOutdir(entry.target);
     switch (entry.kind) {
       case 'link':
-        if (hostTarget && entry.writable) {
-          await mkdir(path.dirname(hostTarget), { recursive: true });
-          await cp(entry.source, hostTarget, { recursive: true, dereference: true, force: true });
-        } else {
-          mounts.push({ source: entry.source, target: entry.target, readonly: !entry.writable });
-        }
+        // A writable link is an in-place update (InplaceUpdateRequirement): mount read-write.
+        mounts.push({ source: entry.source, target: entry.target, readonly: !entry.writable });
         break;
       case 'copy':
         if (hostTarget) {

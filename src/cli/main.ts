@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { ENGINE_OPTIONS } from './options.js';
 import { splitArgv } from './splitArgv.js';
 import { parseToolInputs } from './toolInputs.js';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError, ValidationError, errorMessage } from '../errors.js';
 import { loadProcess } from '../load/loadProcess.js';
 import { loadJobFile } from '../load/jobFile.js';
 import { completeJobObject } from '../validate/jobObject.js';
@@ -20,6 +20,8 @@ import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
 import { makeTemplate } from '../report/template.js';
+import { Progress } from '../report/progress.js';
+import { workflowDot } from '../report/dot.js';
 import { formatOutputObject } from '../report/outputObject.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { uriToPath } from '../load/uri.js';
@@ -56,6 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
     return 1;
   }
+  let progress: Progress | undefined;
   const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -70,6 +73,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${split.document} is valid CWL.\n`);
       return 0;
     }
+    if (opts['print-dot']) {
+      if (tool.class !== 'Workflow') throw new ValidationError(`${split.document}: --print-dot needs a Workflow, not a ${tool.class}`);
+      process.stdout.write(workflowDot(tool));
+      return 0;
+    }
     if (opts['make-template']) {
       process.stdout.write(makeTemplate(tool.inputs));
       return 0;
@@ -79,6 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
     const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
     const tmp = os.tmpdir();
+    progress = new Progress(process.stderr.isTTY === true && !opts.quiet && typeof opts.stderr !== 'string');
     const outdir = path.resolve(String(opts.outdir ?? '.'));
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
     const tmpOutdirPrefix = path.resolve(String(opts['tmp-outdir-prefix'] ?? path.join(tmp, 'bespin-out-')));
@@ -101,6 +110,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         gpus: typeof opts['max-gpus'] === 'number' ? opts['max-gpus'] : 0,
       }),
       onError: opts['on-error'] === 'continue' ? 'continue' as const : 'stop' as const,
+      progress,
+      retries: Math.max(0, Number(opts.retries ?? 0)),
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
@@ -122,6 +133,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
+    progress?.close();
     await engines.close();
   }
 }

@@ -78,7 +78,7 @@ export class PathView {
     this.hostOutdir = job.dirs.hostOutdir;
     this.#outdir = job.runtime.outdir;
     this.#links = job.staging
-      .flatMap((e) => (e.kind === 'link' && !e.writable ? [{ target: e.target, source: e.source }] : []))
+      .flatMap((e) => (e.kind === 'link' ? [{ target: e.target, source: e.source }] : []))
       .sort((a, b) => b.target.length - a.target.length);
   }
 

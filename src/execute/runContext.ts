@@ -3,6 +3,7 @@ import type { ExpressionEngines } from '../build/expressionEngines.js';
 import type { Ontologies } from '../build/formats.js';
 import type { Logger } from '../report/logger.js';
 import type { ResourcePool } from '../schedule/resourcePool.js';
+import type { Progress } from '../report/progress.js';
 
 /** The small, read-only set of dependencies a run passes down explicitly. */
 export interface RunContext {
@@ -21,4 +22,7 @@ export interface RunContext {
   readonly pool: ResourcePool;
   /** After a permanent failure: stop launching steps, or carry on with independent ones. */
   readonly onError: 'stop' | 'continue';
+  readonly progress: Progress;
+  /** How often a temporary failure (temporaryFailCodes) is retried. */
+  readonly retries: number;
 }

@@ -59,12 +59,22 @@ export async function runCommandLineTool(
     // for resources holds no files and little memory.
     const request = await resourceRuntime(requirements, engine, inputs, '', '');
     const gpus = Number(requirements.get('cwltool:CUDARequirement')?.cudaDeviceCountMin ?? 0);
-    const release = await ctx.pool.acquire({ cores: request.cores, ram: request.ram, gpus }, name, ctx.signal);
+    ctx.progress.jobQueued();
+    let release: () => void;
+    try {
+      release = await ctx.pool.acquire({ cores: request.cores, ram: request.ram, gpus }, name, ctx.signal);
+    } catch (error) {
+      ctx.progress.jobDropped();
+      throw error;
+    }
+    ctx.progress.jobStarted();
+    let succeeded = false;
     let dirs;
     try {
       dirs = await makeDirs(ctx);
     } catch (error) {
       release();
+      ctx.progress.jobFinished(false);
       throw error;
     }
     let staged = false;
@@ -92,8 +102,11 @@ export async function runCommandLineTool(
         throw new PermanentFailure(`${name}: exited with code ${code}${tail}`);
       }
       ctx.logger.debug({ step: name, exitCode: code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
-      return await collectOutputs(tool, built, code, engine, defaultListing(requirements));
+      const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements));
+      succeeded = true;
+      return outputs;
     } finally {
+      ctx.progress.jobFinished(succeeded);
       if (!ctx.leaveTmpdir) {
         await rm(dirs.hostTmpdir, { recursive: true, force: true });
         if (staged) await rm(dirs.hostStageDir, { recursive: true, force: true });
@@ -101,7 +114,6 @@ export async function runCommandLineTool(
     }
   });
 }
-
 
 export async function runExpressionTool(
   tool: ExpressionTool, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,

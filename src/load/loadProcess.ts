@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { DocumentCache, type SourceDocument } from './documentCache.js';
 import { checkRequirementsSupported, normalizeProcess, type NormalizeContext } from './normalizeProcess.js';
 import { fragmentOf, resolveUri, toUri, uriToPath } from './uri.js';
-import { parseVersion } from './upgrade.js';
+import { checkVersionFeatures, parseVersion } from './upgrade.js';
 import { validateDocument } from '../validate/document.js';
 
 export interface LoadOptions {
@@ -51,11 +51,13 @@ class ProcessLoader {
       if (fragment) chosen = pick(fragment);
       else if (graph.length === 1) chosen = graph[0];
       else chosen = pick('main');
+      checkVersionFeatures(chosen, version, where);
       const ctx = this.#context(doc, version, namespaces, where, inherited, graph);
       return normalizeProcess(chosen, ctx);
     }
     if (content.class === undefined) throw new ValidationError(`${where}: not a CWL document: missing 'class'`);
     const version = parseVersion(content.cwlVersion ?? (inherited ? inherited.version : undefined), where);
+    checkVersionFeatures(content, version, where);
     return normalizeProcess(content, this.#context(doc, version, namespaces, where, inherited, undefined));
   }
 

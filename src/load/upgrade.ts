@@ -28,3 +28,44 @@ export function impliedHints(version: CwlVersion): { class: string; [k: string]:
   }
   return [];
 }
+
+/**
+ * Rejects features newer than the version a document declares (the upgrade
+ * to v1.2 semantics must not make an invalid older document valid): `when`,
+ * `pickValue`, Operation and fractional ResourceRequirement values need v1.2;
+ * secondaryFiles objects need v1.1.
+ */
+export function checkVersionFeatures(content: unknown, version: CwlVersion, where: string): void {
+  if (version === 'v1.2') return;
+  const fail = (what: string, needs: string): never => {
+    throw new ValidationError(`${where}: ${what} needs cwlVersion ${needs}, but the document declares ${version}`);
+  };
+  const visit = (node: unknown, key: string): void => {
+    if (Array.isArray(node)) { node.forEach((n) => visit(n, key)); return; }
+    if (node === null || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    // Map form of steps: each value is a step.
+    if (key === 'steps' && obj.run === undefined && obj.in === undefined) {
+      Object.values(obj).forEach((n) => visit(n, 'steps'));
+      return;
+    }
+    if (obj.class === 'Operation') fail('class Operation', 'v1.2');
+    if (key === 'steps' && obj.when !== undefined) fail("a step's 'when'", 'v1.2');
+    if (obj.pickValue !== undefined) fail("'pickValue'", 'v1.2');
+    if (obj.class === 'ResourceRequirement' || key === 'ResourceRequirement') {
+      for (const [k, v] of Object.entries(obj)) {
+        if (typeof v === 'number' && !Number.isInteger(v)) fail(`a fractional ResourceRequirement ${k}`, 'v1.2');
+      }
+    }
+    for (const [k, v] of Object.entries(obj)) {
+      // Another document's process is checked against its own version.
+      if (k === 'run' && typeof v === 'string') continue;
+      if (k === 'secondaryFiles') {
+        for (const e of Array.isArray(v) ? v : [v]) if (e !== null && typeof e === 'object' && version === 'v1.0') fail('a secondaryFiles entry given as an object', 'v1.1');
+        continue;
+      }
+      visit(v, k);
+    }
+  };
+  visit(content, '');
+}
