@@ -75,7 +75,8 @@ export async function prepareValue(type: CwlType, value: unknown, props: FilePro
 }
 
 async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, ctx: InputFileContext): Promise<FileOrDirectory> {
-  if (value.class === 'Directory') return prepareDirectory(value, props.loadListing ?? ctx.defaultListing, ctx);
+  // A parameter's own loadListing re-reads the directory: an earlier step may have changed it in place.
+  if (value.class === 'Directory') return prepareDirectory(value, props.loadListing ?? ctx.defaultListing, ctx, props.loadListing !== undefined);
   let file: FileValue;
   if (value.location === undefined && typeof value.contents === 'string') {
     const basename = value.basename ?? 'literal';
@@ -122,14 +123,14 @@ async function discoverSecondaryFiles(file: FileValue, schemas: readonly Seconda
   return found;
 }
 
-async function prepareDirectory(dir: DirectoryValue, listing: LoadListing, ctx: InputFileContext): Promise<DirectoryValue> {
+async function prepareDirectory(dir: DirectoryValue, listing: LoadListing, ctx: InputFileContext, relist = false): Promise<DirectoryValue> {
   if (dir.location === undefined) {
     // A Directory literal: its listing is given, and is staged later.
     const listingOut = dir.listing ? await Promise.all(dir.listing.map((e) => prepareFileOrDirectory(e, {}, ctx))) : [];
     return { ...dir, location: '', basename: dir.basename ?? 'literal_dir', listing: listingOut };
   }
   const described = await describeHostDirectory(dir, ctx.where);
-  if (dir.listing === undefined && listing !== 'no_listing') {
+  if ((dir.listing === undefined || relist) && listing !== 'no_listing') {
     described.listing = await listDirectory(described.path!, listing);
   }
   return described;
