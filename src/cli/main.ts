@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
@@ -87,6 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
     const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
     const tmp = os.tmpdir();
+    const jobOutdirs = new Set<string>();
     progress = new Progress(process.stderr.isTTY === true && !opts.quiet && typeof opts.stderr !== 'string');
     const outdir = path.resolve(String(opts.outdir ?? '.'));
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
@@ -111,12 +112,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       }),
       onError: opts['on-error'] === 'continue' ? 'continue' as const : 'stop' as const,
       progress,
+      jobOutdirs,
       retries: Math.max(0, Number(opts.retries ?? 0)),
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
     const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)));
-    const final = await relocateOutputs(outputs, outdir, mode, [path.dirname(tmpOutdirPrefix)]);
+    const final = await relocateOutputs(outputs, outdir, mode, jobOutdirs);
+    if (mode !== 'leave' && !opts['leave-tmpdir']) {
+      // Intermediate outputs nobody asked for go with their directories.
+      await Promise.all([...jobOutdirs].map((d) => rm(d, { recursive: true, force: true })));
+    }
     const text = `${formatOutputObject(final)}\n`;
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
     else process.stdout.write(text);

@@ -9,17 +9,24 @@ export type OutputMode = 'move' | 'copy' | 'leave';
 /**
  * Puts the final outputs in `outdir`, each under its basename (renamed `_2`,
  * `_3`… on collision), and rewrites their locations. Files produced in the
- * engine's scratch directories are moved (or copied); user inputs that are
- * passed through are always copied, never moved.
+ * job output directories the engine created (`jobOutdirs`) are moved (or
+ * copied); everything else, such as inputs passed through, is copied.
  */
 export async function relocateOutputs(
-  outputs: Record<string, unknown>, outdir: string, mode: OutputMode, scratchRoots: readonly string[],
+  outputs: Record<string, unknown>, outdir: string, mode: OutputMode, jobOutdirs: ReadonlySet<string>,
 ): Promise<Record<string, unknown>> {
   if (mode === 'leave') return strip(outputs) as Record<string, unknown>;
   await mkdir(outdir, { recursive: true });
   const taken = new Set<string>();
   const done = new Map<string, string>();
-  const isScratch = (p: string): boolean => scratchRoots.some((r) => p === r || p.startsWith(r + '/'));
+  // Only what a tool wrote into an output directory the engine made may be
+  // moved; anything else (an input passed through) is copied, never moved.
+  const isScratch = (p: string): boolean => {
+    for (let dir = path.dirname(p); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (jobOutdirs.has(dir)) return true;
+    }
+    return false;
+  };
   const place = async (source: string, basename: string, dir: string): Promise<string> => {
     const key = `${source}\u0000${dir}`;
     const already = done.get(key);

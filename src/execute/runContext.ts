@@ -23,6 +23,8 @@ export interface RunContext {
   /** After a permanent failure: stop launching steps, or carry on with independent ones. */
   readonly onError: 'stop' | 'continue';
   readonly progress: Progress;
+  /** Every job output directory this run created: the only places outputs may be moved from. */
+  readonly jobOutdirs: Set<string>;
   /** How often a temporary failure (temporaryFailCodes) is retried. */
   readonly retries: number;
 }

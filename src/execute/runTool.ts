@@ -72,6 +72,7 @@ export async function runCommandLineTool(
     let dirs;
     try {
       dirs = await makeDirs(ctx);
+      ctx.jobOutdirs.add(dirs.hostOutdir);
     } catch (error) {
       release();
       ctx.progress.jobFinished(false);
@@ -129,6 +130,7 @@ export async function runExpressionTool(
       where: name,
     });
     const dirs = await makeDirs(ctx);
+    ctx.jobOutdirs.add(dirs.hostOutdir);
     await rm(dirs.hostTmpdir, { recursive: true, force: true });
     await rm(dirs.hostStageDir, { recursive: true, force: true });
     const runtime = await resourceRuntime(requirements, engine, inputs, dirs.hostOutdir, dirs.hostTmpdir);

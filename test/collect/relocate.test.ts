@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, symlink, writeFile, access } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { relocateOutputs } from '../../src/collect/relocate.js';
+import { pathToUri } from '../../src/load/uri.js';
+import { runCli, scratch } from '../helpers/cli.js';
+
+const file = (p: string): Record<string, unknown> => ({ class: 'File', location: pathToUri(p), basename: path.basename(p) });
+
+test('move mode moves what a job wrote and copies everything else', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-relocate-'));
+  const jobOut = path.join(root, 'job-out');
+  const inputs = path.join(root, 'inputs');
+  await mkdir(jobOut);
+  await mkdir(inputs);
+  await writeFile(path.join(jobOut, 'made.txt'), 'made');
+  await writeFile(path.join(inputs, 'given.txt'), 'given');
+  // The input is reached through a symlinked directory that lies under the same tmp root.
+  await symlink(inputs, path.join(root, 'alias'));
+  const outdir = path.join(root, 'final');
+  const result = await relocateOutputs(
+    { made: file(path.join(jobOut, 'made.txt')), given: file(path.join(root, 'alias', 'given.txt')) },
+    outdir, 'move', new Set([jobOut]),
+  );
+  assert.equal(await readFile(path.join(outdir, 'made.txt'), 'utf8'), 'made');
+  assert.equal(await readFile(path.join(outdir, 'given.txt'), 'utf8'), 'given');
+  await assert.rejects(access(path.join(jobOut, 'made.txt')), 'the job output was moved');
+  assert.equal(await readFile(path.join(inputs, 'given.txt'), 'utf8'), 'given', 'the input must stay where it was');
+  assert.equal((result.given as { location: string }).location, pathToUri(path.join(outdir, 'given.txt')));
+});
+
+test('an input passed straight through to the output is not removed by a run', async () => {
+  const dir = await scratch({
+    'keep.txt': 'precious\n',
+    'tool.cwl': `cwlVersion: v1.2
+class: ExpressionTool
+requirements:
+  InlineJavascriptRequirement: {}
+inputs:
+  f: File
+outputs:
+  g: File
+expression: '$({"g": inputs.f})'
+`,
+  });
+  const r = await runCli(['--quiet', '--outdir', path.join(dir, 'out'), path.join(dir, 'tool.cwl'), '--f', path.join(dir, 'keep.txt')], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await readFile(path.join(dir, 'keep.txt'), 'utf8'), 'precious\n');
+  assert.equal(await readFile(path.join(dir, 'out', 'keep.txt'), 'utf8'), 'precious\n');
+});
