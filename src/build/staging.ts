@@ -1,4 +1,5 @@
-import { cp, mkdir, symlink, writeFile, rm } from 'node:fs/promises';
+import { cp, mkdir, realpath, symlink, unlink, writeFile } from 'node:fs/promises';
+import { PermanentFailure } from '../errors.js';
 import path from 'node:path';
 
 /**
@@ -22,12 +23,14 @@ export interface Mount {
  * Realizes staging entries directly on the host (local process backend):
  * read-only inputs as symlinks, writable ones as copies.
  */
-export async function stageOnHost(entries: readonly StagingEntry[]): Promise<void> {
+export async function stageOnHost(entries: readonly StagingEntry[], roots: readonly string[]): Promise<void> {
   for (const entry of entries) {
+    await assertInside(path.dirname(entry.target), roots);
     await mkdir(path.dirname(entry.target), { recursive: true });
     switch (entry.kind) {
       case 'link':
-        await rm(entry.target, { recursive: true, force: true });
+        // Replace an earlier entry at the same name; unlink never follows a symlink.
+        await unlink(entry.target).catch(() => undefined);
         await symlink(entry.source, entry.target);
         break;
       case 'copy':
@@ -40,6 +43,30 @@ export async function stageOnHost(entries: readonly StagingEntry[]): Promise<voi
         await mkdir(entry.target, { recursive: true });
         break;
     }
+  }
+}
+
+/**
+ * Staging writes only inside the job's own directories: a path that reaches
+ * elsewhere through a symlink staged earlier (an input directory) is refused,
+ * so that nothing is ever written into, or removed from, a user's data.
+ */
+async function assertInside(dir: string, roots: readonly string[]): Promise<void> {
+  // The nearest existing ancestor decides: checked before anything is created.
+  let existing = dir;
+  let real: string | undefined;
+  while (real === undefined) {
+    try {
+      real = await realpath(existing);
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) throw new PermanentFailure(`cannot stage into ${dir}`);
+      existing = parent;
+    }
+  }
+  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)));
+  if (!realRoots.some((r) => real === r || real.startsWith(r + '/'))) {
+    throw new PermanentFailure(`staging ${dir} would write outside the job's directories (into ${real})`);
   }
 }
 
@@ -60,6 +87,10 @@ export async function stageForContainer(
   };
   for (const entry of entries) {
     const hostTarget = underOutdir(entry.target);
+    if (hostTarget) {
+      await assertInside(path.dirname(hostTarget), [hostOutdir]);
+      await mkdir(path.dirname(hostTarget), { recursive: true });
+    }
     switch (entry.kind) {
       case 'link':
         // A writable link is an in-place update (InplaceUpdateRequirement): mount read-write.

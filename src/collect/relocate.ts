@@ -1,4 +1,4 @@
-import { cp, lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
@@ -20,13 +20,11 @@ export async function relocateOutputs(
   const taken = new Set<string>();
   const done = new Map<string, string>();
   // Only what a tool wrote into an output directory the engine made may be
-  // moved; anything else (an input passed through) is copied, never moved.
-  const isScratch = (p: string): boolean => {
-    for (let dir = path.dirname(p); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      if (jobOutdirs.has(dir)) return true;
-    }
-    return false;
-  };
+  // moved; anything else (an input passed through, or a file reached through a
+  // symlink that staging put into the output directory) is copied, never
+  // moved. Real paths decide, so no symlink can lead a move outside.
+  const realOutdirs = await Promise.all([...jobOutdirs].map((d) => realpath(d).catch(() => d)));
+  const isScratch = (real: string): boolean => realOutdirs.some((r) => real.startsWith(r + '/'));
   const place = async (source: string, basename: string, dir: string): Promise<string> => {
     const key = `${source}\u0000${dir}`;
     const already = done.get(key);
@@ -39,13 +37,13 @@ export async function relocateOutputs(
     }
     if (source !== target) {
       await mkdir(path.dirname(target), { recursive: true });
-      // A symlink is copied as its target: moving it could leave it dangling.
-      if (mode === 'move' && isScratch(source) && !(await lstat(source)).isSymbolicLink()) {
+      const real = await realpath(source).catch(() => source);
+      if (mode === 'move' && isScratch(real)) {
         try {
-          await rename(source, target);
+          await rename(real, target);
         } catch {
-          await cp(source, target, { recursive: true, dereference: true, force: true });
-          await rm(source, { recursive: true, force: true });
+          await cp(real, target, { recursive: true, dereference: true, force: true });
+          await rm(real, { recursive: true, force: true });
         }
       } else {
         await cp(source, target, { recursive: true, dereference: true, force: true });

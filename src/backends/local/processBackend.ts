@@ -11,7 +11,8 @@ export class ProcessBackend implements Backend {
   readonly name = 'local';
 
   async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
-    await stageOnHost(job.staging);
+    if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
+    await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
     return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p);
   }
 }
