@@ -22,6 +22,11 @@ export interface InputFileContext {
   /** From LoadListingRequirement; a parameter's own loadListing wins. */
   readonly defaultListing: LoadListing;
   readonly ontologies: Ontologies;
+  /**
+   * Look for secondary files on disk (the job object of the top-level process);
+   * inside a workflow they must already be attached to the File, as in cwltool.
+   */
+  readonly discoverSecondaryFiles: boolean;
   /** `$namespaces` of the document, to expand prefixed formats in job objects. */
   readonly namespaces: Readonly<Record<string, string>>;
   readonly where: string;
@@ -109,7 +114,7 @@ async function discoverSecondaryFiles(file: FileValue, schemas: readonly Seconda
   const found: FileOrDirectory[] = [...existing];
   for (const candidate of await secondaryCandidates(file, schemas, ctx.evaluate, true)) {
     if (have.has(candidate.value.location) || haveNames.has(candidate.value.basename)) continue;
-    if (!file.location || !(await exists(uriToPath(candidate.value.location)))) {
+    if (!file.location || !ctx.discoverSecondaryFiles || !(await exists(uriToPath(candidate.value.location)))) {
       if (candidate.required && file.location) {
         throw new ValidationError(`${ctx.where}: missing required secondary file '${candidate.value.basename}' (pattern '${candidate.pattern}') of ${file.path ?? file.location}`);
       }

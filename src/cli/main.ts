@@ -117,7 +117,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
-    const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)));
+    const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)), true);
     const final = await relocateOutputs(outputs, outdir, mode, jobOutdirs);
     if (mode !== 'leave' && !opts['leave-tmpdir']) {
       // Intermediate outputs nobody asked for go with their directories.

@@ -7,23 +7,25 @@ import type { RunContext } from './runContext.js';
 /** Runs any process with a complete job object, returning its output object. */
 export async function runProcess(
   process: Process, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,
+  /** The process the user ran (its job object came from the user), not a workflow step. */
+  topLevel = false,
 ): Promise<Record<string, unknown>> {
   switch (process.class) {
     case 'CommandLineTool':
       // temporaryFailCodes are retried up to --retries times; nothing else is.
       for (let attempt = 0; ; attempt++) {
         try {
-          return await runCommandLineTool(process, job, inherited, ctx, name);
+          return await runCommandLineTool(process, job, inherited, ctx, name, topLevel);
         } catch (error) {
           if (!(error instanceof TemporaryFailure) || attempt >= ctx.retries) throw error;
           ctx.logger.warn(`${error.message}; retrying (${attempt + 1} of ${ctx.retries})`);
         }
       }
     case 'ExpressionTool':
-      return runExpressionTool(process, job, inherited, ctx, name);
+      return runExpressionTool(process, job, inherited, ctx, name, topLevel);
     case 'Workflow': {
       const { runWorkflow } = await import('./runWorkflow.js');
-      return runWorkflow(process, job, inherited, ctx, name);
+      return runWorkflow(process, job, inherited, ctx, name, topLevel);
     }
     case 'Operation':
       throw new UnsupportedRequirementError(`${name}: an Operation is abstract and cannot be run`);

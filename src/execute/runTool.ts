@@ -44,6 +44,7 @@ async function named<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 export async function runCommandLineTool(
   tool: CommandLineTool, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,
+  topLevel = false,
 ): Promise<Record<string, unknown>> {
   const requirements = RequirementSet.forProcess(tool, inherited);
   const engine = ctx.engines.for(requirements);
@@ -53,6 +54,7 @@ export async function runCommandLineTool(
       defaultListing: defaultListing(requirements),
       ontologies: ctx.ontologies,
       namespaces: tool.namespaces,
+      discoverSecondaryFiles: topLevel,
       where: name,
     });
     // Admission comes before any directory is made, so a wide scatter waiting
@@ -118,6 +120,7 @@ export async function runCommandLineTool(
 
 export async function runExpressionTool(
   tool: ExpressionTool, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,
+  topLevel = false,
 ): Promise<Record<string, unknown>> {
   const requirements = RequirementSet.forProcess(tool, inherited);
   const engine = ctx.engines.for(requirements);
@@ -127,6 +130,7 @@ export async function runExpressionTool(
       defaultListing: defaultListing(requirements),
       ontologies: ctx.ontologies,
       namespaces: tool.namespaces,
+      discoverSecondaryFiles: topLevel,
       where: name,
     });
     const dirs = await makeDirs(ctx);

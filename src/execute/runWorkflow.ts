@@ -19,6 +19,7 @@ import { isLoadListing } from '../load/types.js';
  */
 export async function runWorkflow(
   wf: Workflow, job: Record<string, unknown>, inherited: RequirementSet | undefined, ctx: RunContext, name: string,
+  topLevel = false,
 ): Promise<Record<string, unknown>> {
   const plan = planWorkflow(wf, name);
   const requirements = RequirementSet.forProcess(wf, inherited);
@@ -28,6 +29,7 @@ export async function runWorkflow(
     defaultListing: 'no_listing',
     ontologies: ctx.ontologies,
     namespaces: wf.namespaces,
+    discoverSecondaryFiles: topLevel,
     where: name,
   });
   const values = new Map<string, unknown>();
@@ -154,7 +156,7 @@ async function sourceValue(input: WorkflowStepInput, values: ReadonlyMap<string,
     value = await prepareValue('Any', value, {
       ...(input.loadContents ? { loadContents: true } : {}),
       ...(isLoadListing(input.loadListing) ? { loadListing: input.loadListing } : {}),
-    }, { evaluate: async (t) => t, defaultListing: 'no_listing', ontologies: new Map(), namespaces: {}, where: `${where}: input '${input.id}'` });
+    }, { evaluate: async (t) => t, defaultListing: 'no_listing', ontologies: new Map(), namespaces: {}, discoverSecondaryFiles: false, where: `${where}: input '${input.id}'` });
   }
   return value ?? null;
 }
