@@ -10,6 +10,7 @@ import { completeJobObject, describeType, matchesOutputType } from '../validate/
 import type { RunContext } from './runContext.js';
 import { runProcess } from './runProcess.js';
 import { isLoadListing } from '../load/types.js';
+import { forEachFile } from '../build/pathMapping.js';
 
 /**
  * Runs a workflow: each step starts as soon as all of its sources have values
@@ -70,7 +71,10 @@ export async function runWorkflow(
     launchReady();
   });
   ctx.signal.removeEventListener('abort', onOuterAbort);
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) {
+    logPartialOutputs(values, ctx, name);
+    throw failure;
+  }
   const unfinished = plan.order.filter((s) => !started.has(s.id)).map((s) => s.id);
   if (unfinished.length > 0) throw new PermanentFailure(`${name}: steps never became ready: ${unfinished.join(', ')}`);
 
@@ -161,3 +165,13 @@ async function sourceValue(input: WorkflowStepInput, values: ReadonlyMap<string,
   return value ?? null;
 }
 
+
+/** After a failure, says where the finished steps' outputs are, so that work is not lost. */
+function logPartialOutputs(values: ReadonlyMap<string, unknown>, ctx: RunContext, name: string): void {
+  const locations: string[] = [];
+  for (const [key, value] of values) {
+    if (!key.includes('/')) continue;
+    forEachFile(value, (f) => { if (locations.length < 50) locations.push(`${key}: ${f.path ?? f.location}`); });
+  }
+  if (locations.length > 0) ctx.logger.warn({ partialOutputs: locations }, `${name}: outputs of the steps that finished:\n  ${locations.join('\n  ')}`);
+}
