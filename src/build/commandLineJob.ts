@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CommandLineTool, FileOrDirectory } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
-import { UnsupportedRequirementError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { RequirementSet } from './requirements.js';
 import { buildCommandLine, toShellScript } from './commandLine.js';
@@ -77,8 +77,6 @@ export async function buildCommandLineJob(
     } else if (options.defaultContainer) {
       container = { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer } };
     }
-  } else if (docker && requirements.isRequired('DockerRequirement') && !options.useContainer && process.env.BESPIN_STRICT_DOCKER === '1') {
-    throw new UnsupportedRequirementError(`${where}: DockerRequirement with --no-container`);
   }
   const outdir = container ? String(docker?.dockerOutputDirectory ?? CONTAINER_OUTDIR) : options.dirs.hostOutdir;
   const tmpdir = container ? CONTAINER_TMPDIR : options.dirs.hostTmpdir;
@@ -97,7 +95,7 @@ export async function buildCommandLineJob(
   if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
 
   const words = await buildCommandLine(tool, mapped, ev);
-  const shell = requirements.has('ShellCommandRequirement') && requirements.get('ShellCommandRequirement') !== undefined;
+  const shell = requirements.has('ShellCommandRequirement');
   const argv = shell ? ['/bin/sh', '-c', toShellScript(words)] : words.map((w) => w.text);
   if (argv.length === 0) throw new ValidationError(`${where}: the command line is empty (no baseCommand or arguments)`);
 

@@ -41,8 +41,7 @@ export async function secondaryCandidates(
     for (const result of Array.isArray(results) ? results : [results]) {
       if (result === null || result === undefined) continue;
       if (typeof result === 'string') {
-        const name = isExpr ? result : result;
-        out.push({ value: { class: 'File', location: resolveUri(encodeURI(name), primary.location), basename: name.split('/').pop()! }, required, pattern: schema.pattern });
+        out.push({ value: { class: 'File', location: resolveUri(encodeURI(result), primary.location), basename: result.split('/').pop()! }, required, pattern: schema.pattern });
       } else if (isPlainObject(result) && (result.class === 'File' || result.class === 'Directory')) {
         const v = result as FileOrDirectory;
         const location = v.location ?? (typeof v.path === 'string' ? resolveUri(v.path, primary.location) : undefined);

@@ -95,7 +95,7 @@ function normalizeFields(raw: unknown, ctx: TypeContext, seen: ReadonlySet<strin
 export function mapToList(raw: unknown, keyField: string, predicate?: string): Record<string, unknown>[] {
   if (raw === undefined || raw === null) return [];
   if (Array.isArray(raw)) {
-    return raw.map((item) => (isPlainObject(item) ? item : predicate && typeof item === 'string' ? { [keyField]: item } : { [keyField]: item }));
+    return raw.map((item) => (isPlainObject(item) ? item : { [keyField]: item }));
   }
   if (isPlainObject(raw)) {
     return Object.entries(raw).map(([key, value]) => {
