@@ -49,6 +49,17 @@ export interface CommandLineJob {
   readonly timeLimitSeconds?: number;
   /** The job object with every path as the process sees it. */
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** ResourceRequirement as written (evaluated): requests and limits for a pod. */
+  readonly resources: ResourceBounds;
+}
+
+export interface ResourceBounds {
+  readonly coresMin?: number;
+  readonly coresMax?: number;
+  /** MiB */
+  readonly ramMin?: number;
+  readonly ramMax?: number;
+  readonly gpus?: number;
 }
 
 export interface BuildOptions {
@@ -57,6 +68,11 @@ export interface BuildOptions {
   readonly defaultContainer?: string;
   readonly name: string;
   readonly hostEnv?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Whether the container sees its own paths (/var/spool/cwl, as with Docker)
+   * or the engine's (Kubernetes: the same volumes at the same paths).
+   */
+  readonly containerPaths?: boolean;
 }
 
 export const CONTAINER_OUTDIR = '/var/spool/cwl';
@@ -78,9 +94,10 @@ export async function buildCommandLineJob(
       container = { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer } };
     }
   }
-  const outdir = container ? String(docker?.dockerOutputDirectory ?? CONTAINER_OUTDIR) : options.dirs.hostOutdir;
-  const tmpdir = container ? CONTAINER_TMPDIR : options.dirs.hostTmpdir;
-  const stageRoot = container ? CONTAINER_STAGE : options.dirs.hostStageDir;
+  const ownPaths = container !== undefined && options.containerPaths !== false;
+  const outdir = ownPaths ? String(docker?.dockerOutputDirectory ?? CONTAINER_OUTDIR) : options.dirs.hostOutdir;
+  const tmpdir = ownPaths ? CONTAINER_TMPDIR : options.dirs.hostTmpdir;
+  const stageRoot = ownPaths ? CONTAINER_STAGE : options.dirs.hostStageDir;
 
   const mapper = new PathMapper(stageRoot);
   let mapped = mapper.mapValue(inputs) as Record<string, unknown>;
@@ -90,7 +107,7 @@ export async function buildCommandLineJob(
     engine.evaluate(text, { inputs: mapped, self, runtime }, undefined, { stripWhitespace: !keepWhitespace });
 
   const inplace = requirements.get('InplaceUpdateRequirement')?.inplaceUpdate === true;
-  const absoluteAllowed = container !== undefined && requirements.isRequired('DockerRequirement');
+  const absoluteAllowed = ownPaths && requirements.isRequired('DockerRequirement');
   const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, absoluteAllowed, inplace, where);
   if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
 
@@ -140,7 +157,26 @@ export async function buildCommandLineJob(
     networkAccess,
     ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
     inputs: mapped,
+    resources: await resourceBounds(requirements, engine, mapped, runtime),
   };
+}
+
+async function resourceBounds(
+  requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>, runtime: RuntimeObject,
+): Promise<ResourceBounds> {
+  const rr = requirements.get('ResourceRequirement');
+  const cuda = requirements.get('cwltool:CUDARequirement');
+  const out: { -readonly [K in keyof ResourceBounds]: ResourceBounds[K] } = {};
+  if (rr) {
+    const ctx = { inputs, self: null, runtime };
+    for (const key of ['coresMin', 'coresMax', 'ramMin', 'ramMax'] as const) {
+      if (rr[key] === undefined) continue;
+      const v = await engine.evaluate(rr[key], ctx);
+      if (typeof v === 'number') out[key] = v;
+    }
+  }
+  if (cuda) out.gpus = Number(cuda.cudaDeviceCountMin ?? 1);
+  return out;
 }
 
 function relocate(value: unknown, moved: ReadonlyMap<string, string>): unknown {

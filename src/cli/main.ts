@@ -1,5 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
+import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import type { Backend } from '../backends/backend.js';
 import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
@@ -59,6 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   let progress: Progress | undefined;
+  let cluster: { shutdown(): Promise<void> } & Backend | undefined;
   const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -93,8 +96,35 @@ export async function main(argv: readonly string[]): Promise<number> {
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
     const tmpOutdirPrefix = path.resolve(String(opts['tmp-outdir-prefix'] ?? path.join(tmp, 'bespin-out-')));
     const tmpdirPrefix = path.resolve(String(opts['tmpdir-prefix'] ?? path.join(tmp, 'bespin-tmp-')));
+    const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
+    if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
+    if (backendName === 'kubernetes') {
+      // Loaded only when asked for: the Kubernetes client costs start-up time.
+      const { createKubernetesBackend } = await import('../backends/kubernetes/setup.js');
+      const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+      cluster = await createKubernetesBackend({
+        ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+        volumes: list(opts.volume),
+        ...(typeof opts['pod-labels'] === 'string' ? { podLabels: opts['pod-labels'] } : {}),
+        ...(typeof opts['pod-env-vars'] === 'string' ? { podEnvVars: opts['pod-env-vars'] } : {}),
+        ...(typeof opts['pod-nodeselectors'] === 'string' ? { podNodeSelectors: opts['pod-nodeselectors'] } : {}),
+        ...(typeof opts['network-access-pod-label'] === 'string' ? { networkAccessPodLabel: opts['network-access-pod-label'] } : {}),
+        ...(typeof opts['no-network-access-pod-label'] === 'string' ? { noNetworkAccessPodLabel: opts['no-network-access-pod-label'] } : {}),
+        ...(typeof opts['pod-serviceaccount'] === 'string' ? { serviceAccount: opts['pod-serviceaccount'] } : {}),
+        ...(typeof opts['pod-priority-class'] === 'string' ? { priorityClass: opts['pod-priority-class'] } : {}),
+        envFromSecrets: list(opts['env-from-secret']),
+        envFromConfigMaps: list(opts['env-from-configmap']),
+        imagePullSecrets: list(opts['pod-image-pull-secret']),
+        ...(typeof opts['tool-logs-basepath'] === 'string' ? { toolLogsBasepath: path.resolve(opts['tool-logs-basepath']) } : {}),
+        leaveContainer: Boolean(opts['leave-container']),
+        unschedulableTimeoutSeconds: Number(opts['unschedulable-timeout'] ?? 300),
+        defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
+        logger,
+      });
+    }
     const ctx = {
       local: new ProcessBackend(),
+      ...(cluster ? { cluster } : {}),
       docker: new DockerBackend({ forcePull: Boolean(opts['force-docker-pull']), leaveContainer: Boolean(opts['leave-container']) }),
       engines,
       ontologies: await loadOntologies(tool),
@@ -139,6 +169,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
+    await cluster?.shutdown().catch(() => undefined);
     progress?.close();
     await engines.close();
   }

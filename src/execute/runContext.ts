@@ -9,6 +9,8 @@ import type { Progress } from '../report/progress.js';
 export interface RunContext {
   readonly local: Backend;
   readonly docker: Backend;
+  /** When set (--backend kubernetes), every CommandLineTool job runs here. */
+  readonly cluster?: Backend;
   readonly engines: ExpressionEngines;
   readonly ontologies: Ontologies;
   readonly logger: Logger;

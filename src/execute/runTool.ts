@@ -60,7 +60,8 @@ export async function runCommandLineTool(
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
     const request = await resourceRuntime(requirements, engine, inputs, '', '');
-    const gpus = Number(requirements.get('cwltool:CUDARequirement')?.cudaDeviceCountMin ?? 0);
+    const cuda = requirements.get('cwltool:CUDARequirement');
+    const gpus = cuda ? Number(cuda.cudaDeviceCountMin ?? 1) : 0;
     ctx.progress.jobQueued();
     let release: () => void;
     try {
@@ -86,10 +87,12 @@ export async function runCommandLineTool(
       let outcome;
       try {
         built = await buildCommandLineJob(tool, inputs, requirements, engine, {
-          dirs, useContainer: ctx.useContainer, name, ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
+          dirs, useContainer: ctx.useContainer || ctx.cluster !== undefined, name,
+          ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
+          containerPaths: ctx.cluster === undefined,
         });
         staged = built.staging.length > 0;
-        const backend = built.container ? ctx.docker : ctx.local;
+        const backend = ctx.cluster ?? (built.container ? ctx.docker : ctx.local);
         if (ctx.logger.isLevelEnabled('info')) ctx.logger.info({ step: name, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
         outcome = await backend.run(built, ctx.signal);
       } finally {

@@ -1,0 +1,156 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
+import type { CommandLineJob } from '../../build/commandLineJob.js';
+import { stageOnHost } from '../../build/staging.js';
+import { PermanentFailure } from '../../errors.js';
+import type { Logger } from '../../report/logger.js';
+import { TailBuffer, type Backend, type ProcessOutcome } from '../backend.js';
+import { withRetries, type RetryPolicy } from './apiRetry.js';
+import { podName } from './names.js';
+import { buildPodSpec, CONTAINER_NAME, RUN_LABEL, type PodOptions } from './podSpec.js';
+import { PodWatcher, type PodOutcome } from './podWatcher.js';
+import type { VolumeMap } from './storage.js';
+
+export interface KubernetesBackendOptions {
+  readonly kc: KubeConfig;
+  readonly pod: PodOptions;
+  readonly volumes: VolumeMap;
+  readonly retry: RetryPolicy;
+  readonly deletePods: boolean;
+  readonly streamLogs: boolean;
+  readonly toolLogsBasepath?: string;
+  readonly unschedulableTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+/**
+ * Runs each CommandLineJob as a pod. One PodWatcher (a single informer) per
+ * run tracks every pod; logs are streamed while a pod runs and read whole
+ * after it ends when the stream did not see it run.
+ */
+export class KubernetesBackend implements Backend {
+  readonly name = 'kubernetes';
+  readonly #core: CoreV1Api;
+  readonly #watcher: PodWatcher;
+  readonly #live = new Set<string>();
+  #started: Promise<void> | undefined;
+
+  constructor(readonly options: KubernetesBackendOptions) {
+    this.#core = options.kc.makeApiClient(CoreV1Api);
+    this.#watcher = new PodWatcher(options.kc, this.#core, options.pod.namespace, `${RUN_LABEL}=${options.pod.runId}`, options.logger, options.unschedulableTimeoutMs);
+  }
+
+  async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
+    this.#started ??= this.#watcher.start();
+    await this.#started;
+    this.#checkOnVolumes(job);
+    if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
+    await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
+    const started = performance.now();
+    const name = podName(job.name);
+    const pod = buildPodSpec(job, name, job.name, job.resources, this.options.volumes, this.options.pod);
+    const ns = this.options.pod.namespace;
+    const tail = new TailBuffer();
+    const logFile = await this.#logFile(job.name);
+    let streamed = false;
+    let logAbort: AbortController | undefined;
+    const sink = this.#sink(job.name, tail, logFile);
+    await withRetries(`create pod for ${job.name}`, () => this.#core.createNamespacedPod({ namespace: ns, body: pod }), this.options.retry, signal, (m) => this.options.logger.warn(m))
+      .catch((error: unknown) => { throw new PermanentFailure(`${job.name}: cannot create its pod: ${apiMessage(error)}`); });
+    this.#live.add(name);
+    const onAbort = (): void => { void this.#delete(name); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let outcome: PodOutcome;
+    try {
+      outcome = await this.#watcher.wait(name, () => {
+        if (!this.options.streamLogs) return;
+        streamed = true;
+        void new Log(this.options.kc).log(ns, name, CONTAINER_NAME, sink, { follow: true }).then((c) => { logAbort = c; }, () => { streamed = false; });
+      });
+      if (!streamed || outcome.kind !== 'terminated') {
+        // Short-lived pods end before a stream starts: read the whole log once.
+        const text = await withRetries(`read log of ${name}`, () => this.#core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER_NAME }), this.options.retry)
+          .catch(() => '');
+        sink.write(text);
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      logAbort?.abort();
+      sink.end();
+      logFile?.end();
+      if (this.options.deletePods || signal.aborted) await this.#delete(name);
+    }
+    const durationMs = performance.now() - started;
+    if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail.toString() };
+    switch (outcome.kind) {
+      case 'terminated':
+        if (outcome.reason === 'OOMKilled') throw new PermanentFailure(`${job.name}: pod ${name} was OOMKilled (memory limit ${pod.spec?.containers[0]?.resources?.limits?.memory ?? 'none'})`);
+        return { exitCode: outcome.exitCode, timedOut: false, durationMs, stderrTail: tail.toString() };
+      case 'deleted':
+        throw new PermanentFailure(`${job.name}: pod ${name} was deleted before it finished`);
+      case 'failed':
+        if (outcome.reason === 'DeadlineExceeded') return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail.toString() };
+        throw new PermanentFailure(`${job.name}: pod ${name} failed: ${outcome.reason}: ${outcome.message}`);
+    }
+  }
+
+  /** Deletes every pod of the run that still exists (SIGTERM/SIGINT, end of run). */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#live].map((n) => this.#delete(n)));
+    await this.#watcher.stop();
+  }
+
+  #checkOnVolumes(job: CommandLineJob): void {
+    for (const p of [job.dirs.hostOutdir, job.dirs.hostTmpdir]) {
+      if (!this.options.volumes.find(p)) {
+        throw new PermanentFailure(`${job.name}: ${p} is on no mounted volume, so a pod cannot see it; set --tmp-outdir-prefix/--tmpdir-prefix to a directory on a PVC`);
+      }
+    }
+    for (const e of job.staging) {
+      if ((e.kind === 'link' || e.kind === 'copy') && !this.options.volumes.find(e.source)) {
+        throw new PermanentFailure(`${job.name}: input ${e.source} is on no mounted volume, so a pod cannot read it`);
+      }
+    }
+  }
+
+  async #delete(name: string): Promise<void> {
+    if (!this.#live.delete(name)) return;
+    this.#watcher.forget(name);
+    await withRetries(`delete pod ${name}`, () => this.#core.deleteNamespacedPod({ name, namespace: this.options.pod.namespace, gracePeriodSeconds: 0 }), this.options.retry)
+      .catch((error: unknown) => { if ((error as { code?: number }).code !== 404) this.options.logger.warn(`cannot delete pod ${name}: ${apiMessage(error)}`); });
+  }
+
+  async #logFile(step: string): Promise<WriteStream | undefined> {
+    if (!this.options.toolLogsBasepath) return undefined;
+    await mkdir(this.options.toolLogsBasepath, { recursive: true });
+    return createWriteStream(path.join(this.options.toolLogsBasepath, `${step.replace(/[/\\]/g, '_')}.log`));
+  }
+
+  /** Log lines go to the engine's stderr with a step prefix, to the step's log file, and to the failure tail. */
+  #sink(step: string, tail: TailBuffer, file: WriteStream | undefined): PassThrough {
+    const sink = new PassThrough();
+    let pending = '';
+    sink.on('data', (chunk: Buffer) => {
+      tail.push(chunk);
+      file?.write(chunk);
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) process.stderr.write(`[${step}] ${line}\n`);
+    });
+    sink.on('end', () => { if (pending) process.stderr.write(`[${step}] ${pending}\n`); });
+    return sink;
+  }
+}
+
+function apiMessage(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try { return (JSON.parse(body) as { message?: string }).message ?? body; } catch { return body; }
+  }
+  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
+  return String((error as Error).message ?? error).split('\n')[0]!;
+}

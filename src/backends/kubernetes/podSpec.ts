@@ -1,0 +1,153 @@
+import type { V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
+import type { CommandLineJob, ResourceBounds } from '../../build/commandLineJob.js';
+import { shellQuote } from '../../build/commandLine.js';
+import type { VolumeMap } from './storage.js';
+import { labelValue } from './names.js';
+
+/** Everything about step pods that comes from the engine's options, not from the job. */
+export interface PodOptions {
+  readonly namespace: string;
+  readonly runId: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly networkAccessLabels: Readonly<Record<string, string>>;
+  readonly noNetworkAccessLabels: Readonly<Record<string, string>>;
+  readonly envFromSecrets: readonly string[];
+  readonly envFromConfigMaps: readonly string[];
+  readonly imagePullSecrets: readonly string[];
+  readonly serviceAccountName?: string;
+  readonly priorityClassName?: string;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly fsGroup?: number;
+  /** The engine's own pod, when in-cluster: deleting it deletes every step pod. */
+  readonly owner?: { readonly name: string; readonly uid: string };
+  readonly defaultImage: string;
+}
+
+/** Requests and limits as CWL states them (cores may be fractional; RAM in MiB). */
+export type PodResources = ResourceBounds;
+
+export const RUN_LABEL = 'bespin.io/run';
+export const STEP_LABEL = 'bespin.io/step';
+export const CONTAINER_NAME = 'step';
+
+/**
+ * The pod that runs one CommandLineJob. Paths inside the pod are the engine's
+ * own (every volume is mounted at the same path), so the job needs no path
+ * translation; the command runs under `sh -c` so that stdin/stdout/stderr
+ * redirections to files work in any image that has a shell.
+ */
+export function buildPodSpec(
+  job: CommandLineJob, name: string, stepLabel: string, resources: PodResources, volumes: VolumeMap, options: PodOptions,
+): V1Pod {
+  const labels: Record<string, string> = {
+    ...options.labels,
+    ...(job.networkAccess ? options.networkAccessLabels : options.noNetworkAccessLabels),
+    [RUN_LABEL]: options.runId,
+    [STEP_LABEL]: labelValue(stepLabel),
+  };
+  const env: V1EnvVar[] = Object.entries({ ...options.env, ...job.env }).map(([k, v]) => ({ name: k, value: v }));
+  const envFrom: V1EnvFromSource[] = [
+    ...options.envFromSecrets.map((s) => ({ secretRef: { name: s } })),
+    ...options.envFromConfigMaps.map((c) => ({ configMapRef: { name: c } })),
+  ];
+  const { podVolumes, mounts } = volumesFor(job, volumes);
+  const container: V1Container = {
+    name: CONTAINER_NAME,
+    image: job.container?.image ?? options.defaultImage,
+    command: ['/bin/sh', '-c', redirectingScript(job)],
+    workingDir: job.runtime.outdir,
+    env,
+    ...(envFrom.length > 0 ? { envFrom } : {}),
+    volumeMounts: mounts,
+    resources: resourceRequirements(resources),
+  };
+  const owner: V1OwnerReference[] | undefined = options.owner
+    ? [{ apiVersion: 'v1', kind: 'Pod', name: options.owner.name, uid: options.owner.uid, controller: false, blockOwnerDeletion: false }]
+    : undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: options.namespace, labels, ...(owner ? { ownerReferences: owner } : {}) },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [container],
+      volumes: podVolumes,
+      ...(job.timeLimitSeconds !== undefined ? { activeDeadlineSeconds: Math.ceil(job.timeLimitSeconds) } : {}),
+      ...(Object.keys(options.nodeSelector).length > 0 ? { nodeSelector: { ...options.nodeSelector } } : {}),
+      ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
+      ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
+      ...(options.imagePullSecrets.length > 0 ? { imagePullSecrets: options.imagePullSecrets.map((n) => ({ name: n })) } : {}),
+      securityContext: {
+        ...(options.runAsUser !== undefined ? { runAsUser: options.runAsUser } : {}),
+        ...(options.runAsGroup !== undefined ? { runAsGroup: options.runAsGroup } : {}),
+        ...(options.fsGroup !== undefined ? { fsGroup: options.fsGroup } : {}),
+      },
+    },
+  };
+}
+
+/** `exec argv < stdin > stdout 2> stderr`, quoted for sh; a shell-command job's script is used as is. */
+export function redirectingScript(job: CommandLineJob): string {
+  const isShell = job.argv.length === 3 && job.argv[0] === '/bin/sh' && job.argv[1] === '-c';
+  const command = isShell ? `/bin/sh -c ${shellQuote(job.argv[2]!)}` : `exec ${job.argv.map(shellQuote).join(' ')}`;
+  const redirects = [
+    job.stdin !== undefined ? `< ${shellQuote(job.stdin)}` : '',
+    job.stdout !== undefined ? `> ${shellQuote(`${job.runtime.outdir}/${job.stdout}`)}` : '',
+    job.stderr !== undefined ? `2> ${shellQuote(`${job.runtime.outdir}/${job.stderr}`)}` : '',
+  ].filter(Boolean);
+  return [command, ...redirects].join(' ');
+}
+
+function resourceRequirements(r: PodResources): { requests?: Record<string, string>; limits?: Record<string, string> } {
+  const requests: Record<string, string> = {};
+  const limits: Record<string, string> = {};
+  if (r.coresMin !== undefined) requests.cpu = cpuQuantity(r.coresMin);
+  if (r.ramMin !== undefined) requests.memory = `${Math.ceil(r.ramMin)}Mi`;
+  if (r.coresMax !== undefined) limits.cpu = cpuQuantity(r.coresMax);
+  if (r.ramMax !== undefined) limits.memory = `${Math.ceil(r.ramMax)}Mi`;
+  if (r.gpus) {
+    requests['nvidia.com/gpu'] = String(r.gpus);
+    limits['nvidia.com/gpu'] = String(r.gpus);
+  }
+  return { ...(Object.keys(requests).length > 0 ? { requests } : {}), ...(Object.keys(limits).length > 0 ? { limits } : {}) };
+}
+
+function cpuQuantity(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.ceil(cores * 1000)}m`;
+}
+
+/**
+ * One volume and one mount per PVC that the job touches — never one per file.
+ * A PVC the job only reads from is mounted read-only.
+ */
+function volumesFor(job: CommandLineJob, volumes: VolumeMap): { podVolumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const written = new Set<string>();
+  const read = new Set<string>();
+  for (const p of [job.dirs.hostOutdir, job.dirs.hostTmpdir]) {
+    const v = volumes.find(p);
+    if (v) written.add(v.claim);
+  }
+  for (const e of job.staging) {
+    if (e.kind === 'link' || e.kind === 'copy') {
+      const v = volumes.find(e.source);
+      if (v && !written.has(v.claim)) read.add(v.claim);
+      if (e.kind === 'link' && e.writable && v) written.add(v.claim);
+    }
+  }
+  const stage = volumes.find(job.dirs.hostStageDir);
+  if (stage) written.add(stage.claim);
+  const claims = [...new Set([...written, ...read])];
+  const podVolumes: V1Volume[] = [];
+  const mounts: V1VolumeMount[] = [];
+  claims.forEach((claim, i) => {
+    const v = volumes.byClaim(claim)!;
+    const volumeName = `vol-${i}`;
+    const readOnly = !written.has(claim) || v.readOnly;
+    podVolumes.push({ name: volumeName, persistentVolumeClaim: { claimName: claim, readOnly } });
+    mounts.push({ name: volumeName, mountPath: v.mountPath, readOnly });
+  });
+  return { podVolumes, mounts };
+}

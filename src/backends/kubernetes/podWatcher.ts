@@ -1,0 +1,125 @@
+import { makeInformer, type CoreV1Api, type KubeConfig, type V1Pod, type Informer, type ObjectCache } from '@kubernetes/client-node';
+import type { Logger } from '../../report/logger.js';
+
+/** What a step's pod came to, as decided from the cached pod. */
+export type PodOutcome =
+  | { readonly kind: 'terminated'; readonly exitCode: number; readonly reason: string; readonly message: string }
+  | { readonly kind: 'failed'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'deleted' };
+
+interface Waiter {
+  readonly resolve: (outcome: PodOutcome) => void;
+  readonly onRunning: () => void;
+  running: boolean;
+  unschedulableSince?: number;
+}
+
+const IMAGE_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/**
+ * One shared informer (list + watch on the run's label selector) for every
+ * pod of a run: handlers only note the pod's name; `reconcile` decides from
+ * the cached current state, never from event order. The informer is
+ * restarted with backoff when its watch fails.
+ */
+export class PodWatcher {
+  readonly #informer: Informer<V1Pod> & ObjectCache<V1Pod>;
+  readonly #waiters = new Map<string, Waiter>();
+  #stopped = false;
+  #restartDelay = 500;
+
+  constructor(
+    kc: KubeConfig, core: CoreV1Api, readonly namespace: string, labelSelector: string,
+    readonly logger: Logger, readonly unschedulableTimeoutMs: number,
+  ) {
+    this.#informer = makeInformer<V1Pod>(
+      kc, `/api/v1/namespaces/${namespace}/pods`,
+      () => core.listNamespacedPod({ namespace, labelSelector }),
+      labelSelector,
+    );
+    const note = (pod: V1Pod): void => { if (pod.metadata?.name) this.reconcile(pod.metadata.name); };
+    this.#informer.on('add', note);
+    this.#informer.on('update', note);
+    this.#informer.on('delete', (pod) => {
+      const name = pod.metadata?.name;
+      const w = name ? this.#waiters.get(name) : undefined;
+      if (name && w) { this.#waiters.delete(name); w.resolve({ kind: 'deleted' }); }
+    });
+    this.#informer.on('error', (err: unknown) => {
+      if (this.#stopped) return;
+      this.logger.warn(`pod watch failed (${String((err as Error)?.message ?? err)}); restarting in ${this.#restartDelay} ms`);
+      const delay = this.#restartDelay;
+      this.#restartDelay = Math.min(this.#restartDelay * 2, 30_000);
+      setTimeout(() => { if (!this.#stopped) void this.#informer.start().then(() => { this.#restartDelay = 500; }, () => undefined); }, delay);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.#informer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#informer.stop();
+  }
+
+  /** Waits for a pod created by the caller to reach an outcome. */
+  wait(name: string, onRunning: () => void): Promise<PodOutcome> {
+    return new Promise((resolve) => {
+      this.#waiters.set(name, { resolve, onRunning, running: false });
+      this.reconcile(name);
+    });
+  }
+
+  forget(name: string): void {
+    this.#waiters.delete(name);
+  }
+
+  reconcile(name: string): void {
+    const w = this.#waiters.get(name);
+    if (!w) return;
+    const pod = this.#informer.get(name, this.namespace);
+    if (!pod) return;
+    const outcome = decide(pod, w, this.unschedulableTimeoutMs);
+    if (outcome) {
+      this.#waiters.delete(name);
+      w.resolve(outcome);
+      return;
+    }
+    if (!w.running && pod.status?.phase === 'Running') {
+      w.running = true;
+      w.onRunning();
+    }
+    if (w.unschedulableSince !== undefined) {
+      // Re-check when the timeout is due even if no event arrives.
+      const due = w.unschedulableSince + this.unschedulableTimeoutMs - Date.now();
+      setTimeout(() => this.reconcile(name), Math.max(0, due) + 10).unref();
+    }
+  }
+}
+
+function decide(pod: V1Pod, w: Waiter, unschedulableTimeoutMs: number): PodOutcome | undefined {
+  const status = pod.status;
+  if (status?.reason === 'Evicted') return { kind: 'failed', reason: 'Evicted', message: status.message ?? 'the pod was evicted' };
+  if (status?.reason === 'DeadlineExceeded') return { kind: 'failed', reason: 'DeadlineExceeded', message: status.message ?? 'activeDeadlineSeconds exceeded' };
+  const cs = status?.containerStatuses?.[0];
+  const waiting = cs?.state?.waiting;
+  if (waiting?.reason && IMAGE_FAILURES.has(waiting.reason)) {
+    return { kind: 'failed', reason: waiting.reason, message: waiting.message ?? waiting.reason };
+  }
+  const terminated = cs?.state?.terminated;
+  if (terminated && (status?.phase === 'Succeeded' || status?.phase === 'Failed' || terminated.finishedAt)) {
+    return { kind: 'terminated', exitCode: terminated.exitCode, reason: terminated.reason ?? '', message: terminated.message ?? '' };
+  }
+  if (status?.phase === 'Failed') return { kind: 'failed', reason: status.reason ?? 'Failed', message: status.message ?? 'the pod failed' };
+  const scheduled = status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    w.unschedulableSince ??= Date.now();
+    if (Date.now() - w.unschedulableSince >= unschedulableTimeoutMs) {
+      return { kind: 'failed', reason: 'Unschedulable', message: scheduled.message ?? 'no node can run the pod' };
+    }
+  } else {
+    w.unschedulableSince = undefined;
+  }
+  return undefined;
+}

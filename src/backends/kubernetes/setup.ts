@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { load } from 'js-yaml';
+import { ValidationError } from '../../errors.js';
+import type { Logger } from '../../report/logger.js';
+import { retryPolicyFromEnv, withRetries } from './apiRetry.js';
+import { connect } from './config.js';
+import { KubernetesBackend } from './kubernetesBackend.js';
+import { VolumeMap, type VolumeMount } from './storage.js';
+
+/** The engine options that shape step pods (Calrissian's flags). */
+export interface KubernetesSetupOptions {
+  readonly namespace?: string;
+  readonly volumes: readonly string[];
+  readonly podLabels?: string;
+  readonly podEnvVars?: string;
+  readonly podNodeSelectors?: string;
+  readonly networkAccessPodLabel?: string;
+  readonly noNetworkAccessPodLabel?: string;
+  readonly serviceAccount?: string;
+  readonly priorityClass?: string;
+  readonly envFromSecrets: readonly string[];
+  readonly envFromConfigMaps: readonly string[];
+  readonly imagePullSecrets: readonly string[];
+  readonly toolLogsBasepath?: string;
+  readonly leaveContainer: boolean;
+  readonly unschedulableTimeoutSeconds: number;
+  readonly defaultImage: string;
+  readonly logger: Logger;
+}
+
+async function stringMap(file: string | undefined, what: string): Promise<Record<string, string>> {
+  if (!file) return {};
+  let parsed: unknown;
+  try {
+    parsed = load(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ValidationError(`${what} ${file}: ${String((error as Error).message ?? error).split('\n')[0]}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError(`${what} ${file}: expected a mapping of names to values`);
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+const FALSY = new Set(['false', 'no', '0']);
+
+/**
+ * Connects to the cluster and works out storage and pod identity: in-cluster
+ * the engine's own pod (found by list + fieldSelector — the role has no
+ * `get` on pods) gives the PVC mounts and the owner of every step pod.
+ */
+export async function createKubernetesBackend(options: KubernetesSetupOptions): Promise<KubernetesBackend> {
+  const { kc, namespace, inCluster } = connect(options.namespace);
+  const core = kc.makeApiClient(CoreV1Api);
+  const retry = retryPolicyFromEnv();
+  let mounts: VolumeMount[] = [...VolumeMap.fromOptions(options.volumes).mounts];
+  let owner: { name: string; uid: string } | undefined;
+  let runAsUser: number | undefined = process.getuid?.();
+  let runAsGroup: number | undefined = process.getgid?.();
+  let fsGroup: number | undefined;
+  const ownName = process.env.CALRISSIAN_POD_NAME;
+  if (inCluster && ownName) {
+    const list = await withRetries('find the engine pod', () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), retry);
+    const self: V1Pod | undefined = list.items[0];
+    if (!self) throw new ValidationError(`CALRISSIAN_POD_NAME=${ownName}: no such pod in namespace ${namespace}`);
+    owner = { name: ownName, uid: self.metadata?.uid ?? '' };
+    mounts = [...mounts, ...ownVolumeMounts(self)];
+    runAsUser = self.spec?.securityContext?.runAsUser ?? runAsUser;
+    runAsGroup = self.spec?.securityContext?.runAsGroup ?? runAsGroup;
+    fsGroup = self.spec?.securityContext?.fsGroup;
+  }
+  return new KubernetesBackend({
+    kc,
+    volumes: new VolumeMap(mounts),
+    retry,
+    deletePods: !options.leaveContainer && !FALSY.has(String(process.env.CALRISSIAN_DELETE_PODS ?? '').toLowerCase()),
+    streamLogs: !FALSY.has(String(process.env.CALRISSIAN_STREAM_LOGS ?? '').toLowerCase()),
+    ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}),
+    unschedulableTimeoutMs: options.unschedulableTimeoutSeconds * 1000,
+    logger: options.logger,
+    pod: {
+      namespace,
+      runId: randomBytes(6).toString('hex'),
+      labels: await stringMap(options.podLabels, '--pod-labels'),
+      env: await stringMap(options.podEnvVars, '--pod-env-vars'),
+      nodeSelector: await stringMap(options.podNodeSelectors, '--pod-nodeselectors'),
+      networkAccessLabels: await stringMap(options.networkAccessPodLabel, '--network-access-pod-label'),
+      noNetworkAccessLabels: await stringMap(options.noNetworkAccessPodLabel, '--no-network-access-pod-label'),
+      envFromSecrets: options.envFromSecrets,
+      envFromConfigMaps: options.envFromConfigMaps,
+      imagePullSecrets: options.imagePullSecrets,
+      ...(options.serviceAccount ? { serviceAccountName: options.serviceAccount } : {}),
+      ...(options.priorityClass ? { priorityClassName: options.priorityClass } : {}),
+      ...(runAsUser !== undefined ? { runAsUser } : {}),
+      ...(runAsGroup !== undefined ? { runAsGroup } : {}),
+      ...(fsGroup !== undefined ? { fsGroup } : {}),
+      ...(owner ? { owner } : {}),
+      defaultImage: options.defaultImage,
+    },
+  });
+}
+
+/** The PVC mounts of the engine's own container. */
+function ownVolumeMounts(self: V1Pod): VolumeMount[] {
+  const claims = new Map<string, { claim: string; readOnly: boolean }>();
+  for (const v of self.spec?.volumes ?? []) {
+    if (v.persistentVolumeClaim) claims.set(v.name, { claim: v.persistentVolumeClaim.claimName, readOnly: v.persistentVolumeClaim.readOnly === true });
+  }
+  const container = self.spec?.containers[0];
+  return (container?.volumeMounts ?? []).flatMap((m) => {
+    const c = claims.get(m.name);
+    return c && !m.subPath ? [{ claim: c.claim, mountPath: m.mountPath, readOnly: c.readOnly || m.readOnly === true }] : [];
+  });
+}

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CommandLineJob } from '../../../src/build/commandLineJob.js';
+import { buildPodSpec, redirectingScript, RUN_LABEL, type PodOptions } from '../../../src/backends/kubernetes/podSpec.js';
+import { podName, labelValue } from '../../../src/backends/kubernetes/names.js';
+import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';
+
+const options: PodOptions = {
+  namespace: 'ns', runId: 'run1', labels: { team: 'eo' }, env: { FROM_FILE: '1' }, nodeSelector: { disk: 'ssd' },
+  networkAccessLabels: { net: 'on' }, noNetworkAccessLabels: { net: 'off' }, envFromSecrets: ['creds'], envFromConfigMaps: [],
+  imagePullSecrets: ['regcred'], runAsUser: 1000, runAsGroup: 0, owner: { name: 'engine', uid: 'u-1' }, defaultImage: 'debian',
+};
+
+const volumes = new VolumeMap([
+  { claim: 'calrissian-input-data', mountPath: '/calrissian/input-data', readOnly: true },
+  { claim: 'calrissian-tmpout', mountPath: '/calrissian/tmpout', readOnly: false },
+]);
+
+function job(overrides: Partial<CommandLineJob> = {}): CommandLineJob {
+  const inputs = Array.from({ length: 50 }, (_, i) => ({ kind: 'link' as const, source: `/calrissian/input-data/f${i}.tif`, target: `/calrissian/tmpout/stage/stg${i}/f${i}.tif`, writable: false }));
+  return {
+    name: 'wf/ndvi', argv: ['gdal_calc.py', '--calc', 'A*2', 'out file.tif'], stdout: 'log.txt',
+    env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/calrissian/tmpout/tmp1' },
+    dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/calrissian/tmpout/tmp1', hostStageDir: '/calrissian/tmpout/stage' },
+    runtime: { outdir: '/calrissian/tmpout/out1', tmpdir: '/calrissian/tmpout/tmp1', cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
+    staging: inputs, container: { image: 'eo/tool:1', requirement: {} }, networkAccess: false, timeLimitSeconds: 30.5,
+    inputs: {}, resources: { coresMin: 0.5, coresMax: 2, ramMin: 512, ramMax: 1024, gpus: 1 },
+    ...overrides,
+  };
+}
+
+test('pod names are DNS-1123 labels of at most 63 characters', () => {
+  const name = podName('Main/Step_With.Very-LONG name that goes on and on and on and on and on', 'abc123');
+  assert.match(name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  assert.ok(name.length <= 63);
+  assert.ok(name.endsWith('-abc123'));
+  assert.equal(labelValue('wf/step[3]'), 'wf-step-3');
+});
+
+test('each PVC is mounted once, read-only when the step only reads it', () => {
+  const pod = buildPodSpec(job(), 'ndvi-1', 'wf/ndvi', job().resources, volumes, options);
+  const mounts = pod.spec!.containers[0]!.volumeMounts!;
+  assert.equal(mounts.length, 2, 'fifty inputs on one claim make one mount');
+  const input = mounts.find((m) => m.mountPath === '/calrissian/input-data')!;
+  assert.equal(input.readOnly, true);
+  assert.equal(mounts.find((m) => m.mountPath === '/calrissian/tmpout')!.readOnly, false);
+  assert.deepEqual(pod.spec!.volumes!.map((v) => v.persistentVolumeClaim!.claimName).sort(), ['calrissian-input-data', 'calrissian-tmpout']);
+});
+
+test('the pod carries labels, resources, deadline, identity and owner', () => {
+  const pod = buildPodSpec(job(), 'ndvi-1', 'wf/ndvi', job().resources, volumes, options);
+  assert.equal(pod.metadata!.labels![RUN_LABEL], 'run1');
+  assert.equal(pod.metadata!.labels!.net, 'off');
+  assert.equal(pod.metadata!.labels!.team, 'eo');
+  const c = pod.spec!.containers[0]!;
+  assert.equal(c.image, 'eo/tool:1');
+  assert.deepEqual(c.resources, { requests: { cpu: '500m', memory: '512Mi', 'nvidia.com/gpu': '1' }, limits: { cpu: '2', memory: '1024Mi', 'nvidia.com/gpu': '1' } });
+  assert.equal(pod.spec!.activeDeadlineSeconds, 31);
+  assert.equal(pod.spec!.restartPolicy, 'Never');
+  assert.deepEqual(pod.spec!.nodeSelector, { disk: 'ssd' });
+  assert.deepEqual(pod.spec!.imagePullSecrets, [{ name: 'regcred' }]);
+  assert.deepEqual(pod.spec!.securityContext, { runAsUser: 1000, runAsGroup: 0 });
+  assert.equal(pod.metadata!.ownerReferences![0]!.uid, 'u-1');
+  assert.deepEqual(c.envFrom, [{ secretRef: { name: 'creds' } }]);
+  assert.ok(c.env!.some((e) => e.name === 'HOME' && e.value === '/calrissian/tmpout/out1'));
+  assert.ok(c.env!.some((e) => e.name === 'FROM_FILE'));
+  assert.equal(c.workingDir, '/calrissian/tmpout/out1');
+});
+
+test('the command redirects stdout and keeps arguments intact', () => {
+  assert.equal(redirectingScript(job()), "exec gdal_calc.py --calc 'A*2' 'out file.tif' > /calrissian/tmpout/out1/log.txt");
+  const shell = job({ argv: ['/bin/sh', '-c', 'echo a | wc -l'], stdout: undefined });
+  assert.equal(redirectingScript(shell), "/bin/sh -c 'echo a | wc -l'");
+});
