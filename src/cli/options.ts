@@ -58,6 +58,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps with network access' },
   'no-network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps without network access' },
   namespace: { type: 'string', describe: 'Kubernetes namespace' },
+  'oom-retry': { type: 'number', describe: 'Retry an OOMKilled step this many times with twice the memory (up to --max-ram)', default: 0 },
   'unschedulable-timeout': { type: 'number', describe: 'Seconds a step pod may stay unschedulable before the step fails', default: 300 },
   volume: { type: 'array', describe: 'CLAIM:MOUNTPATH mapping of a PVC (outside a cluster)' },
 };

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import type { CommandLineJob } from '../../build/commandLineJob.js';
+import type { CommandLineJob, ResourceBounds } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure } from '../../errors.js';
 import type { Logger } from '../../report/logger.js';
@@ -23,8 +23,14 @@ export interface KubernetesBackendOptions {
   readonly streamLogs: boolean;
   readonly toolLogsBasepath?: string;
   readonly unschedulableTimeoutMs: number;
+  /** --oom-retry: how often an OOMKilled step is retried with twice the memory, up to maxRamMiB. */
+  readonly oomRetries: number;
+  readonly maxRamMiB: number;
   readonly logger: Logger;
 }
+
+/** Evicted or node-lost pods are always worth another pod, a few times. */
+const MAX_EVICTION_RETRIES = 3;
 
 /**
  * Runs each CommandLineJob as a pod. One PodWatcher (a single informer) per
@@ -50,14 +56,53 @@ export class KubernetesBackend implements Backend {
     if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
     const started = performance.now();
+    let resources = job.resources;
+    let oomRetries = this.options.oomRetries;
+    let evictions = 0;
+    // Attempts run one after another, so a step never runs twice at once.
+    for (;;) {
+      const attempt = await this.#attempt(job, resources, signal);
+      const durationMs = performance.now() - started;
+      const { outcome, tail, podName: name } = attempt;
+      if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail };
+      switch (outcome.kind) {
+        case 'terminated':
+          if (outcome.reason === 'OOMKilled') {
+            const limit = resources.ramMax ?? resources.ramMin;
+            const next = limit === undefined ? undefined : Math.min(limit * 2, this.options.maxRamMiB);
+            if (oomRetries > 0 && next !== undefined && limit !== undefined && next > limit) {
+              oomRetries--;
+              this.options.logger.warn(`${job.name}: pod ${name} was OOMKilled at ${limit} MiB; retrying with ${next} MiB`);
+              resources = { ...resources, ramMin: Math.min((resources.ramMin ?? limit) * 2, this.options.maxRamMiB), ramMax: next };
+              continue;
+            }
+            throw new PermanentFailure(`${job.name}: pod ${name} was OOMKilled (memory limit ${limit === undefined ? 'none' : `${limit} MiB`})`);
+          }
+          return { exitCode: outcome.exitCode, timedOut: false, durationMs, stderrTail: tail };
+        case 'deleted':
+          throw new PermanentFailure(`${job.name}: pod ${name} was deleted before it finished`);
+        case 'failed':
+          if (outcome.reason === 'DeadlineExceeded') return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail };
+          if ((outcome.reason === 'Evicted' || outcome.reason === 'NodeLost') && evictions < MAX_EVICTION_RETRIES) {
+            evictions++;
+            this.options.logger.warn(`${job.name}: pod ${name} was ${outcome.reason} (${outcome.message}); running the step again`);
+            continue;
+          }
+          throw new PermanentFailure(`${job.name}: pod ${name} failed: ${outcome.reason}: ${outcome.message}`);
+      }
+    }
+  }
+
+  /** One pod for the job: create, watch to an outcome, collect its log, delete. */
+  async #attempt(job: CommandLineJob, resources: ResourceBounds, signal: AbortSignal): Promise<{ outcome: PodOutcome; tail: string; podName: string }> {
     const name = podName(job.name);
-    const pod = buildPodSpec(job, name, job.name, job.resources, this.options.volumes, this.options.pod);
+    const pod = buildPodSpec(job, name, job.name, resources, this.options.volumes, this.options.pod);
     const ns = this.options.pod.namespace;
     const tail = new TailBuffer();
     const logFile = await this.#logFile(job.name);
-    let streamed = false;
-    let logAbort: AbortController | undefined;
     const sink = this.#sink(job.name, tail, logFile);
+    const sinkDone = new Promise<void>((resolve) => sink.on('end', resolve));
+    let streaming: Promise<AbortController> | undefined;
     await withRetries(`create pod for ${job.name}`, () => this.#core.createNamespacedPod({ namespace: ns, body: pod }), this.options.retry, signal, (m) => this.options.logger.warn(m))
       .catch((error: unknown) => { throw new PermanentFailure(`${job.name}: cannot create its pod: ${apiMessage(error)}`); });
     this.#live.add(name);
@@ -66,35 +111,27 @@ export class KubernetesBackend implements Backend {
     let outcome: PodOutcome;
     try {
       outcome = await this.#watcher.wait(name, () => {
-        if (!this.options.streamLogs) return;
-        streamed = true;
-        void new Log(this.options.kc).log(ns, name, CONTAINER_NAME, sink, { follow: true }).then((c) => { logAbort = c; }, () => { streamed = false; });
+        if (this.options.streamLogs) streaming = new Log(this.options.kc).log(ns, name, CONTAINER_NAME, sink, { follow: true });
       });
-      if (!streamed || outcome.kind !== 'terminated') {
+      const stream = streaming ? await streaming.catch(() => undefined) : undefined;
+      if (stream && outcome.kind === 'terminated') {
+        // A followed log ends when the container does; give it a moment to drain.
+        await Promise.race([sinkDone, new Promise((r) => setTimeout(r, 5000).unref())]);
+        stream.abort();
+      } else {
+        stream?.abort();
         // Short-lived pods end before a stream starts: read the whole log once.
         const text = await withRetries(`read log of ${name}`, () => this.#core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER_NAME }), this.options.retry)
           .catch(() => '');
-        sink.write(text);
+        if (!sink.writableEnded) sink.write(text);
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
-      logAbort?.abort();
-      sink.end();
+      if (!sink.writableEnded) sink.end();
       logFile?.end();
       if (this.options.deletePods || signal.aborted) await this.#delete(name);
     }
-    const durationMs = performance.now() - started;
-    if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail.toString() };
-    switch (outcome.kind) {
-      case 'terminated':
-        if (outcome.reason === 'OOMKilled') throw new PermanentFailure(`${job.name}: pod ${name} was OOMKilled (memory limit ${pod.spec?.containers[0]?.resources?.limits?.memory ?? 'none'})`);
-        return { exitCode: outcome.exitCode, timedOut: false, durationMs, stderrTail: tail.toString() };
-      case 'deleted':
-        throw new PermanentFailure(`${job.name}: pod ${name} was deleted before it finished`);
-      case 'failed':
-        if (outcome.reason === 'DeadlineExceeded') return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail.toString() };
-        throw new PermanentFailure(`${job.name}: pod ${name} failed: ${outcome.reason}: ${outcome.message}`);
-    }
+    return { outcome, tail: tail.toString(), podName: name };
   }
 
   /** Deletes every pod of the run that still exists (SIGTERM/SIGINT, end of run). */

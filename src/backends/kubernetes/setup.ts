@@ -27,6 +27,8 @@ export interface KubernetesSetupOptions {
   readonly leaveContainer: boolean;
   readonly unschedulableTimeoutSeconds: number;
   readonly defaultImage: string;
+  readonly oomRetries: number;
+  readonly maxRamMiB: number;
   readonly logger: Logger;
 }
 
@@ -78,6 +80,8 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     streamLogs: !FALSY.has(String(process.env.CALRISSIAN_STREAM_LOGS ?? '').toLowerCase()),
     ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}),
     unschedulableTimeoutMs: options.unschedulableTimeoutSeconds * 1000,
+    oomRetries: options.oomRetries,
+    maxRamMiB: options.maxRamMiB,
     logger: options.logger,
     pod: {
       namespace,
