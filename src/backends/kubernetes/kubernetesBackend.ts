@@ -42,6 +42,7 @@ export class KubernetesBackend implements Backend {
   readonly #core: CoreV1Api;
   readonly #watcher: PodWatcher;
   readonly #live = new Set<string>();
+  readonly #deleting = new Set<Promise<void>>();
   #started: Promise<void> | undefined;
 
   constructor(readonly options: KubernetesBackendOptions) {
@@ -106,20 +107,24 @@ export class KubernetesBackend implements Backend {
     await withRetries(`create pod for ${job.name}`, () => this.#core.createNamespacedPod({ namespace: ns, body: pod }), this.options.retry, signal, (m) => this.options.logger.warn(m))
       .catch((error: unknown) => { throw new PermanentFailure(`${job.name}: cannot create its pod: ${apiMessage(error)}`); });
     this.#live.add(name);
-    const onAbort = (): void => { void this.#delete(name); };
+    const onAbort = (): void => {
+      this.#watcher.cancel(name);
+      void this.#delete(name);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     let outcome: PodOutcome;
     try {
       outcome = await this.#watcher.wait(name, () => {
         if (this.options.streamLogs) streaming = new Log(this.options.kc).log(ns, name, CONTAINER_NAME, sink, { follow: true });
       });
+      // The follow request is never aborted: client-node's log stream has no
+      // error listener, so an abort would crash the engine. It ends by itself
+      // when the container ends or the pod is deleted.
       const stream = streaming ? await streaming.catch(() => undefined) : undefined;
       if (stream && outcome.kind === 'terminated') {
         // A followed log ends when the container does; give it a moment to drain.
         await Promise.race([sinkDone, new Promise((r) => setTimeout(r, 5000).unref())]);
-        stream.abort();
       } else {
-        stream?.abort();
         // Short-lived pods end before a stream starts: read the whole log once.
         const text = await withRetries(`read log of ${name}`, () => this.#core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER_NAME }), this.options.retry)
           .catch(() => '');
@@ -137,6 +142,7 @@ export class KubernetesBackend implements Backend {
   /** Deletes every pod of the run that still exists (SIGTERM/SIGINT, end of run). */
   async shutdown(): Promise<void> {
     await Promise.all([...this.#live].map((n) => this.#delete(n)));
+    await Promise.all(this.#deleting);
     await this.#watcher.stop();
   }
 
@@ -153,9 +159,14 @@ export class KubernetesBackend implements Backend {
     }
   }
 
-  async #delete(name: string): Promise<void> {
-    if (!this.#live.delete(name)) return;
-    this.#watcher.forget(name);
+  #delete(name: string): Promise<void> {
+    if (!this.#live.delete(name)) return Promise.resolve();
+    const deletion = this.#deleteNow(name).finally(() => this.#deleting.delete(deletion));
+    this.#deleting.add(deletion);
+    return deletion;
+  }
+
+  async #deleteNow(name: string): Promise<void> {
     await withRetries(`delete pod ${name}`, () => this.#core.deleteNamespacedPod({ name, namespace: this.options.pod.namespace, gracePeriodSeconds: 0 }), this.options.retry)
       .catch((error: unknown) => { if ((error as { code?: number }).code !== 404) this.options.logger.warn(`cannot delete pod ${name}: ${apiMessage(error)}`); });
   }
@@ -169,6 +180,9 @@ export class KubernetesBackend implements Backend {
   /** Log lines go to the engine's stderr with a step prefix, to the step's log file, and to the failure tail. */
   #sink(step: string, tail: TailBuffer, file: WriteStream | undefined): PassThrough {
     const sink = new PassThrough();
+    // An aborted follow request destroys the sink with an AbortError: the log
+    // is then read whole instead, so the error itself needs no handling.
+    sink.on('error', () => undefined);
     let pending = '';
     sink.on('data', (chunk: Buffer) => {
       tail.push(chunk);

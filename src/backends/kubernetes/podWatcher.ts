@@ -71,8 +71,12 @@ export class PodWatcher {
     });
   }
 
-  forget(name: string): void {
+  /** Ends a wait at once (the run is being cancelled); the pod's deletion follows. */
+  cancel(name: string): void {
+    const w = this.#waiters.get(name);
+    if (!w) return;
     this.#waiters.delete(name);
+    w.resolve({ kind: 'deleted' });
   }
 
   reconcile(name: string): void {

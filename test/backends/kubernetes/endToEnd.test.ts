@@ -1,0 +1,170 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestCluster, type TestCluster } from '../../cluster/index.js';
+import { CLI, type CliResult } from '../../helpers/cli.js';
+
+/** A cluster with an input and a scratch PVC, and bespin pointed at it. */
+async function withCluster(work: (c: TestCluster, run: (args: string[], onStart?: (pid: number) => void) => Promise<CliResult>, input: string) => Promise<void>): Promise<void> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-k8s-'));
+  const input = path.join(root, 'input');
+  const tmpout = path.join(root, 'tmpout');
+  await mkdir(input, { recursive: true });
+  await mkdir(tmpout, { recursive: true });
+  const cluster = await startTestCluster({ pvcs: { 'calrissian-input-data': input, 'calrissian-tmpout': tmpout } });
+  const run = (args: string[], onStart?: (pid: number) => void): Promise<CliResult> => new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
+      '--volume', `calrissian-input-data:${input}:ro`, '--volume', `calrissian-tmpout:${tmpout}`,
+      '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'), ...args],
+    { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, RETRY_MIN: '0.05', RETRY_MULTIPLIER: '0.05' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    if (child.pid !== undefined) onStart?.(child.pid);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+  });
+  try {
+    await work(cluster, run, input);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+async function podsLeft(cluster: TestCluster): Promise<number> {
+  const res = await fetch(`${cluster.url}/api/v1/namespaces/${cluster.namespace}/pods`, { headers: { authorization: `Bearer ${cluster.adminToken}` } });
+  return ((await res.json()) as { items: unknown[] }).items.length;
+}
+
+const SCATTER = `cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}}
+inputs:
+  words: string[]
+  notes: File
+outputs:
+  said: {type: 'File[]', outputSource: say/said}
+steps:
+  say:
+    scatter: word
+    in: {word: words, notes: notes}
+    out: [said]
+    run:
+      class: CommandLineTool
+      hints: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
+      baseCommand: [sh, -c, 'echo "$0: $(cat "$1")"']
+      inputs:
+        word: {type: string, inputBinding: {position: 1}}
+        notes: {type: File, inputBinding: {position: 2}}
+      outputs:
+        said: stdout
+`;
+
+test('a scatter runs as pods through one watch, within --max-cores, and leaves no pod', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'wf.cwl'), SCATTER);
+    await writeFile(path.join(input, 'notes.txt'), 'shared notes');
+    const r = await run(['--max-cores', '2', path.join(input, 'wf.cwl'), '--words', 'a', '--words', 'b', '--words', 'c', '--words', 'd', '--notes', path.join(input, 'notes.txt')]);
+    assert.equal(r.code, 0, r.stderr);
+    const said = (JSON.parse(r.stdout) as { said: { path: string }[] }).said;
+    assert.deepEqual(await Promise.all(said.map((f) => readFile(f.path, 'utf8'))), ['a: shared notes\n', 'b: shared notes\n', 'c: shared notes\n', 'd: shared notes\n']);
+    const counters = cluster.counters.snapshot();
+    assert.equal(counters.watches.total, 1, 'one watch per run');
+    assert.equal(counters.podsCreated, 4);
+    assert.ok(counters.maxRunningPods <= 2, `at most --max-cores pods at once, saw ${counters.maxRunningPods}`);
+    assert.equal(await podsLeft(cluster), 0);
+  });
+});
+
+test('API 429/500 bursts and dropped watches do not fail the run or run a step twice', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'wf.cwl'), SCATTER);
+    await writeFile(path.join(input, 'notes.txt'), 'n');
+    cluster.faults.failNext({ count: 2, code: 429, verb: 'create', resource: 'pods' });
+    cluster.faults.failNext({ count: 1, code: 500, verb: 'list', resource: 'pods' });
+    const timer = setInterval(() => cluster.faults.dropWatches(), 300);
+    try {
+      const r = await run([path.join(input, 'wf.cwl'), '--words', 'x', '--words', 'y', '--words', 'z', '--notes', path.join(input, 'notes.txt')]);
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.equal(cluster.counters.snapshot().podsCreated, 3, 'each step ran exactly once');
+  });
+});
+
+test('an OOMKilled step fails the run naming the step and the reason', { timeout: 90_000 }, async () => {
+  await withCluster(async (_cluster, run, input) => {
+    await writeFile(path.join(input, 'hog.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  DockerRequirement: {dockerPull: docker.io/python:3-slim}
+  ResourceRequirement: {ramMin: 16, ramMax: 16}
+baseCommand: [python3, -c, "a = ' ' * 200_000_000"]
+inputs: []
+outputs: []
+`);
+    const r = await run([path.join(input, 'hog.cwl')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ERROR hog\.cwl: pod hog-cwl-[0-9a-f]+ was OOMKilled \(memory limit 16 MiB\)/);
+  });
+});
+
+test('an image that cannot be pulled fails within seconds', { timeout: 90_000 }, async () => {
+  await withCluster(async (_cluster, run, input) => {
+    await writeFile(path.join(input, 'ghost.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: registry.invalid/nobody/ghost:1}}
+baseCommand: ["true"]
+inputs: []
+outputs: []
+`);
+    const r = await run([path.join(input, 'ghost.cwl')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ghost\.cwl: pod ghost-cwl-[0-9a-f]+ failed: (ErrImagePull|ImagePullBackOff)/);
+    assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+  });
+});
+
+test('a step asking for more than --max-ram fails before any pod is created', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'big.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {ResourceRequirement: {ramMin: 999000}}
+baseCommand: ["true"]
+inputs: []
+outputs: []
+`);
+    const r = await run(['--max-ram', '4Gi', path.join(input, 'big.cwl')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /big\.cwl: requests more than can ever be available: 999000 MiB of RAM > --max-ram 4096 MiB/);
+    assert.equal(cluster.counters.snapshot().podsCreated, 0);
+  });
+});
+
+test('SIGTERM mid-run deletes every pod of the run', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'slow.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
+baseCommand: [sleep, "60"]
+inputs: []
+outputs: []
+`);
+    let pid = 0;
+    const done = run([path.join(input, 'slow.cwl')], (p) => { pid = p; });
+    // Wait until the pod runs, then stop the engine.
+    for (let i = 0; i < 100 && cluster.counters.snapshot().runningPods === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(cluster.counters.snapshot().runningPods, 1);
+    process.kill(pid, 'SIGTERM');
+    const r = await done;
+    assert.notEqual(r.code, 0);
+    // The engine has asked for deletion before exiting; the API finishes it.
+    for (let i = 0; i < 50 && (await podsLeft(cluster)) > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(await podsLeft(cluster), 0, `no pod of the run is left; engine said: ${r.stderr}`);
+  });
+});
