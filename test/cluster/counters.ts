@@ -23,6 +23,25 @@ export class Counters {
   requests: Record<string, number> = {};
   responses: Record<string, number> = {};
   readonly #running = new Set<string>();
+  /**
+   * When pods were stored and when their terminal status was published (performance.now()
+   * in ms): what the engine's reaction time is measured from.
+   */
+  timeline: { at: number; event: 'created' | 'stopped' }[] = [];
+
+  readonly #finished = new Set<string>();
+
+  /** The pod's terminal status (Succeeded/Failed) was published: the engine's watch sees it now. */
+  podFinished(uid: string): void {
+    if (this.#finished.has(uid)) return;
+    this.#finished.add(uid);
+    this.timeline.push({ at: performance.now(), event: 'stopped' });
+  }
+
+  podCreated(): void {
+    this.podsCreated++;
+    this.timeline.push({ at: performance.now(), event: 'created' });
+  }
 
   get runningPods(): number { return this.#running.size; }
 
@@ -65,5 +84,23 @@ export class Counters {
     this.maxRunningPods = this.runningPods;
     this.requests = {};
     this.responses = {};
+    this.timeline = [];
   }
+}
+
+/**
+ * For each container stop that was followed by a pod creation, the time until
+ * that next creation (ms): how fast an engine fills a freed slot.
+ */
+export function reactionTimes(timeline: readonly { at: number; event: 'created' | 'stopped' }[]): number[] {
+  const out: number[] = [];
+  let pendingStop: number | undefined;
+  for (const e of timeline) {
+    if (e.event === 'stopped') pendingStop ??= e.at;
+    else if (pendingStop !== undefined) {
+      out.push(e.at - pendingStop);
+      pendingStop = undefined;
+    }
+  }
+  return out;
 }

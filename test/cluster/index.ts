@@ -31,6 +31,7 @@ import { selfSignedCert } from './tls.js';
 
 export type { Faults, RequestFault } from './faults.js';
 export type { Counters, CounterSnapshot } from './counters.js';
+export { reactionTimes } from './counters.js';
 
 export interface TestClusterOptions {
   /** The namespace the engine's Role is bound in (default `bespin-test`). */
@@ -119,7 +120,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const claimKey = (ns: string, claim: string): string => `${ns}/${claim}`;
   const defaultClaimDir = (ns: string, claim: string): string => path.join(dataDir, 'pvc', ns, claim);
   store.subscribe((c) => {
-    if (c.key === 'pods' && c.type === 'ADDED') counters.podsCreated++;
+    if (c.key === 'pods' && c.type === 'ADDED') counters.podCreated();
     if (c.key !== 'persistentvolumeclaims' || c.type !== 'ADDED') return;
     const key = claimKey(c.object.metadata.namespace!, c.object.metadata.name);
     const dir = claimDirs.get(key) ?? defaultClaimDir(c.object.metadata.namespace!, c.object.metadata.name);

@@ -86,6 +86,7 @@ export class PodWorker {
       }, o.status);
     });
     this.deps.counters.podRunning(this.uid, this.containers.some((c) => c.state.running));
+    if (['Succeeded', 'Failed'].includes(saved?.status?.phase)) this.deps.counters.podFinished(this.uid);
     if (['Succeeded', 'Failed'].includes(saved?.status?.phase) && this.#deadline) {
       clearTimeout(this.#deadline);
       this.#deadline = undefined;
