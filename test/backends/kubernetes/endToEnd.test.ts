@@ -168,3 +168,53 @@ outputs: []
     assert.equal(await podsLeft(cluster), 0, `no pod of the run is left; engine said: ${r.stderr}`);
   });
 });
+
+/** Evicts each running pod of the cluster once it runs, at most `times` pods in all. */
+function evictRunningPods(cluster: TestCluster, times: number): () => number {
+  let evicted = 0;
+  const seen = new Set<string>();
+  const timer = setInterval(async () => {
+    const res = await fetch(`${cluster.url}/api/v1/namespaces/${cluster.namespace}/pods?fieldSelector=status.phase%3DRunning`, { headers: { authorization: `Bearer ${cluster.adminToken}` } });
+    const pods = ((await res.json()) as { items: { metadata: { name: string } }[] }).items;
+    for (const p of pods) {
+      if (evicted >= times || seen.has(p.metadata.name)) continue;
+      seen.add(p.metadata.name);
+      evicted++;
+      await cluster.faults.evictPod(cluster.namespace, p.metadata.name);
+    }
+  }, 50);
+  return () => { clearInterval(timer); return evicted; };
+}
+
+const SLEEPER = `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
+baseCommand: [sh, -c, 'sleep 2; echo done']
+inputs: []
+outputs:
+  out: stdout
+`;
+
+test('an evicted pod is run again, one pod at a time, and the run succeeds', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'sleeper.cwl'), SLEEPER);
+    const stop = evictRunningPods(cluster, 1);
+    const r = await run([path.join(input, 'sleeper.cwl')]);
+    assert.equal(stop(), 1);
+    assert.equal(r.code, 0, r.stderr);
+    const counters = cluster.counters.snapshot();
+    assert.equal(counters.podsCreated, 2, 'the evicted step ran once more');
+    assert.equal(counters.maxRunningPods, 1, 'never two pods of the step at once');
+  });
+});
+
+test('a step whose pods keep being evicted fails, naming the step and the reason', { timeout: 120_000 }, async () => {
+  await withCluster(async (_cluster, run, input) => {
+    await writeFile(path.join(input, 'sleeper.cwl'), SLEEPER);
+    const stop = evictRunningPods(_cluster, 100);
+    const r = await run([path.join(input, 'sleeper.cwl')]);
+    stop();
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ERROR sleeper\.cwl: pod sleeper-cwl-[0-9a-f]+ failed: Evicted: The node was low on resource: memory/);
+  });
+});
