@@ -9,6 +9,7 @@ import { buildCommandLine, toShellScript } from './commandLine.js';
 import { PathMapper } from './pathMapping.js';
 import { planInitialWorkDir } from './initialWorkDir.js';
 import type { StagingEntry } from './staging.js';
+import type { ResourceBounds, ResourceEvaluation } from './resources.js';
 
 /** Where a job's directories are, on the host and as the process sees them. */
 export interface JobDirectories {
@@ -53,14 +54,7 @@ export interface CommandLineJob {
   readonly resources: ResourceBounds;
 }
 
-export interface ResourceBounds {
-  readonly coresMin?: number;
-  readonly coresMax?: number;
-  /** MiB */
-  readonly ramMin?: number;
-  readonly ramMax?: number;
-  readonly gpus?: number;
-}
+export type { ResourceBounds };
 
 export interface BuildOptions {
   readonly dirs: JobDirectories;
@@ -73,6 +67,8 @@ export interface BuildOptions {
    * or the engine's (Kubernetes: the same volumes at the same paths).
    */
   readonly containerPaths?: boolean;
+  /** ResourceRequirement, evaluated once before the job was admitted. */
+  readonly resources: ResourceEvaluation;
 }
 
 export const CONTAINER_OUTDIR = '/var/spool/cwl';
@@ -102,7 +98,8 @@ export async function buildCommandLineJob(
   const mapper = new PathMapper(stageRoot);
   let mapped = mapper.mapValue(inputs) as Record<string, unknown>;
 
-  const runtime = await resourceRuntime(requirements, engine, mapped, outdir, tmpdir);
+  const { bounds, ...sizes } = options.resources;
+  const runtime: RuntimeObject = { outdir, tmpdir, ...sizes };
   const ev = (text: unknown, self: unknown = null, keepWhitespace = false): Promise<unknown> =>
     engine.evaluate(text, { inputs: mapped, self, runtime }, undefined, { stripWhitespace: !keepWhitespace });
 
@@ -157,26 +154,8 @@ export async function buildCommandLineJob(
     networkAccess,
     ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
     inputs: mapped,
-    resources: await resourceBounds(requirements, engine, mapped, runtime),
+    resources: bounds,
   };
-}
-
-async function resourceBounds(
-  requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>, runtime: RuntimeObject,
-): Promise<ResourceBounds> {
-  const rr = requirements.get('ResourceRequirement');
-  const cuda = requirements.get('cwltool:CUDARequirement');
-  const out: { -readonly [K in keyof ResourceBounds]: ResourceBounds[K] } = {};
-  if (rr) {
-    const ctx = { inputs, self: null, runtime };
-    for (const key of ['coresMin', 'coresMax', 'ramMin', 'ramMax'] as const) {
-      if (rr[key] === undefined) continue;
-      const v = await engine.evaluate(rr[key], ctx);
-      if (typeof v === 'number') out[key] = v;
-    }
-  }
-  if (cuda) out.gpus = Number(cuda.cudaDeviceCountMin ?? 1);
-  return out;
 }
 
 function relocate(value: unknown, moved: ReadonlyMap<string, string>): unknown {
@@ -193,28 +172,4 @@ function relocate(value: unknown, moved: ReadonlyMap<string, string>): unknown {
     return out;
   }
   return value;
-}
-
-/** runtime.cores/ram/outdirSize/tmpdirSize from ResourceRequirement, as cwltool computes them. */
-export async function resourceRuntime(
-  requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>, outdir: string, tmpdir: string,
-): Promise<RuntimeObject> {
-  const rr = requirements.get('ResourceRequirement') ?? requirements.get('cwltool:ResourceRequirement');
-  const base = { outdir, tmpdir, cores: 1, ram: 256, outdirSize: 1024, tmpdirSize: 1024 };
-  if (!rr) return base;
-  const ctx = { inputs, self: null, runtime: base };
-  const pick = async (min: unknown, max: unknown, fallback: number): Promise<number> => {
-    const lo = min === undefined ? undefined : await engine.evaluate(min, ctx);
-    const hi = max === undefined ? undefined : await engine.evaluate(max, ctx);
-    const value = typeof lo === 'number' ? lo : typeof hi === 'number' ? hi : fallback;
-    return Math.ceil(value);
-  };
-  return {
-    outdir,
-    tmpdir,
-    cores: await pick(rr.coresMin, rr.coresMax, 1),
-    ram: await pick(rr.ramMin, rr.ramMax, 256),
-    outdirSize: await pick(rr.outdirMin, rr.outdirMax, 1024),
-    tmpdirSize: await pick(rr.tmpdirMin, rr.tmpdirMax, 1024),
-  };
 }

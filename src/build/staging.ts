@@ -98,7 +98,6 @@ export async function stageForContainer(
         break;
       case 'copy':
         if (hostTarget) {
-          await mkdir(path.dirname(hostTarget), { recursive: true });
           await cp(entry.source, hostTarget, { recursive: true, dereference: true, force: true });
         } else {
           const copyPath = path.join(hostStageDir, `copy${literal++}`, path.posix.basename(entry.target));
@@ -109,7 +108,6 @@ export async function stageForContainer(
         break;
       case 'write':
         if (hostTarget) {
-          await mkdir(path.dirname(hostTarget), { recursive: true });
           await writeFile(hostTarget, entry.contents);
         } else {
           const file = path.join(hostStageDir, `literal${literal++}`, path.posix.basename(entry.target));

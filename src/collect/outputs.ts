@@ -37,8 +37,8 @@ export async function collectOutputs(
     for (const p of tool.outputs) if (!(p.id in result)) result[p.id] = null;
   } else {
     result = {};
+    const collector = new OutputCollector(job, view, engine, runtime, tool, listing);
     for (const p of tool.outputs) {
-      const collector = new OutputCollector(job, view, engine, runtime, tool, listing);
       result[p.id] = view.toHostValue(await collector.collect(p.type, p.outputBinding, p, `${job.name}: output '${p.id}'`));
     }
   }

@@ -5,7 +5,8 @@ import { isPlainObject } from '../model/types.js';
 import { PermanentFailure, TemporaryFailure } from '../errors.js';
 import { RequirementSet } from '../build/requirements.js';
 import { prepareInputFiles } from '../build/inputFiles.js';
-import { buildCommandLineJob, resourceRuntime } from '../build/commandLineJob.js';
+import { buildCommandLineJob } from '../build/commandLineJob.js';
+import { evaluateResources } from '../build/resources.js';
 import { isLoadListing } from '../load/types.js';
 import { collectOutputs } from '../collect/outputs.js';
 import { finalizeFiles } from '../collect/fileDetails.js';
@@ -19,12 +20,13 @@ import type { RunContext } from './runContext.js';
  * something is staged, which most small jobs never need.
  */
 async function makeDirs(ctx: RunContext): Promise<{ hostOutdir: string; hostTmpdir: string; hostStageDir: string }> {
-  const mk = async (prefix: string): Promise<string> => {
-    await mkdir(path.dirname(prefix), { recursive: true });
-    return mkdtemp(prefix);
-  };
-  const hostTmpdir = await mk(ctx.tmpdirPrefix);
-  return { hostOutdir: await mk(ctx.tmpOutdirPrefix), hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
+  const hostTmpdir = await makeTempDir(ctx.tmpdirPrefix);
+  return { hostOutdir: await makeTempDir(ctx.tmpOutdirPrefix), hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
+}
+
+async function makeTempDir(prefix: string): Promise<string> {
+  await mkdir(path.dirname(prefix), { recursive: true });
+  return mkdtemp(prefix);
 }
 
 function defaultListing(requirements: RequirementSet): LoadListing {
@@ -59,13 +61,11 @@ export async function runCommandLineTool(
     });
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
-    const request = await resourceRuntime(requirements, engine, inputs, '', '');
-    const cuda = requirements.get('cwltool:CUDARequirement');
-    const gpus = cuda ? Number(cuda.cudaDeviceCountMin ?? 1) : 0;
+    const resources = await evaluateResources(requirements, engine, inputs);
     ctx.progress.jobQueued();
     let release: () => void;
     try {
-      release = await ctx.pool.acquire({ cores: request.cores, ram: request.ram, gpus }, name, ctx.signal);
+      release = await ctx.pool.acquire({ cores: resources.cores, ram: resources.ram, gpus: resources.bounds.gpus ?? 0 }, name, ctx.signal);
     } catch (error) {
       ctx.progress.jobDropped();
       throw error;
@@ -90,6 +90,7 @@ export async function runCommandLineTool(
           dirs, useContainer: ctx.useContainer || ctx.cluster !== undefined, name,
           ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
           containerPaths: ctx.cluster === undefined,
+          resources,
         });
         staged = built.staging.length > 0;
         const backend = ctx.cluster ?? (built.container ? ctx.docker : ctx.local);
@@ -136,16 +137,16 @@ export async function runExpressionTool(
       discoverSecondaryFiles: topLevel,
       where: name,
     });
-    const dirs = await makeDirs(ctx);
-    ctx.jobOutdirs.add(dirs.hostOutdir);
-    await rm(dirs.hostTmpdir, { recursive: true, force: true });
-    await rm(dirs.hostStageDir, { recursive: true, force: true });
-    const runtime = await resourceRuntime(requirements, engine, inputs, dirs.hostOutdir, dirs.hostTmpdir);
+    // An ExpressionTool only needs a place for File literals it returns.
+    const hostOutdir = await makeTempDir(ctx.tmpOutdirPrefix);
+    ctx.jobOutdirs.add(hostOutdir);
+    const { bounds: _bounds, ...sizes } = await evaluateResources(requirements, engine, inputs);
+    const runtime = { outdir: hostOutdir, tmpdir: ctx.tmpdirPrefix, ...sizes };
     const result = await engine.evaluate(tool.expression, { inputs, self: null, runtime });
     if (!isPlainObject(result)) throw new PermanentFailure(`${name}: the expression must return an object, got ${JSON.stringify(result)}`);
     const outputs: Record<string, unknown> = {};
     for (const p of tool.outputs) outputs[p.id] = result[p.id] ?? null;
-    await finalizeFiles(outputs, dirs.hostOutdir, name);
+    await finalizeFiles(outputs, hostOutdir, name);
     for (const p of tool.outputs) {
       if (!matchesOutputType(p.type, outputs[p.id])) {
         throw new PermanentFailure(`${name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(outputs[p.id])?.slice(0, 200)}`);

@@ -30,11 +30,6 @@ export class DocumentCache {
     return doc;
   }
 
-  /** All documents loaded so far, for validation and error messages. */
-  async loaded(): Promise<SourceDocument[]> {
-    return Promise.all(this.#documents.values());
-  }
-
   #text(uri: string): Promise<string> {
     let text = this.#texts.get(uri);
     if (!text) {

@@ -43,7 +43,7 @@ class ProcessLoader {
       const version = parseVersion(content.cwlVersion, where);
       const graph = content.$graph;
       const pick = (frag: string): unknown => {
-        const found = graph.find((p) => isPlainObject(p) && typeof p.id === 'string' && (fragmentOf(p.id) || p.id.replace(/^#/, '')) === frag);
+        const found = findInGraph(graph, frag);
         if (!found) throw new ValidationError(`${where}: no process '#${frag}' in $graph`);
         return found;
       };
@@ -78,7 +78,7 @@ class ProcessLoader {
       loadRun: async (reference, stepCtx) => {
         if (reference.startsWith('#') && graph) {
           const frag = reference.slice(1);
-          const found = graph.find((p) => isPlainObject(p) && typeof p.id === 'string' && (fragmentOf(p.id) || p.id.replace(/^#/, '')) === frag);
+          const found = findInGraph(graph, frag);
           if (!found) throw new ValidationError(`${stepCtx.where}: 'run' names '${reference}', which is not in the $graph`);
           return normalizeProcess(found, stepCtx);
         }
@@ -96,4 +96,9 @@ class ProcessLoader {
     }
     return done;
   }
+}
+
+/** The process in a `$graph` whose id is `#frag` (or `doc.cwl#frag`). */
+function findInGraph(graph: readonly unknown[], frag: string): unknown {
+  return graph.find((p) => isPlainObject(p) && typeof p.id === 'string' && (fragmentOf(p.id) || p.id.replace(/^#/, '')) === frag);
 }

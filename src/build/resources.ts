@@ -1,0 +1,55 @@
+import type { ExpressionEngine } from '../expressions/index.js';
+import type { RequirementSet } from './requirements.js';
+
+/** ResourceRequirement as written (evaluated): requests and limits for a pod. */
+export interface ResourceBounds {
+  readonly coresMin?: number;
+  readonly coresMax?: number;
+  /** MiB */
+  readonly ramMin?: number;
+  readonly ramMax?: number;
+  readonly gpus?: number;
+}
+
+/** runtime.cores/ram/outdirSize/tmpdirSize as cwltool computes them, and the bounds they came from. */
+export interface ResourceEvaluation {
+  readonly cores: number;
+  readonly ram: number;
+  readonly outdirSize: number;
+  readonly tmpdirSize: number;
+  readonly bounds: ResourceBounds;
+}
+
+const FIELDS = ['coresMin', 'coresMax', 'ramMin', 'ramMax', 'outdirMin', 'outdirMax', 'tmpdirMin', 'tmpdirMax'] as const;
+
+/**
+ * Evaluates ResourceRequirement (and cwltool:CUDARequirement) once per job:
+ * the scheduler admits the job on it, the runtime object and a pod's
+ * requests/limits are derived from it.
+ */
+export async function evaluateResources(
+  requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>,
+): Promise<ResourceEvaluation> {
+  const rr = requirements.get('ResourceRequirement') ?? requirements.get('cwltool:ResourceRequirement');
+  const cuda = requirements.get('cwltool:CUDARequirement');
+  const values: Partial<Record<(typeof FIELDS)[number], number>> = {};
+  if (rr) {
+    const runtime = { outdir: '', tmpdir: '', cores: 1, ram: 256, outdirSize: 1024, tmpdirSize: 1024 };
+    for (const key of FIELDS) {
+      if (rr[key] === undefined) continue;
+      const v = await engine.evaluate(rr[key], { inputs, self: null, runtime });
+      if (typeof v === 'number') values[key] = v;
+    }
+  }
+  const pick = (min: number | undefined, max: number | undefined, fallback: number): number => Math.ceil(min ?? max ?? fallback);
+  const bounds: { -readonly [K in keyof ResourceBounds]: ResourceBounds[K] } = {};
+  for (const key of ['coresMin', 'coresMax', 'ramMin', 'ramMax'] as const) if (values[key] !== undefined) bounds[key] = values[key];
+  if (cuda) bounds.gpus = Number(cuda.cudaDeviceCountMin ?? 1);
+  return {
+    cores: pick(values.coresMin, values.coresMax, 1),
+    ram: pick(values.ramMin, values.ramMax, 256),
+    outdirSize: pick(values.outdirMin, values.outdirMax, 1024),
+    tmpdirSize: pick(values.tmpdirMin, values.tmpdirMax, 1024),
+    bounds,
+  };
+}
