@@ -207,7 +207,12 @@ export class PodWorker {
     const info = await this.deps.docker.inspect(id);
     if (c.exited || c.id !== id || !info || info.State.Running) return;
     const s = info.State;
-    const oom = s.OOMKilled || this.#oom.has(id) || (s.ExitCode === 137 && !this.terminating && await lateOom(this.deps.docker, id, this.#oom));
+    // A SIGKILL the node did not send (deletion, deadline and eviction set
+    // `terminating`) to a memory-limited container is the kernel's OOM killer,
+    // even when Docker is too slow to flag it (seen under a full test run).
+    const sigkilled = s.ExitCode === 137 && !this.terminating;
+    const oom = s.OOMKilled || this.#oom.has(id)
+      || (sigkilled && (c.spec.resources?.limits?.memory !== undefined || await lateOom(this.deps.docker, id, this.#oom)));
     const exitCode = oom && s.ExitCode === 0 ? 137 : s.ExitCode;
     const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
     const message = await terminationMessage(this.deps.docker, c, id, exitCode);
