@@ -1,51 +1,70 @@
 /**
  * `npm run conformance:kubernetes`: the conformance suite with bespin on the
- * Kubernetes backend, against the test cluster of test/cluster/ on loopback.
- * The suite's directory is the input PVC (read-only) and a scratch directory
- * the tmpout PVC, mounted at the same paths in step pods as in the engine.
- * Its own baseline is conformance/baseline-kubernetes.txt.
+ * Kubernetes backend, on the cluster BESPIN_TEST_CLUSTER names (the stand-in
+ * of test/cluster/ by default, `real` for test/realcluster/, `kubeconfig`
+ * for any cluster; see test/helpers/clusterUnderTest.ts). The suite's
+ * directory is the input claim (read-only) and a scratch directory the
+ * tmpout claim, mounted at the same paths in step pods as in the engine.
+ * Each kind of cluster has its own baseline:
+ * conformance/baseline-kubernetes.txt (stand-in) and
+ * conformance/baseline-kubernetes-real.txt (real clusters).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTestCluster } from '../test/cluster/index.js';
+import { openCluster } from '../test/helpers/clusterUnderTest.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const suite = path.resolve(repo, '../shared/cwl-v1.2');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'bespin-k8s-conformance-'));
+chmodSync(scratch, 0o755);
 const tmpout = path.join(scratch, 'tmpout');
+mkdirSync(tmpout);
 
-const cluster = await startTestCluster({
-  dataDir: path.join(scratch, 'cluster'),
-  pvcs: { 'calrissian-input-data': suite, 'calrissian-tmpout': tmpout },
-});
+const cluster = await openCluster({ claims: { 'calrissian-input-data': { hostDir: suite, readOnly: true }, 'calrissian-tmpout': { hostDir: tmpout } } });
 const wrapper = path.join(scratch, 'bespin-kubernetes');
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+const real = cluster.kind !== 'standin';
+const out = path.join(repo, real ? 'conformance/out-kubernetes-real' : 'conformance/out-kubernetes');
+// cwltest keeps only "Returned non-zero": each run's arguments and standard
+// error go to engine-logs/ as well, to explain a failure seen only on a cluster.
+const engineLogs = path.join(out, 'engine-logs');
+rmSync(engineLogs, { recursive: true, force: true });
+mkdirSync(engineLogs, { recursive: true });
 writeFileSync(wrapper, [
   '#!/bin/sh',
-  `KUBECONFIG=${q(cluster.kubeconfigPath)} exec ${q(process.execPath)} ${q(path.join(repo, 'dist/src/cli/main.js'))} \\`,
-  `  --backend kubernetes --volume ${q(`calrissian-input-data:${suite}:ro`)} --volume ${q(`calrissian-tmpout:${tmpout}`)} \\`,
-  `  --tmp-outdir-prefix ${q(`${tmpout}/out-`)} --tmpdir-prefix ${q(`${tmpout}/tmp-`)} "$@"`,
+  `log=$(mktemp ${q(engineLogs)}/run-XXXXXX)`,
+  'echo "args: $*" >"$log"',
+  `KUBECONFIG=${q(cluster.engineKubeconfigPath)} ${q(process.execPath)} ${q(path.join(repo, 'dist/src/cli/main.js'))} \\`,
+  `  --backend kubernetes ${cluster.volumeArgs.map((v) => `--volume ${q(v)}`).join(' ')} \\`,
+  `  --tmp-outdir-prefix ${q(`${tmpout}/out-`)} --tmpdir-prefix ${q(`${tmpout}/tmp-`)} "$@" 2>>"$log"`,
+  'code=$?',
+  'echo "exit: $code" >>"$log"',
+  'sed 1d "$log" | sed \'$d\' >&2',
+  'exit $code',
   '',
 ].join('\n'));
 chmodSync(wrapper, 0o755);
 
 const args = [
   path.join(repo, 'dist/conformance/run.js'), '--tool', wrapper,
-  '--out', path.join(repo, 'conformance/out-kubernetes'),
-  '--baseline', path.join(repo, 'conformance/baseline-kubernetes.txt'),
+  '--out', out,
+  '--baseline', path.join(repo, real ? 'conformance/baseline-kubernetes-real.txt' : 'conformance/baseline-kubernetes.txt'),
   ...process.argv.slice(2),
 ];
-// The harness runs as a child so that this process's event loop stays free to serve the API.
-const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
-  child.on('close', (c) => resolve(c ?? 1));
-});
-const counters = cluster.counters.snapshot();
-console.log(`test cluster: ${counters.podsCreated} pods created, ${counters.watches.total} watches opened, at most ${counters.maxRunningPods} pods running at once`);
-await cluster.stop();
-rmSync(scratch, { recursive: true, force: true });
+let code = 1;
+try {
+  // The harness runs as a child so that this process's event loop stays free (the stand-in serves the API from it).
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  console.log(`${cluster.kind} cluster, namespace ${cluster.namespace}; pods left: ${(await cluster.podNames()).length}`);
+} finally {
+  await cluster.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
 process.exitCode = code;

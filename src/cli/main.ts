@@ -119,6 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         leaveContainer: Boolean(opts['leave-container']),
         unschedulableTimeoutSeconds: Number(opts['unschedulable-timeout'] ?? 300),
         defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
+        forcePull: Boolean(opts['force-docker-pull']),
         oomRetries: Math.max(0, Number(opts['oom-retry'] ?? 0)),
         maxRamMiB: typeof opts['max-ram'] === 'string' ? parseQuantityMiB(opts['max-ram']) : Math.floor(os.totalmem() / 2 ** 20),
         logger,

@@ -81,7 +81,7 @@ export class KubernetesBackend implements Backend {
           }
           return { exitCode: outcome.exitCode, timedOut: false, durationMs, stderrTail: tail };
         case 'deleted':
-          throw new PermanentFailure(`${job.name}: pod ${name} was deleted before it finished`);
+          throw new PermanentFailure(`${job.name}: pod ${name} was deleted before it finished${outcome.exitCode === undefined ? '' : ` (its container was stopped: exit code ${outcome.exitCode})`}`);
         case 'failed':
           if (outcome.reason === 'DeadlineExceeded') return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail };
           if ((outcome.reason === 'Evicted' || outcome.reason === 'NodeLost') && evictions < MAX_EVICTION_RETRIES) {

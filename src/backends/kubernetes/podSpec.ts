@@ -24,6 +24,12 @@ export interface PodOptions {
   /** The engine's own pod, when in-cluster: deleting it deletes every step pod. */
   readonly owner?: { readonly name: string; readonly uid: string };
   readonly defaultImage: string;
+  /**
+   * Always set, never left to the API's default (which is Always for
+   * `:latest` and untagged images): cwltool's rule is to use a present image
+   * and pull only a missing one, and to pull every time under --force-docker-pull.
+   */
+  readonly imagePullPolicy: 'IfNotPresent' | 'Always';
 }
 
 /** Requests and limits as CWL states them (cores may be fractional; RAM in MiB). */
@@ -57,6 +63,7 @@ export function buildPodSpec(
   const container: V1Container = {
     name: CONTAINER_NAME,
     image: job.container?.image ?? options.defaultImage,
+    imagePullPolicy: options.imagePullPolicy,
     command: ['/bin/sh', '-c', redirectingScript(job)],
     workingDir: job.runtime.outdir,
     env,
@@ -77,7 +84,9 @@ export function buildPodSpec(
       volumes: podVolumes,
       ...(job.timeLimitSeconds !== undefined ? { activeDeadlineSeconds: Math.ceil(job.timeLimitSeconds) } : {}),
       ...(Object.keys(options.nodeSelector).length > 0 ? { nodeSelector: { ...options.nodeSelector } } : {}),
-      ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
+      // A tool has no business with the API: without --pod-serviceaccount it gets
+      // no token (a real API server would mount the namespace's default one).
+      ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : { automountServiceAccountToken: false }),
       ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
       ...(options.imagePullSecrets.length > 0 ? { imagePullSecrets: options.imagePullSecrets.map((n) => ({ name: n })) } : {}),
       securityContext: {

@@ -5,7 +5,8 @@ import type { Logger } from '../../report/logger.js';
 export type PodOutcome =
   | { readonly kind: 'terminated'; readonly exitCode: number; readonly reason: string; readonly message: string }
   | { readonly kind: 'failed'; readonly reason: string; readonly message: string }
-  | { readonly kind: 'deleted' };
+  /** Gone, or killed because someone else deleted it (exitCode: what its container was stopped with). */
+  | { readonly kind: 'deleted'; readonly exitCode?: number };
 
 interface Waiter {
   readonly resolve: (outcome: PodOutcome) => void;
@@ -112,6 +113,10 @@ function decide(pod: V1Pod, w: Waiter, unschedulableTimeoutMs: number): PodOutco
     return { kind: 'failed', reason: waiting.reason, message: waiting.message ?? waiting.reason };
   }
   const terminated = cs?.state?.terminated;
+  // A real kubelet stops a deleted pod's container (SIGTERM, then SIGKILL) and
+  // publishes that before the pod goes: a failure then is the deletion's doing.
+  // (The engine deletes its own pods only after their outcome is decided.)
+  if (terminated && terminated.exitCode !== 0 && pod.metadata?.deletionTimestamp) return { kind: 'deleted', exitCode: terminated.exitCode };
   if (terminated && (status?.phase === 'Succeeded' || status?.phase === 'Failed' || terminated.finishedAt)) {
     return { kind: 'terminated', exitCode: terminated.exitCode, reason: terminated.reason ?? '', message: terminated.message ?? '' };
   }

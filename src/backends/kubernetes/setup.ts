@@ -27,6 +27,8 @@ export interface KubernetesSetupOptions {
   readonly leaveContainer: boolean;
   readonly unschedulableTimeoutSeconds: number;
   readonly defaultImage: string;
+  /** --force-docker-pull: pods pull their image every time (imagePullPolicy Always). */
+  readonly forcePull: boolean;
   readonly oomRetries: number;
   readonly maxRamMiB: number;
   readonly logger: Logger;
@@ -53,7 +55,7 @@ const FALSY = new Set(['false', 'no', '0']);
  * `get` on pods) gives the PVC mounts and the owner of every step pod.
  */
 export async function createKubernetesBackend(options: KubernetesSetupOptions): Promise<KubernetesBackend> {
-  const { kc, namespace, inCluster } = connect(options.namespace);
+  const { kc, namespace } = connect(options.namespace);
   const core = kc.makeApiClient(CoreV1Api);
   const retry = retryPolicyFromEnv();
   let mounts: VolumeMount[] = [...VolumeMap.fromOptions(options.volumes).mounts];
@@ -61,13 +63,18 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
   let runAsUser: number | undefined = process.getuid?.();
   let runAsGroup: number | undefined = process.getgid?.();
   let fsGroup: number | undefined;
+  // As in Calrissian, CALRISSIAN_POD_NAME names the engine's pod wherever the
+  // engine runs: outside the cluster a placeholder pod that mounts the claims
+  // gives the same volumes and owner as in-cluster.
   const ownName = process.env.CALRISSIAN_POD_NAME;
-  if (inCluster && ownName) {
+  if (ownName) {
     const list = await withRetries('find the engine pod', () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), retry);
     const self: V1Pod | undefined = list.items[0];
     if (!self) throw new ValidationError(`CALRISSIAN_POD_NAME=${ownName}: no such pod in namespace ${namespace}`);
     owner = { name: ownName, uid: self.metadata?.uid ?? '' };
-    mounts = [...mounts, ...ownVolumeMounts(self)];
+    for (const m of ownVolumeMounts(self)) {
+      if (!mounts.some((k) => k.claim === m.claim && k.mountPath === m.mountPath)) mounts.push(m);
+    }
     runAsUser = self.spec?.securityContext?.runAsUser ?? runAsUser;
     runAsGroup = self.spec?.securityContext?.runAsGroup ?? runAsGroup;
     fsGroup = self.spec?.securityContext?.fsGroup;
@@ -101,6 +108,7 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
       ...(fsGroup !== undefined ? { fsGroup } : {}),
       ...(owner ? { owner } : {}),
       defaultImage: options.defaultImage,
+      imagePullPolicy: options.forcePull ? 'Always' : 'IfNotPresent',
     },
   });
 }

@@ -9,6 +9,7 @@ const options: PodOptions = {
   namespace: 'ns', runId: 'run1', labels: { team: 'eo' }, env: { FROM_FILE: '1' }, nodeSelector: { disk: 'ssd' },
   networkAccessLabels: { net: 'on' }, noNetworkAccessLabels: { net: 'off' }, envFromSecrets: ['creds'], envFromConfigMaps: [],
   imagePullSecrets: ['regcred'], runAsUser: 1000, runAsGroup: 0, owner: { name: 'engine', uid: 'u-1' }, defaultImage: 'debian',
+  imagePullPolicy: 'IfNotPresent',
 };
 
 const volumes = new VolumeMap([
@@ -71,4 +72,21 @@ test('the command redirects stdout and keeps arguments intact', () => {
   assert.equal(redirectingScript(job()), "exec gdal_calc.py --calc 'A*2' 'out file.tif' > /calrissian/tmpout/out1/log.txt");
   const shell = job({ argv: ['/bin/sh', '-c', 'echo a | wc -l'], stdout: undefined });
   assert.equal(redirectingScript(shell), "/bin/sh -c 'echo a | wc -l'");
+});
+
+test('the pull policy is always explicit: a :latest image is not pulled when present, unless pulls are forced', () => {
+  const latest = job({ container: { image: 'docker.io/alpine:latest', requirement: {} } });
+  const pod = buildPodSpec(latest, 'p', 'wf/step', latest.resources, volumes, options);
+  assert.equal(pod.spec!.containers[0]!.imagePullPolicy, 'IfNotPresent');
+  const forced = buildPodSpec(latest, 'p', 'wf/step', latest.resources, volumes, { ...options, imagePullPolicy: 'Always' });
+  assert.equal(forced.spec!.containers[0]!.imagePullPolicy, 'Always');
+});
+
+test('a step pod gets no service account token unless --pod-serviceaccount names one', () => {
+  const plain = buildPodSpec(job(), 'p', 'wf/step', job().resources, volumes, options);
+  assert.equal(plain.spec!.automountServiceAccountToken, false);
+  assert.equal(plain.spec!.serviceAccountName, undefined);
+  const named = buildPodSpec(job(), 'p', 'wf/step', job().resources, volumes, { ...options, serviceAccountName: 'tools' });
+  assert.equal(named.spec!.serviceAccountName, 'tools');
+  assert.equal(named.spec!.automountServiceAccountToken, undefined, 'the named account decides');
 });

@@ -1,0 +1,132 @@
+/**
+ * The Kubernetes backend under faults only the stand-in can inject: API error
+ * bursts, dropped watches, evictions. The rest of the end-to-end tests run on
+ * any cluster (endToEnd.test.ts).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestCluster, type TestCluster } from '../../cluster/index.js';
+import { CLI, type CliResult } from '../../helpers/cli.js';
+
+/** The stand-in with an input and a scratch PVC, and bespin pointed at it. */
+async function withCluster(work: (c: TestCluster, run: (args: string[], onStart?: (pid: number) => void) => Promise<CliResult>, input: string) => Promise<void>): Promise<void> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-k8s-'));
+  const input = path.join(root, 'input');
+  const tmpout = path.join(root, 'tmpout');
+  await mkdir(input, { recursive: true });
+  await mkdir(tmpout, { recursive: true });
+  const cluster = await startTestCluster({ pvcs: { 'calrissian-input-data': input, 'calrissian-tmpout': tmpout } });
+  const run = (args: string[], onStart?: (pid: number) => void): Promise<CliResult> => new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
+      '--volume', `calrissian-input-data:${input}:ro`, '--volume', `calrissian-tmpout:${tmpout}`,
+      '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'), ...args],
+    { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, RETRY_MIN: '0.05', RETRY_MULTIPLIER: '0.05' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    if (child.pid !== undefined) onStart?.(child.pid);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+  });
+  try {
+    await work(cluster, run, input);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+const SCATTER = `cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}}
+inputs:
+  words: string[]
+  notes: File
+outputs:
+  said: {type: 'File[]', outputSource: say/said}
+steps:
+  say:
+    scatter: word
+    in: {word: words, notes: notes}
+    out: [said]
+    run:
+      class: CommandLineTool
+      hints: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
+      baseCommand: [sh, -c, 'echo "$0: $(cat "$1")"']
+      inputs:
+        word: {type: string, inputBinding: {position: 1}}
+        notes: {type: File, inputBinding: {position: 2}}
+      outputs:
+        said: stdout
+`;
+
+test('API 429/500 bursts and dropped watches do not fail the run or run a step twice', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'wf.cwl'), SCATTER);
+    await writeFile(path.join(input, 'notes.txt'), 'n');
+    cluster.faults.failNext({ count: 2, code: 429, verb: 'create', resource: 'pods' });
+    cluster.faults.failNext({ count: 1, code: 500, verb: 'list', resource: 'pods' });
+    const timer = setInterval(() => cluster.faults.dropWatches(), 300);
+    try {
+      const r = await run([path.join(input, 'wf.cwl'), '--words', 'x', '--words', 'y', '--words', 'z', '--notes', path.join(input, 'notes.txt')]);
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.equal(cluster.counters.snapshot().podsCreated, 3, 'each step ran exactly once');
+  });
+});
+
+/** Evicts each running pod of the cluster once it runs, at most `times` pods in all. */
+function evictRunningPods(cluster: TestCluster, times: number): () => number {
+  let evicted = 0;
+  const seen = new Set<string>();
+  const timer = setInterval(async () => {
+    const res = await fetch(`${cluster.url}/api/v1/namespaces/${cluster.namespace}/pods?fieldSelector=status.phase%3DRunning`, { headers: { authorization: `Bearer ${cluster.adminToken}` } });
+    const pods = ((await res.json()) as { items: { metadata: { name: string } }[] }).items;
+    for (const p of pods) {
+      if (evicted >= times || seen.has(p.metadata.name)) continue;
+      seen.add(p.metadata.name);
+      evicted++;
+      await cluster.faults.evictPod(cluster.namespace, p.metadata.name);
+    }
+  }, 50);
+  return () => { clearInterval(timer); return evicted; };
+}
+
+const SLEEPER = `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
+baseCommand: [sh, -c, 'sleep 2; echo done']
+inputs: []
+outputs:
+  out: stdout
+`;
+
+test('an evicted pod is run again, one pod at a time, and the run succeeds', { timeout: 90_000 }, async () => {
+  await withCluster(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'sleeper.cwl'), SLEEPER);
+    const stop = evictRunningPods(cluster, 1);
+    const r = await run([path.join(input, 'sleeper.cwl')]);
+    assert.equal(stop(), 1);
+    assert.equal(r.code, 0, r.stderr);
+    const counters = cluster.counters.snapshot();
+    assert.equal(counters.podsCreated, 2, 'the evicted step ran once more');
+    assert.equal(counters.maxRunningPods, 1, 'never two pods of the step at once');
+  });
+});
+
+test('a step whose pods keep being evicted fails, naming the step and the reason', { timeout: 120_000 }, async () => {
+  await withCluster(async (_cluster, run, input) => {
+    await writeFile(path.join(input, 'sleeper.cwl'), SLEEPER);
+    const stop = evictRunningPods(_cluster, 100);
+    const r = await run([path.join(input, 'sleeper.cwl')]);
+    stop();
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /ERROR sleeper\.cwl: pod sleeper-cwl-[0-9a-f]+ failed: Evicted: The node was low on resource: memory/);
+  });
+});

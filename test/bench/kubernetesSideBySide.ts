@@ -1,0 +1,176 @@
+/**
+ * `npm run bench:kubernetes:calrissian -- [WIDTH ...]`: the same scatter
+ * workflow through bespin and Calrissian 0.18.1 on the same real cluster
+ * (BESPIN_TEST_CLUSTER=real by default, or `kubeconfig`), one engine after
+ * the other, with the same --max-cores and --max-ram. For each it reports
+ * wall time, the engine's peak RSS (GNU time), its API requests by verb and
+ * resource and the watches it opened (counted exactly, per engine, by a
+ * recorder in front of the API server), and the most step pods active at once.
+ *
+ * Both engines run from the host as they would in a pod: a placeholder pod
+ * that mounts the claims at the engine's paths is named by
+ * CALRISSIAN_POD_NAME, which both read to find their volumes. Calrissian
+ * works in namespace `default` outside a cluster, so both do.
+ * CALRISSIAN=/path/to/calrissian (default: /opt/calrissian-venv/bin/calrissian,
+ * made by `python3 -m venv /opt/calrissian-venv && /opt/calrissian-venv/bin/pip install calrissian==0.18.1`).
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { clusterKind, openCluster, type ClusterUnderTest, type RunRecord } from '../helpers/clusterUnderTest.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bespinCli = path.resolve(here, '../../src/cli/main.js');
+const calrissian = process.env.CALRISSIAN ?? '/opt/calrissian-venv/bin/calrissian';
+const widths = process.argv.slice(2).map(Number).filter((n) => n > 0);
+if (widths.length === 0) widths.push(50, 200);
+const maxCores = process.env.BENCH_K8S_MAX_CORES ?? '2';
+const maxRam = process.env.BENCH_K8S_MAX_RAM ?? '8G';
+if (!existsSync(calrissian)) {
+  console.error(`Calrissian is not at ${calrissian}: python3 -m venv /opt/calrissian-venv && /opt/calrissian-venv/bin/pip install calrissian==0.18.1 (or set CALRISSIAN)`);
+  process.exit(2);
+}
+
+const WORKFLOW = `cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}}
+inputs: {items: 'string[]'}
+outputs: {said: {type: 'File[]', outputSource: echo/said}}
+steps:
+  echo:
+    scatter: message
+    in: {message: items}
+    out: [said]
+    run:
+      class: CommandLineTool
+      requirements:
+        DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+        ResourceRequirement: {coresMin: 1, ramMin: 64}
+      baseCommand: echo
+      inputs: {message: {type: string, inputBinding: {position: 1}}}
+      outputs: {said: stdout}
+      stdout: said.txt
+`;
+
+interface EngineResult {
+  readonly engine: string;
+  readonly width: number;
+  readonly ok: boolean;
+  readonly wallSeconds: number;
+  readonly peakRssMiB: number;
+  readonly record: RunRecord;
+  readonly outputs: number;
+}
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'bespin-sidebyside-'));
+chmodSync(root, 0o755);
+const dirs = { input: path.join(root, 'input'), tmpout: path.join(root, 'tmpout'), output: path.join(root, 'output') };
+for (const d of Object.values(dirs)) { mkdirSync(d); chmodSync(d, 0o777); }
+writeFileSync(path.join(dirs.input, 'wf.cwl'), WORKFLOW);
+
+const kind = process.env.BESPIN_TEST_CLUSTER ? clusterKind() : 'real';
+const cluster = await openCluster({
+  kind, namespace: 'default',
+  claims: { 'calrissian-input-data': { hostDir: dirs.input, readOnly: true }, 'calrissian-tmpout': { hostDir: dirs.tmpout }, 'calrissian-output-data': { hostDir: dirs.output } },
+});
+const results: EngineResult[] = [];
+try {
+  await placeholderPod(cluster);
+  for (const width of widths) {
+    writeFileSync(path.join(dirs.input, `job-${width}.json`), JSON.stringify({ items: Array.from({ length: width }, (_, i) => `item${i}`) }));
+    for (const engine of ['bespin', 'calrissian'] as const) {
+      results.push(await runEngine(cluster, engine, width));
+      console.error(`${engine} ${width}-way: done`);
+    }
+  }
+} finally {
+  await cluster.stop();
+  rmSync(root, { recursive: true, force: true });
+}
+console.log(table(results));
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+
+/** The engine's pod as the platform makes it: it mounts the three claims; it only sleeps. */
+async function placeholderPod(c: ClusterUnderTest): Promise<void> {
+  const core = c.admin.makeApiClient(CoreV1Api);
+  await core.createNamespacedPod({
+    namespace: c.namespace,
+    body: {
+      metadata: { name: 'engine-placeholder' },
+      spec: {
+        restartPolicy: 'Never', terminationGracePeriodSeconds: 0, automountServiceAccountToken: false,
+        containers: [{
+          name: 'engine', image: 'docker.io/debian:stable-slim', imagePullPolicy: 'IfNotPresent', command: ['sleep', 'infinity'],
+          volumeMounts: [
+            { name: 'input', mountPath: dirs.input, readOnly: true },
+            { name: 'tmpout', mountPath: dirs.tmpout },
+            { name: 'output', mountPath: dirs.output },
+          ],
+        }],
+        volumes: [
+          { name: 'input', persistentVolumeClaim: { claimName: 'calrissian-input-data', readOnly: true } },
+          { name: 'tmpout', persistentVolumeClaim: { claimName: 'calrissian-tmpout' } },
+          { name: 'output', persistentVolumeClaim: { claimName: 'calrissian-output-data' } },
+        ],
+      },
+    },
+  });
+}
+
+async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', width: number): Promise<EngineResult> {
+  const recording = await c.record();
+  const outdir = path.join(dirs.output, `${engine}-${width}`);
+  const args = [
+    '--max-ram', maxRam, '--max-cores', maxCores,
+    // A prefix, not a directory (bespin reads a trailing '/' differently until issue 8).
+    '--tmp-outdir-prefix', `${dirs.tmpout}/out-`, '--tmpdir-prefix', `${dirs.tmpout}/tmp-`, '--outdir', outdir,
+    path.join(dirs.input, 'wf.cwl'), path.join(dirs.input, `job-${width}.json`),
+  ];
+  const command = engine === 'bespin' ? [process.execPath, bespinCli, '--backend', 'kubernetes', '--quiet', ...args] : [calrissian, '--quiet', ...args];
+  const rssFile = path.join(root, `rss-${engine}-${width}`);
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command], {
+      env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, CALRISSIAN_POD_NAME: 'engine-placeholder' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-20_000); });
+    child.on('close', (status) => resolve({ code: status ?? 1, stdout: out, stderr: err }));
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const record = await recording.finish();
+  let outputs = 0;
+  try {
+    outputs = (JSON.parse(stdout) as { said?: unknown[] }).said?.length ?? 0;
+  } catch {
+    outputs = 0;
+  }
+  if (code !== 0 || outputs !== width) console.error(`${engine} ${width}-way failed (exit ${code}, ${outputs} outputs):\n${stderr.slice(-3000)}`);
+  return {
+    engine, width, ok: code === 0 && outputs === width, wallSeconds,
+    peakRssMiB: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024, record, outputs,
+  };
+}
+
+function table(rows: readonly EngineResult[]): string {
+  const verbs = [...new Set(rows.flatMap((r) => Object.keys(r.record.requests)))].sort();
+  const head = ['engine', 'scatter', 'result', 'wall s', 'peak RSS MiB', 'watches', 'most pods at once', 'API requests', ...verbs];
+  const lines = rows.map((r) => [
+    r.engine, String(r.width), r.ok ? 'ok' : `FAILED (${r.outputs}/${r.width})`, r.wallSeconds.toFixed(1), r.peakRssMiB.toFixed(0),
+    String(r.record.watchesOpened), String(r.record.maxActivePods), String(r.record.total),
+    ...verbs.map((v) => String(r.record.requests[v] ?? 0)),
+  ]);
+  return [
+    `Same cluster (${kind}), --max-cores ${maxCores}, --max-ram ${maxRam}; requests counted per engine by verb and resource:`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_, i) => (i < 3 ? '---' : '---:')).join(' | ')} |`,
+    ...lines.map((l) => `| ${l.join(' | ')} |`),
+  ].join('\n');
+}
