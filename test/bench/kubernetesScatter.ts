@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reactionTimes } from '../cluster/index.js';
 import { openCluster } from '../helpers/clusterUnderTest.js';
+import { echoScatter } from '../helpers/workflows.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../../src/cli/main.js');
@@ -25,23 +26,7 @@ const input = path.join(root, 'input');
 const tmpout = path.join(root, 'tmpout');
 mkdirSync(input);
 mkdirSync(tmpout);
-writeFileSync(path.join(input, 'wf.cwl'), `cwlVersion: v1.2
-class: Workflow
-requirements: {ScatterFeatureRequirement: {}}
-inputs: {items: 'string[]'}
-outputs: {said: {type: 'File[]', outputSource: echo/said}}
-steps:
-  echo:
-    scatter: message
-    in: {message: items}
-    out: [said]
-    run:
-      class: CommandLineTool
-      hints: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
-      baseCommand: echo
-      inputs: {message: {type: string, inputBinding: {position: 1}}}
-      outputs: {said: stdout}
-`);
+writeFileSync(path.join(input, 'wf.cwl'), echoScatter());
 writeFileSync(path.join(input, 'job.json'), JSON.stringify({ items: Array.from({ length: n }, (_, i) => `item${i}`) }));
 
 const cluster = await openCluster({

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { clusterKind, openCluster, type ClusterUnderTest, type RunRecord } from '../helpers/clusterUnderTest.js';
+import { echoScatter } from '../helpers/workflows.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const bespinCli = path.resolve(here, '../../src/cli/main.js');
@@ -34,26 +35,8 @@ if (!existsSync(calrissian)) {
   process.exit(2);
 }
 
-const WORKFLOW = `cwlVersion: v1.2
-class: Workflow
-requirements: {ScatterFeatureRequirement: {}}
-inputs: {items: 'string[]'}
-outputs: {said: {type: 'File[]', outputSource: echo/said}}
-steps:
-  echo:
-    scatter: message
-    in: {message: items}
-    out: [said]
-    run:
-      class: CommandLineTool
-      requirements:
-        DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
-        ResourceRequirement: {coresMin: 1, ramMin: 64}
-      baseCommand: echo
-      inputs: {message: {type: string, inputBinding: {position: 1}}}
-      outputs: {said: stdout}
-      stdout: said.txt
-`;
+// Calrissian needs each step's resources stated to size its pods as bespin does.
+const WORKFLOW = echoScatter({ ResourceRequirement: '{coresMin: 1, ramMin: 64}' });
 
 interface EngineResult {
   readonly engine: string;

@@ -62,10 +62,12 @@ export interface Recording {
 }
 
 export interface RunRecord extends RequestCounts {
-  /** The most pods of the namespace at once that were created and whose containers had not all ended. */
+  /** The most pods at once, of those created while recording, that existed with containers not all ended. */
   readonly maxActivePods: number;
   /** Pods the admin's watch saw created. */
   readonly podsSeen: number;
+  /** Each of those pods as last seen (before its deletion, if it was deleted), in order of creation. */
+  readonly pods: readonly V1Pod[];
 }
 
 export const REAL_CLUSTER_STATE = process.env.BESPIN_REALCLUSTER_STATE ?? '/var/lib/bespin-realcluster';
@@ -134,21 +136,14 @@ function requiredKubeconfig(): string {
   return k;
 }
 
-interface Base {
-  readonly kind: ClusterKind;
-  readonly namespace: string;
-  readonly engineKubeconfigPath: string;
-  readonly adminKubeconfigPath: string;
-  readonly volumeArgs: readonly string[];
-  readonly standin?: TestCluster;
-  readonly admin: KubeConfig;
+/** A cluster opened, before recording is added: where its API is and the engine's credentials. */
+type Base = Omit<ClusterUnderTest, 'record' | 'podNames'> & {
   readonly apiUrl: string;
   readonly ca?: string;
   readonly engineToken: string;
+  /** A directory of the opening's own, removed by stop(). */
   readonly scratch: string;
-  tokenFor(sa: string): Promise<string>;
-  stop(): Promise<void>;
-}
+};
 
 function withRecording(base: Base): ClusterUnderTest {
   const core = base.admin.makeApiClient(CoreV1Api);
@@ -168,7 +163,7 @@ function withRecording(base: Base): ClusterUnderTest {
           const counts = recorder.counts();
           await recorder.close();
           const seen = pods.stop();
-          return { ...counts, maxActivePods: seen.maxActive, podsSeen: seen.created };
+          return { ...counts, maxActivePods: seen.maxActive, podsSeen: seen.created, pods: seen.pods };
         },
       };
     },
@@ -181,16 +176,15 @@ function withRecording(base: Base): ClusterUnderTest {
  * both by resourceVersion, so an engine that creates a pod only after seeing
  * another one end never shows the two as active together.
  */
-async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ stop(): { maxActive: number; created: number } }> {
+async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ stop(): { maxActive: number; created: number; pods: V1Pod[] } }> {
   const core = admin.makeApiClient(CoreV1Api);
   const list = await core.listNamespacedPod({ namespace });
   const active = new Set<string>();
+  // Pods that were there before (say, the engine's own) are not the run's.
+  const before = new Set(list.items.map((p) => p.metadata?.uid ?? ''));
   const known = new Set<string>();
-  for (const p of list.items) {
-    known.add(p.metadata?.uid ?? '');
-    if (!terminated(p)) active.add(p.metadata?.uid ?? '');
-  }
-  let maxActive = active.size;
+  const lastSeen = new Map<string, V1Pod>();
+  let maxActive = 0;
   let created = 0;
   let failure: unknown;
   let stopped = false;
@@ -203,6 +197,8 @@ async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ 
       const uid = obj.metadata?.uid ?? '';
       if (type === 'BOOKMARK') return;
       if (type === 'ERROR') { failure = JSON.stringify(obj); return; }
+      if (before.has(uid)) return;
+      if (type !== 'DELETED' || !lastSeen.has(uid)) lastSeen.set(uid, obj);
       if (!known.has(uid) && type !== 'DELETED') { known.add(uid); created++; }
       if (type === 'DELETED' || terminated(obj)) active.delete(uid);
       else active.add(uid);
@@ -219,7 +215,7 @@ async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ 
       stopped = true;
       controller?.abort();
       if (failure) throw new Error(`the admin's pod watch failed: ${String(failure)}`);
-      return { maxActive, created };
+      return { maxActive, created, pods: [...lastSeen.values()] };
     },
   };
 }

@@ -11,7 +11,17 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { openCluster, REAL_CLUSTER_STATE } from '../helpers/clusterUnderTest.js';
+import { openCluster, REAL_CLUSTER_STATE, type ClusterUnderTest } from '../helpers/clusterUnderTest.js';
+
+/** A namespace of its own on the real cluster, for `work`, removed afterwards. */
+async function inNamespace(work: (cluster: ClusterUnderTest, core: CoreV1Api) => Promise<void>): Promise<void> {
+  const cluster = await openCluster({ claims: {}, kind: 'real' });
+  try {
+    await work(cluster, cluster.admin.makeApiClient(CoreV1Api));
+  } finally {
+    await cluster.stop();
+  }
+}
 
 /** Runs a one-container pod to its end and returns its log and final status. */
 async function runPod(core: CoreV1Api, namespace: string, pod: V1Pod): Promise<{ log: string; pod: V1Pod }> {
@@ -31,9 +41,7 @@ async function runPod(core: CoreV1Api, namespace: string, pod: V1Pod): Promise<{
 }
 
 test('the kubernetes Service answers a pod that uses its service-account token', { timeout: 180_000 }, async () => {
-  const cluster = await openCluster({ claims: {}, kind: 'real' });
-  try {
-    const core = cluster.admin.makeApiClient(CoreV1Api);
+  await inNamespace(async (cluster, core) => {
     const script = [
       'import json, os, ssl, urllib.request',
       'sa = "/var/run/secrets/kubernetes.io/serviceaccount"',
@@ -55,15 +63,11 @@ test('the kubernetes Service answers a pod that uses its service-account token',
     assert.equal(pod.status?.phase, 'Succeeded', log);
     // The engine's Role may list pods: it sees itself, through the Service's cluster IP and TLS.
     assert.deepEqual(JSON.parse(log.trim()), { kind: 'PodList', names: ['in-cluster-client'] });
-  } finally {
-    await cluster.stop();
-  }
+  });
 });
 
 test('an image of an unknown registry is looked for on the loopback mirror, never resolved by DNS', { timeout: 120_000 }, async () => {
-  const cluster = await openCluster({ claims: {}, kind: 'real' });
-  try {
-    const core = cluster.admin.makeApiClient(CoreV1Api);
+  await inNamespace(async (cluster, core) => {
     const image = `quay.invalid/bespin-test/ghost-${cluster.namespace}:1`;
     const { pod } = await runPod(core, cluster.namespace, {
       metadata: { name: 'ghost' },
@@ -74,15 +78,11 @@ test('an image of an unknown registry is looked for on the loopback mirror, neve
     assert.match(waiting?.message ?? '', /not found/, 'the mirror answered (a DNS failure would say "no such host")');
     const registryLog = await readFile(path.join(REAL_CLUSTER_STATE, 'logs/registry.log'), 'utf8');
     assert.ok(registryLog.includes(`bespin-test/ghost-${cluster.namespace}`), 'the pull reached the mirror');
-  } finally {
-    await cluster.stop();
-  }
+  });
 });
 
 test("a pod's DNS queries never reach the host's resolver", { timeout: 120_000 }, async () => {
-  const cluster = await openCluster({ claims: {}, kind: 'real' });
-  try {
-    const core = cluster.admin.makeApiClient(CoreV1Api);
+  await inNamespace(async (cluster, core) => {
     const { log, pod } = await runPod(core, cluster.namespace, {
       metadata: { name: 'resolver' },
       spec: {
@@ -97,7 +97,5 @@ test("a pod's DNS queries never reach the host's resolver", { timeout: 120_000 }
     const nameservers = log.split('\n').filter((l) => l.startsWith('nameserver')).map((l) => l.split(/\s+/)[1]);
     assert.deepEqual(nameservers, ['127.0.0.1'], log);
     assert.match(log, /UNRESOLVED/);
-  } finally {
-    await cluster.stop();
-  }
+  });
 });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { openCluster, type ClusterUnderTest, type RunRecord } from '../../helpers/clusterUnderTest.js';
 import { CLI, type CliResult } from '../../helpers/cli.js';
+import { wordsScatter } from '../../helpers/workflows.js';
 
 interface Bench {
   readonly cluster: ClusterUnderTest;
@@ -65,29 +66,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000): 
   }
 }
 
-const SCATTER = `cwlVersion: v1.2
-class: Workflow
-requirements: {ScatterFeatureRequirement: {}}
-inputs:
-  words: string[]
-  notes: File
-outputs:
-  said: {type: 'File[]', outputSource: say/said}
-steps:
-  say:
-    scatter: word
-    in: {word: words, notes: notes}
-    out: [said]
-    run:
-      class: CommandLineTool
-      hints: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
-      baseCommand: [sh, -c, 'sleep 1; echo "$0: $(cat "$1")"']
-      inputs:
-        word: {type: string, inputBinding: {position: 1}}
-        notes: {type: File, inputBinding: {position: 2}}
-      outputs:
-        said: stdout
-`;
+const SCATTER = wordsScatter('sleep 1; echo "$0: $(cat "$1")"');
 
 test('a scatter runs as pods through one watch, within --max-cores, and leaves no pod', { timeout: 180_000 }, async () => {
   await withCluster(async ({ cluster, input, run }) => {
@@ -231,6 +210,27 @@ test("step pods are owned by the engine's pod: deleting it deletes them (ownerRe
     } finally {
       if (pid && !finished) process.kill(pid, 'SIGKILL');
       await done;
+    }
+  });
+});
+
+test('--force-docker-pull makes every pod pull its image, and a :latest image runs offline', { timeout: 180_000 }, async () => {
+  await withCluster(async ({ cluster, input, run }) => {
+    await writeFile(path.join(input, 'latest.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: docker.io/alpine:latest}}
+baseCommand: [echo, pulled]
+inputs: []
+outputs: {out: stdout}
+`);
+    for (const force of [false, true]) {
+      const r = await run([...(force ? ['--force-docker-pull'] : []), path.join(input, 'latest.cwl')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.record.pods.length, 1);
+      const pod = r.record.pods[0]!;
+      assert.equal(pod.spec?.containers[0]?.imagePullPolicy, force ? 'Always' : 'IfNotPresent', 'never left to the API, which would say Always for :latest');
+      assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
+      await until('the pod is gone', async () => (await cluster.podNames()).length === 0);
     }
   });
 });

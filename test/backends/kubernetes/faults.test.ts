@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestCluster, type TestCluster } from '../../cluster/index.js';
 import { CLI, type CliResult } from '../../helpers/cli.js';
+import { wordsScatter } from '../../helpers/workflows.js';
 
 /** The stand-in with an input and a scratch PVC, and bespin pointed at it. */
 async function withCluster(work: (c: TestCluster, run: (args: string[], onStart?: (pid: number) => void) => Promise<CliResult>, input: string) => Promise<void>): Promise<void> {
@@ -40,29 +41,7 @@ async function withCluster(work: (c: TestCluster, run: (args: string[], onStart?
   }
 }
 
-const SCATTER = `cwlVersion: v1.2
-class: Workflow
-requirements: {ScatterFeatureRequirement: {}}
-inputs:
-  words: string[]
-  notes: File
-outputs:
-  said: {type: 'File[]', outputSource: say/said}
-steps:
-  say:
-    scatter: word
-    in: {word: words, notes: notes}
-    out: [said]
-    run:
-      class: CommandLineTool
-      hints: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
-      baseCommand: [sh, -c, 'echo "$0: $(cat "$1")"']
-      inputs:
-        word: {type: string, inputBinding: {position: 1}}
-        notes: {type: File, inputBinding: {position: 2}}
-      outputs:
-        said: stdout
-`;
+const SCATTER = wordsScatter('echo "$0: $(cat "$1")"');
 
 test('API 429/500 bursts and dropped watches do not fail the run or run a step twice', { timeout: 90_000 }, async () => {
   await withCluster(async (cluster, run, input) => {
