@@ -5,7 +5,8 @@
 # same module graph, the distribution registry (the docker.io mirror), and the
 # pause program. Binaries and the Go build cache live under
 # ~/.cache/bespin/, keyed by version, so only a machine's first run pays the
-# cold build (~25 min on 2 cores). Prints the binary directory on stdout.
+# cold build (5-10 min on 2 cores here, more on a busy machine). Prints the
+# binary directory on stdout.
 set -euo pipefail
 
 KUBE_VERSION=${BESPIN_KUBE_VERSION:-v1.37.2}
@@ -92,7 +93,7 @@ ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.
 missing=()
 for b in "${kube_bins[@]}"; do [ -x "$BIN/$b" ] || missing+=("k8s.io/kubernetes/cmd/$b"); done
 if [ ${#missing[@]} -gt 0 ]; then
-  log "building ${missing[*]} (cold: ~25 min on 2 cores; cached afterwards)"
+  log "building ${missing[*]} (cold: 5-10 min on 2 cores; cached afterwards)"
   start=$SECONDS
   go build -trimpath -ldflags "$ldflags" -o "$BIN/" "${missing[@]}"
   log "kubernetes binaries built in $((SECONDS - start)) s"
