@@ -5,7 +5,7 @@ import type { Backend } from '../backends/backend.js';
 import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
-import { ENGINE_OPTIONS } from './options.js';
+import { ENGINE_OPTIONS, scratchPrefix } from './options.js';
 import { splitArgv } from './splitArgv.js';
 import { parseToolInputs } from './toolInputs.js';
 import { UserError, ValidationError, errorMessage } from '../errors.js';
@@ -94,8 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     progress = new Progress(process.stderr.isTTY === true && !opts.quiet && typeof opts.stderr !== 'string');
     const outdir = path.resolve(String(opts.outdir ?? '.'));
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
-    const tmpOutdirPrefix = path.resolve(String(opts['tmp-outdir-prefix'] ?? path.join(tmp, 'bespin-out-')));
-    const tmpdirPrefix = path.resolve(String(opts['tmpdir-prefix'] ?? path.join(tmp, 'bespin-tmp-')));
+    const tmpOutdirPrefix = scratchPrefix(opts['tmp-outdir-prefix'], path.join(tmp, 'bespin-out-'));
+    const tmpdirPrefix = scratchPrefix(opts['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-'));
     const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
     if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
     if (backendName === 'kubernetes') {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * Every engine option: cwltool's single-machine flags and Calrissian's
  * cluster flags. One table drives both yargs and the split between engine
@@ -71,4 +72,16 @@ export function takesValue(flag: string): boolean {
   if (!spec) return false;
   if (name.startsWith('no-') && !ENGINE_OPTIONS[name]) return false;
   return spec.type !== 'boolean';
+}
+
+/**
+ * An absolute scratch prefix, read as cwltool reads it: `/x/run-` makes
+ * `/x/run-XXXXXX` directories, and a prefix ending in `/` is a directory to
+ * make them in (`/calrissian/tmpout/` → `/calrissian/tmpout/XXXXXX`), so
+ * its trailing slash must survive resolution.
+ */
+export function scratchPrefix(option: unknown, fallback: string): string {
+  const given = option === undefined ? fallback : String(option);
+  const resolved = path.resolve(given);
+  return given.endsWith('/') && !resolved.endsWith('/') ? `${resolved}/` : resolved;
 }

@@ -24,8 +24,9 @@ async function makeDirs(ctx: RunContext): Promise<{ hostOutdir: string; hostTmpd
   return { hostOutdir: await makeTempDir(ctx.tmpOutdirPrefix), hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
 }
 
+/** A new directory from a scratch prefix: a prefix ending in `/` is the directory to make it in. */
 async function makeTempDir(prefix: string): Promise<string> {
-  await mkdir(path.dirname(prefix), { recursive: true });
+  await mkdir(prefix.endsWith('/') ? prefix : path.dirname(prefix), { recursive: true });
   return mkdtemp(prefix);
 }
 

@@ -108,8 +108,7 @@ async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', w
   const outdir = path.join(dirs.output, `${engine}-${width}`);
   const args = [
     '--max-ram', maxRam, '--max-cores', maxCores,
-    // A prefix, not a directory (bespin reads a trailing '/' differently until issue 8).
-    '--tmp-outdir-prefix', `${dirs.tmpout}/out-`, '--tmpdir-prefix', `${dirs.tmpout}/tmp-`, '--outdir', outdir,
+    '--tmp-outdir-prefix', `${dirs.tmpout}/`, '--tmpdir-prefix', `${dirs.tmpout}/`, '--outdir', outdir,
     path.join(dirs.input, 'wf.cwl'), path.join(dirs.input, `job-${width}.json`),
   ];
   const command = engine === 'bespin' ? [process.execPath, bespinCli, '--backend', 'kubernetes', '--quiet', ...args] : [calrissian, '--quiet', ...args];

@@ -39,7 +39,8 @@ async function withCluster(work: (b: Bench) => Promise<void>): Promise<void> {
       const started = performance.now();
       const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
         ...(options.volumes === false ? [] : cluster.volumeArgs.flatMap((v) => ['--volume', v])),
-        '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'), ...args],
+        // The platform's form: a prefix ending in '/' is the directory to make job directories in.
+        '--tmp-outdir-prefix', `${tmpout}/`, '--tmpdir-prefix', `${tmpout}/`, '--outdir', path.join(tmpout, 'final'), ...args],
       { env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, RETRY_MIN: '0.05', RETRY_MULTIPLIER: '0.05', ...options.env } });
       let stdout = '';
       let stderr = '';
