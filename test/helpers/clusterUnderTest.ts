@@ -49,8 +49,6 @@ export interface ClusterUnderTest {
   record(): Promise<Recording>;
   /** Pods in the namespace, terminated or not. */
   podNames(): Promise<string[]>;
-  /** A token for another ServiceAccount of the namespace. */
-  tokenFor(serviceAccount: string): Promise<string>;
   readonly admin: KubeConfig;
   stop(): Promise<void>;
 }
@@ -64,9 +62,7 @@ export interface Recording {
 export interface RunRecord extends RequestCounts {
   /** The most pods at once, of those created while recording, that existed with containers not all ended. */
   readonly maxActivePods: number;
-  /** Pods the admin's watch saw created. */
-  readonly podsSeen: number;
-  /** Each of those pods as last seen (before its deletion, if it was deleted), in order of creation. */
+  /** Each pod the admin's watch saw created, as last seen (before its deletion, if it was deleted), in order of creation. */
   readonly pods: readonly V1Pod[];
 }
 
@@ -80,7 +76,7 @@ export function clusterKind(env: NodeJS.ProcessEnv = process.env): ClusterKind {
 }
 
 /** The real local cluster's admin kubeconfig, bringing the cluster up when it is down. */
-export function realClusterKubeconfig(): string {
+function realClusterKubeconfig(): string {
   const kubeconfig = path.join(REAL_CLUSTER_STATE, 'admin.kubeconfig');
   if (!existsSync(path.join(REAL_CLUSTER_STATE, 'up'))) {
     execFileSync('bash', [UP_SCRIPT], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -109,7 +105,6 @@ export async function openCluster(options: OpenOptions): Promise<ClusterUnderTes
     return withRecording({
       kind, namespace: standin.namespace, engineKubeconfigPath: standin.kubeconfigPath, adminKubeconfigPath: standin.adminKubeconfigPath,
       volumeArgs, standin, admin, apiUrl: standin.url, engineToken: standin.engineToken, scratch,
-      tokenFor: async (sa) => standin.tokenFor(sa),
       stop: async () => { await standin.stop(); rmSync(scratch, { recursive: true, force: true }); },
     });
   }
@@ -125,7 +120,7 @@ export async function openCluster(options: OpenOptions): Promise<ClusterUnderTes
   await writeKubeconfig(engineKubeconfigPath, { server: cluster.server, user: p.engineServiceAccount, token: p.engineToken, namespace: p.namespace, cluster: 'bespin-real', ...(ca ? { ca } : {}) });
   return withRecording({
     kind, namespace: p.namespace, engineKubeconfigPath, adminKubeconfigPath, volumeArgs, admin: p.admin,
-    apiUrl: cluster.server, ...(ca ? { ca } : {}), engineToken: p.engineToken, scratch, tokenFor: p.tokenFor,
+    apiUrl: cluster.server, ...(ca ? { ca } : {}), engineToken: p.engineToken, scratch,
     stop: async () => { await p.remove(); rmSync(scratch, { recursive: true, force: true }); },
   });
 }
@@ -156,14 +151,17 @@ function withRecording(base: Base): ClusterUnderTest {
       const recorder = await startApiRecorder({ url: apiUrl, ...(ca ? { ca } : {}) });
       const kubeconfigPath = path.join(scratch, `recorded-${++recordings}.kubeconfig`);
       await recorder.writeKubeconfig(kubeconfigPath, engineToken, base.namespace);
-      const pods = await watchActivePods(base.admin, base.namespace);
+      const pods = await watchActivePods(base.admin, base.namespace).catch(async (error: unknown) => {
+        await recorder.close();
+        throw error;
+      });
       return {
         kubeconfigPath,
         finish: async () => {
           const counts = recorder.counts();
           await recorder.close();
           const seen = pods.stop();
-          return { ...counts, maxActivePods: seen.maxActive, podsSeen: seen.created, pods: seen.pods };
+          return { ...counts, maxActivePods: seen.maxActive, pods: seen.pods };
         },
       };
     },
@@ -176,16 +174,14 @@ function withRecording(base: Base): ClusterUnderTest {
  * both by resourceVersion, so an engine that creates a pod only after seeing
  * another one end never shows the two as active together.
  */
-async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ stop(): { maxActive: number; created: number; pods: V1Pod[] } }> {
+async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ stop(): { maxActive: number; pods: V1Pod[] } }> {
   const core = admin.makeApiClient(CoreV1Api);
   const list = await core.listNamespacedPod({ namespace });
   const active = new Set<string>();
   // Pods that were there before (say, the engine's own) are not the run's.
   const before = new Set(list.items.map((p) => p.metadata?.uid ?? ''));
-  const known = new Set<string>();
   const lastSeen = new Map<string, V1Pod>();
   let maxActive = 0;
-  let created = 0;
   let failure: unknown;
   let stopped = false;
   let controller: AbortController | undefined;
@@ -199,13 +195,13 @@ async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ 
       if (type === 'ERROR') { failure = JSON.stringify(obj); return; }
       if (before.has(uid)) return;
       if (type !== 'DELETED' || !lastSeen.has(uid)) lastSeen.set(uid, obj);
-      if (!known.has(uid) && type !== 'DELETED') { known.add(uid); created++; }
       if (type === 'DELETED' || terminated(obj)) active.delete(uid);
       else active.add(uid);
       maxActive = Math.max(maxActive, active.size);
     }, (error: unknown) => {
       if (stopped) return;
-      if (error && !(error instanceof Error && error.name === 'TimeoutError') && !(typeof DOMException !== 'undefined' && error instanceof DOMException)) failure = error;
+      // The client's own inactivity timeout ends a watch with a DOMException; anything else is a failure.
+      if (error && !(error instanceof DOMException)) failure = error;
       if (!failure) watch().catch((e: unknown) => { failure = e; });
     });
   };
@@ -215,7 +211,7 @@ async function watchActivePods(admin: KubeConfig, namespace: string): Promise<{ 
       stopped = true;
       controller?.abort();
       if (failure) throw new Error(`the admin's pod watch failed: ${String(failure)}`);
-      return { maxActive, created, pods: [...lastSeen.values()] };
+      return { maxActive, pods: [...lastSeen.values()] };
     },
   };
 }

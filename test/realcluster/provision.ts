@@ -33,8 +33,6 @@ export interface Provisioned {
   readonly engineServiceAccount: string;
   readonly engineToken: string;
   readonly admin: KubeConfig;
-  /** A token for another ServiceAccount of the namespace (created when missing), with no Role of its own. */
-  tokenFor(serviceAccount: string): Promise<string>;
   /** Deletes the namespace (and with it every pod) and the PersistentVolumes. */
   remove(): Promise<void>;
 }
@@ -126,20 +124,14 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
         throw new Error(`rbac/: unexpected kind ${String((m as { kind?: string }).kind)}`);
       }
     }
-    const tokenFor = async (sa: string): Promise<string> => {
-      await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: sa } } }).then(
-        () => { created.push({ kind: 'sa', name: sa }); },
-        (error: { code?: number }) => { if (error.code !== 409) throw error; },
-      );
-      const t = await core.createNamespacedServiceAccountToken({
-        name: sa, namespace, body: { spec: { audiences: [], expirationSeconds: options.tokenSeconds ?? 4 * 3600 } },
-      });
-      const token = t.status?.token;
-      if (!token) throw new Error(`no token issued for ${namespace}/${sa}`);
-      return token;
-    };
     await waitForBound(core, namespace, Object.keys(options.claims));
-    return { namespace, engineServiceAccount, engineToken: await tokenFor(engineServiceAccount), admin, tokenFor, remove };
+    // The account comes from rbac/'s manifests, created above.
+    const t = await core.createNamespacedServiceAccountToken({
+      name: engineServiceAccount, namespace, body: { spec: { audiences: [], expirationSeconds: options.tokenSeconds ?? 4 * 3600 } },
+    });
+    const engineToken = t.status?.token;
+    if (!engineToken) throw new Error(`no token issued for ${namespace}/${engineServiceAccount}`);
+    return { namespace, engineServiceAccount, engineToken, admin, remove };
   } catch (error) {
     await remove();
     throw error;

@@ -7,65 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { openCluster, type ClusterUnderTest, type RunRecord } from '../../helpers/clusterUnderTest.js';
-import { CLI, type CliResult } from '../../helpers/cli.js';
+import type { ClusterUnderTest } from '../../helpers/clusterUnderTest.js';
+import { until, withKubernetesRun as withCluster } from '../../helpers/kubernetesRun.js';
 import { wordsScatter } from '../../helpers/workflows.js';
-
-interface Bench {
-  readonly cluster: ClusterUnderTest;
-  readonly input: string;
-  readonly tmpout: string;
-  /** Runs bespin on the cluster, recording its API requests and the pods. */
-  run(args: string[], options?: { onStart?: (pid: number) => void; env?: Record<string, string>; volumes?: boolean }): Promise<CliResult & { record: RunRecord }>;
-}
-
-/** A cluster with an input claim and a scratch claim, and bespin pointed at it. */
-async function withCluster(work: (b: Bench) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-k8s-'));
-  const input = path.join(root, 'input');
-  const tmpout = path.join(root, 'tmpout');
-  await mkdir(input, { recursive: true });
-  await mkdir(tmpout, { recursive: true });
-  await chmod(root, 0o755);
-  const cluster = await openCluster({ claims: { 'calrissian-input-data': { hostDir: input, readOnly: true }, 'calrissian-tmpout': { hostDir: tmpout } } });
-  const run: Bench['run'] = async (args, options = {}) => {
-    const recording = await cluster.record();
-    const result = await new Promise<CliResult>((resolve) => {
-      const started = performance.now();
-      const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
-        ...(options.volumes === false ? [] : cluster.volumeArgs.flatMap((v) => ['--volume', v])),
-        // The platform's form: a prefix ending in '/' is the directory to make job directories in.
-        '--tmp-outdir-prefix', `${tmpout}/`, '--tmpdir-prefix', `${tmpout}/`, '--outdir', path.join(tmpout, 'final'), ...args],
-      { env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, RETRY_MIN: '0.05', RETRY_MULTIPLIER: '0.05', ...options.env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      if (child.pid !== undefined) options.onStart?.(child.pid);
-      child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-    });
-    return { ...result, record: await recording.finish() };
-  };
-  try {
-    await work({ cluster, input, tmpout, run });
-  } finally {
-    await cluster.stop();
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const SCATTER = wordsScatter('sleep 1; echo "$0: $(cat "$1")"');
 
@@ -80,7 +27,7 @@ test('a scatter runs as pods through one watch, within --max-cores, and leaves n
     assert.deepEqual(await Promise.all(said.map((f) => readFile(f.path, 'utf8'))), words.map((w) => `${w}: shared notes\n`));
     assert.equal(r.record.watchesOpened, 1, `one watch per run; requests: ${JSON.stringify(r.record.requests)}`);
     assert.equal(r.record.podsCreated, words.length);
-    assert.equal(r.record.podsSeen, words.length);
+    assert.equal(r.record.pods.length, words.length);
     assert.equal(r.record.maxActivePods, 2, 'two pods at once: --max-cores 2 is used, never exceeded');
     assert.equal(r.record.requests['get pods'] ?? 0, 0, 'the engine never gets a pod (its Role has no get)');
     await until('no pod of the run is left', async () => (await cluster.podNames()).length === 0);
@@ -135,7 +82,7 @@ outputs: []
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /big\.cwl: requests more than can ever be available: 999000 MiB of RAM > --max-ram 4096 MiB/);
     assert.equal(r.record.podsCreated, 0);
-    assert.equal(r.record.podsSeen, 0);
+    assert.equal(r.record.pods.length, 0);
   });
 });
 

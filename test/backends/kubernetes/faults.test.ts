@@ -5,50 +5,26 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startTestCluster, type TestCluster } from '../../cluster/index.js';
-import { CLI, type CliResult } from '../../helpers/cli.js';
+import type { TestCluster } from '../../cluster/index.js';
+import { withKubernetesRun } from '../../helpers/kubernetesRun.js';
 import { wordsScatter } from '../../helpers/workflows.js';
 
-/** The stand-in with an input and a scratch PVC, and bespin pointed at it. */
-async function withCluster(work: (c: TestCluster, run: (args: string[], onStart?: (pid: number) => void) => Promise<CliResult>, input: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-k8s-'));
-  const input = path.join(root, 'input');
-  const tmpout = path.join(root, 'tmpout');
-  await mkdir(input, { recursive: true });
-  await mkdir(tmpout, { recursive: true });
-  const cluster = await startTestCluster({ pvcs: { 'calrissian-input-data': input, 'calrissian-tmpout': tmpout } });
-  const run = (args: string[], onStart?: (pid: number) => void): Promise<CliResult> => new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
-      '--volume', `calrissian-input-data:${input}:ro`, '--volume', `calrissian-tmpout:${tmpout}`,
-      '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'), ...args],
-    { env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, RETRY_MIN: '0.05', RETRY_MULTIPLIER: '0.05' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    if (child.pid !== undefined) onStart?.(child.pid);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
-  try {
-    await work(cluster, run, input);
-  } finally {
-    await cluster.stop();
-  }
+/** A bespin run on the stand-in, whose faults the test injects. */
+function withStandin(work: (c: TestCluster, run: (args: string[]) => Promise<{ code: number | null; stderr: string }>, input: string) => Promise<void>): Promise<void> {
+  return withKubernetesRun(({ cluster, run, input }) => work(cluster.standin!, (args) => run(args), input), 'standin');
 }
 
 const SCATTER = wordsScatter('echo "$0: $(cat "$1")"');
 
 test('API 429/500 bursts and dropped watches do not fail the run or run a step twice', { timeout: 90_000 }, async () => {
-  await withCluster(async (cluster, run, input) => {
+  await withStandin(async (cluster, run, input) => {
     await writeFile(path.join(input, 'wf.cwl'), SCATTER);
     await writeFile(path.join(input, 'notes.txt'), 'n');
-    cluster.faults.failNext({ count: 2, code: 429, verb: 'create', resource: 'pods' });
-    cluster.faults.failNext({ count: 1, code: 500, verb: 'list', resource: 'pods' });
+    // The engine's requests only: the test's own watch on the pods is no part of it.
+    cluster.faults.failNext({ count: 2, code: 429, verb: 'create', resource: 'pods', user: 'engine' });
+    cluster.faults.failNext({ count: 1, code: 500, verb: 'list', resource: 'pods', user: 'engine' });
     const timer = setInterval(() => cluster.faults.dropWatches(), 300);
     try {
       const r = await run([path.join(input, 'wf.cwl'), '--words', 'x', '--words', 'y', '--words', 'z', '--notes', path.join(input, 'notes.txt')]);
@@ -87,7 +63,7 @@ outputs:
 `;
 
 test('an evicted pod is run again, one pod at a time, and the run succeeds', { timeout: 90_000 }, async () => {
-  await withCluster(async (cluster, run, input) => {
+  await withStandin(async (cluster, run, input) => {
     await writeFile(path.join(input, 'sleeper.cwl'), SLEEPER);
     const stop = evictRunningPods(cluster, 1);
     const r = await run([path.join(input, 'sleeper.cwl')]);
@@ -100,7 +76,7 @@ test('an evicted pod is run again, one pod at a time, and the run succeeds', { t
 });
 
 test('a step whose pods keep being evicted fails, naming the step and the reason', { timeout: 120_000 }, async () => {
-  await withCluster(async (_cluster, run, input) => {
+  await withStandin(async (_cluster, run, input) => {
     await writeFile(path.join(input, 'sleeper.cwl'), SLEEPER);
     const stop = evictRunningPods(_cluster, 100);
     const r = await run([path.join(input, 'sleeper.cwl')]);
