@@ -30,7 +30,8 @@ test('a scatter runs as pods through one watch, within --max-cores, and leaves n
     assert.equal(r.record.pods.length, words.length);
     assert.equal(r.record.maxActivePods, 2, 'two pods at once: --max-cores 2 is used, never exceeded');
     assert.equal(r.record.requests['get pods'] ?? 0, 0, 'the engine never gets a pod (its Role has no get)');
-    await until('no pod of the run is left', async () => (await cluster.podNames()).length === 0);
+    // A real API server removes a deleted pod only once its kubelet confirms: allow it the moment the stand-in's old check did.
+    await until('no pod of the run is left', async () => (await cluster.podNames()).length === 0, 5_000);
   });
 });
 
@@ -64,7 +65,7 @@ outputs: []
     const r = await run([path.join(input, 'ghost.cwl')]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ghost\.cwl: pod ghost-cwl-[0-9a-f]+ failed: (ErrImagePull|ImagePullBackOff)/);
-    assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
+    assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
     await until('the failed pod is deleted', async () => (await cluster.podNames()).length === 0);
   });
 });
@@ -110,7 +111,7 @@ test('SIGTERM mid-run deletes every pod of the run', { timeout: 180_000 }, async
     const r = await done;
     assert.notEqual(r.code, 0);
     // The engine has asked for deletion before exiting; the cluster finishes it.
-    await until('no pod of the run is left', async () => (await cluster.podNames()).length === 0, 60_000)
+    await until('no pod of the run is left', async () => (await cluster.podNames()).length === 0, 5_000)
       .catch(() => assert.fail(`pods left after SIGTERM: engine said: ${r.stderr}`));
     assert.ok((r.record.requests['delete pods'] ?? 0) >= 1, 'the engine deleted its pod');
   });
