@@ -1,3 +1,6 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { CommandLineJob } from '../build/commandLineJob.js';
 
 /** How one process run ended. */
@@ -18,6 +21,24 @@ export interface ProcessOutcome {
 export interface Backend {
   readonly name: string;
   run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome>;
+  /**
+   * Where a job's scratch space is when the backend provides it rather than
+   * the engine's host (Kubernetes: an emptyDir at /tmp when the tmpdir
+   * prefix is on no claim); undefined means a host directory from the prefix.
+   */
+  privateTmpdir?(tmpdirPrefix: string): string | undefined;
+}
+
+/**
+ * `--tool-logs-basepath`: one file per step with everything the tool wrote
+ * that was not redirected to a file of the job, on every backend.
+ */
+export async function openToolLog(basepath: string | undefined, step: string): Promise<WriteStream | undefined> {
+  if (!basepath) return undefined;
+  await mkdir(basepath, { recursive: true });
+  const file = createWriteStream(path.join(basepath, `${step.replace(/[/\\]/g, '_')}.log`));
+  file.on('error', () => undefined); // a log that cannot be written must not fail the step
+  return file;
 }
 
 /** Keeps the last `limit` bytes of a stream, for failure messages. */

@@ -7,7 +7,7 @@ import type { ExpressionEngine } from '../expressions/index.js';
 import type { RequirementSet } from './requirements.js';
 import { buildCommandLine, toShellScript } from './commandLine.js';
 import { PathMapper } from './pathMapping.js';
-import { planInitialWorkDir } from './initialWorkDir.js';
+import { planInitialWorkDir, type AbsoluteEntrynames } from './initialWorkDir.js';
 import type { StagingEntry } from './staging.js';
 import type { ResourceBounds, ResourceEvaluation } from './resources.js';
 
@@ -16,6 +16,12 @@ export interface JobDirectories {
   readonly hostOutdir: string;
   readonly hostTmpdir: string;
   readonly hostStageDir: string;
+  /**
+   * Set when the backend gives each job scratch space of its own at this
+   * path (a pod's emptyDir at /tmp, when --tmpdir-prefix is on no claim):
+   * runtime.tmpdir and TMPDIR are then this path, not hostTmpdir.
+   */
+  readonly podTmpdir?: string;
 }
 
 export interface ContainerSpec {
@@ -92,7 +98,7 @@ export async function buildCommandLineJob(
   }
   const ownPaths = container !== undefined && options.containerPaths !== false;
   const outdir = ownPaths ? String(docker?.dockerOutputDirectory ?? CONTAINER_OUTDIR) : options.dirs.hostOutdir;
-  const tmpdir = ownPaths ? CONTAINER_TMPDIR : options.dirs.hostTmpdir;
+  const tmpdir = ownPaths ? CONTAINER_TMPDIR : options.dirs.podTmpdir ?? options.dirs.hostTmpdir;
   const stageRoot = ownPaths ? CONTAINER_STAGE : options.dirs.hostStageDir;
 
   const mapper = new PathMapper(stageRoot);
@@ -104,8 +110,9 @@ export async function buildCommandLineJob(
     engine.evaluate(text, { inputs: mapped, self, runtime }, undefined, { stripWhitespace: !keepWhitespace });
 
   const inplace = requirements.get('InplaceUpdateRequirement')?.inplaceUpdate === true;
-  const absoluteAllowed = ownPaths && requirements.isRequired('DockerRequirement');
-  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, absoluteAllowed, inplace, where);
+  const dockerRequired = container !== undefined && requirements.isRequired('DockerRequirement');
+  const absolute: AbsoluteEntrynames = !dockerRequired ? 'needs-docker' : ownPaths ? 'allowed' : 'not-in-pods';
+  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, absolute, inplace, where);
   if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
 
   const words = await buildCommandLine(tool, mapped, ev);
@@ -125,7 +132,9 @@ export async function buildCommandLineJob(
   }
 
   const env: Record<string, string> = { HOME: outdir, TMPDIR: tmpdir };
-  if (!container) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
+  // A host process inherits the engine's PATH; a pod (containerPaths false)
+  // keeps its image's own, like any container.
+  if (!container && options.containerPaths !== false) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
   const envReq = requirements.get('EnvVarRequirement');
   for (const def of Array.isArray(envReq?.envDef) ? envReq.envDef : []) {
     if (isPlainObject(def)) env[String(def.envName)] = String(await ev(def.envValue));

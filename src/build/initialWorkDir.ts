@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FileOrDirectory, Requirement } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
-import { ValidationError } from '../errors.js';
+import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import { uriToPath } from '../load/uri.js';
 import type { StagingEntry } from './staging.js';
 import { cwlJsonDumps } from '../expressions/index.js';
@@ -22,7 +22,7 @@ interface Item { value: unknown; entryname?: string; writable: boolean }
  * output directory (or, in a container, at absolute paths).
  */
 export async function planInitialWorkDir(
-  req: Requirement | undefined, evaluate: Evaluate, outdir: string, inContainer: boolean, inplaceUpdate: boolean, where: string,
+  req: Requirement | undefined, evaluate: Evaluate, outdir: string, absolute: AbsoluteEntrynames, inplaceUpdate: boolean, where: string,
 ): Promise<InitialWorkDirPlan> {
   const plan: InitialWorkDirPlan = { entries: [], relocated: new Map() };
   if (!req) return plan;
@@ -55,14 +55,14 @@ export async function planInitialWorkDir(
     const value = item.value;
     if (typeof value === 'string') {
       if (item.entryname === undefined) throw new ValidationError(`${where}: InitialWorkDirRequirement entry with literal contents needs an 'entryname'`);
-      plan.entries.push({ kind: 'write', contents: value, target: targetPath(item.entryname, outdir, inContainer, where), writable: item.writable });
+      plan.entries.push({ kind: 'write', contents: value, target: targetPath(item.entryname, outdir, absolute, where), writable: item.writable });
     } else if (isFileOrDirectory(value)) {
       const name = item.entryname ?? value.basename ?? path.posix.basename(uriToPath(value.location ?? ''));
-      const target = targetPath(name, outdir, inContainer, where);
+      const target = targetPath(name, outdir, absolute, where);
       addStaged(plan, value, target, item.writable, inplaceUpdate);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       if (item.entryname === undefined) throw new ValidationError(`${where}: InitialWorkDirRequirement entry needs an 'entryname'`);
-      plan.entries.push({ kind: 'write', contents: cwlJsonDumps(value), target: targetPath(item.entryname, outdir, inContainer, where), writable: item.writable });
+      plan.entries.push({ kind: 'write', contents: cwlJsonDumps(value), target: targetPath(item.entryname, outdir, absolute, where), writable: item.writable });
     } else {
       throw new ValidationError(`${where}: InitialWorkDirRequirement entry must be a File, Directory, Dirent or string, got ${JSON.stringify(value)}`);
     }
@@ -75,9 +75,19 @@ function isExpressionOnly(text: string): boolean {
   return (t.startsWith('$(') && t.endsWith(')')) || (t.startsWith('${') && t.endsWith('}'));
 }
 
-function targetPath(entryname: string, outdir: string, inContainer: boolean, where: string): string {
+/**
+ * Whether an entryname may be an absolute path: only in a container of the
+ * tool's own (DockerRequirement under `requirements`), and not in a step pod,
+ * which sees the claims at the engine's paths and nothing staged elsewhere.
+ */
+export type AbsoluteEntrynames = 'allowed' | 'needs-docker' | 'not-in-pods';
+
+function targetPath(entryname: string, outdir: string, absolute: AbsoluteEntrynames, where: string): string {
   if (path.posix.isAbsolute(entryname)) {
-    if (!inContainer) throw new ValidationError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is an absolute path, which needs DockerRequirement under 'requirements'`);
+    if (absolute === 'not-in-pods') {
+      throw new UnsupportedRequirementError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is an absolute path; on Kubernetes a step pod sees only its claims, at the engine's own paths, so entries must be relative to the output directory (runtime.outdir)`);
+    }
+    if (absolute === 'needs-docker') throw new ValidationError(`${where}: InitialWorkDirRequirement entryname '${entryname}' is an absolute path, which needs DockerRequirement under 'requirements'`);
     return entryname;
   }
   const target = path.posix.normalize(path.posix.join(outdir, entryname));

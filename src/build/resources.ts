@@ -20,6 +20,18 @@ export interface ResourceEvaluation {
   readonly bounds: ResourceBounds;
 }
 
+/** CWL's defaults when a bound is absent: 1 core and 256 MiB (outdir/tmpdir 1024 MiB). */
+export const DEFAULT_CORES = 1;
+export const DEFAULT_RAM_MIB = 256;
+
+/**
+ * What a job asks a scheduler for: the minimum, else the maximum, else CWL's
+ * default. Cores stay fractional (a pod may request 500m); RAM is whole MiB.
+ */
+export function requestedResources(bounds: ResourceBounds): { readonly cores: number; readonly ramMiB: number } {
+  return { cores: bounds.coresMin ?? bounds.coresMax ?? DEFAULT_CORES, ramMiB: Math.ceil(bounds.ramMin ?? bounds.ramMax ?? DEFAULT_RAM_MIB) };
+}
+
 const FIELDS = ['coresMin', 'coresMax', 'ramMin', 'ramMax', 'outdirMin', 'outdirMax', 'tmpdirMin', 'tmpdirMax'] as const;
 
 /**
@@ -46,8 +58,8 @@ export async function evaluateResources(
   for (const key of ['coresMin', 'coresMax', 'ramMin', 'ramMax'] as const) if (values[key] !== undefined) bounds[key] = values[key];
   if (cuda) bounds.gpus = Number(cuda.cudaDeviceCountMin ?? 1);
   return {
-    cores: pick(values.coresMin, values.coresMax, 1),
-    ram: pick(values.ramMin, values.ramMax, 256),
+    cores: pick(values.coresMin, values.coresMax, DEFAULT_CORES),
+    ram: pick(values.ramMin, values.ramMax, DEFAULT_RAM_MIB),
     outdirSize: pick(values.outdirMin, values.outdirMax, 1024),
     tmpdirSize: pick(values.tmpdirMin, values.tmpdirMax, 1024),
     bounds,

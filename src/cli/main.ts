@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
 import { ENGINE_OPTIONS, scratchPrefix } from './options.js';
+import { resolveOptions } from './conf.js';
 import { splitArgv } from './splitArgv.js';
 import { parseToolInputs } from './toolInputs.js';
 import { UserError, ValidationError, errorMessage } from '../errors.js';
@@ -17,7 +18,7 @@ import { ProcessBackend } from '../backends/local/processBackend.js';
 import { DockerBackend } from '../backends/docker/dockerBackend.js';
 import { runProcess } from '../execute/runProcess.js';
 import { ResourcePool } from '../schedule/resourcePool.js';
-import { parseQuantityMiB } from '../schedule/quantity.js';
+import { parseQuantityBytes, parseQuantityCores } from '../schedule/quantity.js';
 import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
@@ -27,8 +28,11 @@ import { workflowDot } from '../report/dot.js';
 import { formatOutputObject } from '../report/outputObject.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { uriToPath } from '../load/uri.js';
+import { StderrTee } from '../report/tee.js';
+import { UsageReport } from '../report/usageReport.js';
 
-const VERSION = '0.1.0';
+const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
 // The shebang keeps V8's young generation small: the engine allocates little per
 // step, and a smaller heap makes forking each tool process cheaper.
 
@@ -43,34 +47,63 @@ export async function main(argv: readonly string[]): Promise<number> {
     .strict()
     .exitProcess(false)
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false });
+  // Defaults are applied after parsing, below the conf files (see resolveOptions).
   for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
-    parser.option(name, { type: spec.type, describe: spec.describe, ...(spec.default !== undefined ? { default: spec.default } : {}) });
+    parser.option(name, { type: spec.type, describe: `${spec.describe}${spec.default !== undefined ? ` [default: ${String(spec.default)}]` : ''}` });
   }
   let opts: Record<string, unknown>;
   try {
-    opts = (await parser.parseAsync()) as Record<string, unknown>;
+    const given = (await parser.parseAsync()) as Record<string, unknown>;
+    if (given.help || given.version) return 0;
+    opts = await resolveOptions(given);
   } catch (error) {
-    process.stderr.write(`bespin: ${errorMessage(error)}\n`);
-    return 2;
+    process.stderr.write(error instanceof UserError ? `ERROR ${error.message}\n` : `bespin: ${errorMessage(error)}\n`);
+    return error instanceof UserError ? error.exitCode : 2;
   }
-  if (opts.help || opts.version) return 0;
+  let tee: StderrTee | undefined;
+  try {
+    if (typeof opts.stderr === 'string') tee = StderrTee.install(opts.stderr);
+  } catch (error) {
+    process.stderr.write(`ERROR --stderr ${String(opts.stderr)}: ${errorMessage(error)}\n`);
+    return 1;
+  }
+  try {
+    return await run(split, opts);
+  } finally {
+    tee?.close();
+  }
+}
+
+/** One run with resolved options; everything it writes to stderr is also in the --stderr file. */
+async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unknown>): Promise<number> {
   const level: LogLevel = opts.debug ? 'debug' : opts.quiet ? 'warn' : 'info';
-  const logger = await createLogger(level, { timestamps: Boolean(opts.timestamps), ...(typeof opts.stderr === 'string' ? { destination: opts.stderr } : {}) });
+  const logger = await createLogger(level, { timestamps: Boolean(opts.timestamps), plain: typeof opts.stderr === 'string' });
   if (!split.document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
     return 1;
   }
   let progress: Progress | undefined;
   let cluster: { shutdown(): Promise<void> } & Backend | undefined;
+  let usage: UsageReport | undefined;
   const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
   const abort = new AbortController();
+  let cancelledBy: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
-    logger.warn(`received ${sig}, stopping`);
+    cancelledBy = sig;
+    logger.warn(`received ${sig}, cancelling the run`);
     abort.abort();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const writeOutputObject = async (text: string): Promise<void> => {
+    process.stdout.write(text);
+    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
+  };
   try {
+    const maxCores = opts['max-cores'] === undefined ? os.availableParallelism() : parseQuantityCores(String(opts['max-cores']));
+    const maxRamBytes = opts['max-ram'] === undefined ? os.totalmem() : parseQuantityBytes(String(opts['max-ram']));
+    const maxRamMiB = Math.floor(maxRamBytes / 2 ** 20);
+    if (typeof opts['usage-report'] === 'string') usage = new UsageReport(maxCores, maxRamBytes);
     const tool = await loadProcess(split.document);
     if (opts.validate) {
       process.stdout.write(`${split.document} is valid CWL.\n`);
@@ -96,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
     const tmpOutdirPrefix = scratchPrefix(opts['tmp-outdir-prefix'], path.join(tmp, 'bespin-out-'));
     const tmpdirPrefix = scratchPrefix(opts['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-'));
+    const toolLogsBasepath = typeof opts['tool-logs-basepath'] === 'string' ? path.resolve(opts['tool-logs-basepath']) : undefined;
     const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
     if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
     if (backendName === 'kubernetes') {
@@ -115,20 +149,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         envFromSecrets: list(opts['env-from-secret']),
         envFromConfigMaps: list(opts['env-from-configmap']),
         imagePullSecrets: list(opts['pod-image-pull-secret']),
-        ...(typeof opts['tool-logs-basepath'] === 'string' ? { toolLogsBasepath: path.resolve(opts['tool-logs-basepath']) } : {}),
+        ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
         leaveContainer: Boolean(opts['leave-container']),
         unschedulableTimeoutSeconds: Number(opts['unschedulable-timeout'] ?? 300),
         defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
         forcePull: Boolean(opts['force-docker-pull']),
         oomRetries: Math.max(0, Number(opts['oom-retry'] ?? 0)),
-        maxRamMiB: typeof opts['max-ram'] === 'string' ? parseQuantityMiB(opts['max-ram']) : Math.floor(os.totalmem() / 2 ** 20),
+        maxRamMiB,
         logger,
       });
     }
     const ctx = {
-      local: new ProcessBackend(),
+      local: new ProcessBackend({ ...(toolLogsBasepath ? { toolLogsBasepath } : {}) }),
       ...(cluster ? { cluster } : {}),
-      docker: new DockerBackend({ forcePull: Boolean(opts['force-docker-pull']), leaveContainer: Boolean(opts['leave-container']) }),
+      docker: new DockerBackend({ forcePull: Boolean(opts['force-docker-pull']), leaveContainer: Boolean(opts['leave-container']), ...(toolLogsBasepath ? { toolLogsBasepath } : {}) }),
       engines,
       ontologies: await loadOntologies(tool),
       logger,
@@ -138,15 +172,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       tmpdirPrefix,
       leaveTmpdir: Boolean(opts['leave-tmpdir']),
       signal: abort.signal,
-      pool: new ResourcePool({
-        cores: typeof opts['max-cores'] === 'number' ? opts['max-cores'] : os.availableParallelism(),
-        ram: typeof opts['max-ram'] === 'string' ? parseQuantityMiB(opts['max-ram']) : Math.floor(os.totalmem() / 2 ** 20),
-        gpus: typeof opts['max-gpus'] === 'number' ? opts['max-gpus'] : 0,
-      }),
+      pool: new ResourcePool({ cores: maxCores, ram: maxRamMiB, gpus: typeof opts['max-gpus'] === 'number' ? opts['max-gpus'] : 0 }),
       onError: opts['on-error'] === 'continue' ? 'continue' as const : 'stop' as const,
       progress,
       jobOutdirs,
       retries: Math.max(0, Number(opts.retries ?? 0)),
+      ...(usage ? { usage } : {}),
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
@@ -156,13 +187,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Intermediate outputs nobody asked for go with their directories.
       await Promise.all([...jobOutdirs].map((d) => rm(d, { recursive: true, force: true })));
     }
-    const text = `${formatOutputObject(final)}\n`;
-    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
-    else process.stdout.write(text);
+    await writeOutputObject(`${formatOutputObject(final)}\n`);
     logger.info('Final process status is success');
     return 0;
   } catch (error) {
+    // A failed run still leaves an output object ({}) in the --stdout file,
+    // so the platform never reads a missing or stale one.
+    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);
     // The one message a user reads is plain text, whatever the log format.
+    if (cancelledBy) {
+      await cluster?.shutdown().catch(() => undefined);
+      process.stderr.write(`ERROR run cancelled by ${cancelledBy}${cluster ? '; its step pods were deleted' : ''}\n`);
+      logger.warn('Final process status is permanentFail');
+      return 128 + (SIGNAL_NUMBERS[cancelledBy] ?? 15);
+    }
     if (error instanceof UserError) {
       process.stderr.write(`ERROR ${error.message}\n`);
       if (error.exitCode === 1) logger.warn('Final process status is permanentFail');
@@ -172,7 +210,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await cluster?.shutdown().catch(() => undefined);
+    if (usage && typeof opts['usage-report'] === 'string') {
+      await usage.write(opts['usage-report']).catch((error: unknown) => process.stderr.write(`ERROR --usage-report ${String(opts['usage-report'])}: ${errorMessage(error)}\n`));
+    }
     progress?.close();
     await engines.close();
   }

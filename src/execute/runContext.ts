@@ -4,6 +4,7 @@ import type { Ontologies } from '../build/formats.js';
 import type { Logger } from '../report/logger.js';
 import type { ResourcePool } from '../schedule/resourcePool.js';
 import type { Progress } from '../report/progress.js';
+import type { UsageReport } from '../report/usageReport.js';
 
 /** The small, read-only set of dependencies a run passes down explicitly. */
 export interface RunContext {
@@ -29,4 +30,6 @@ export interface RunContext {
   readonly jobOutdirs: Set<string>;
   /** How often a temporary failure (temporaryFailCodes) is retried. */
   readonly retries: number;
+  /** --usage-report: every CommandLineTool job's requested resources and run time. */
+  readonly usage?: UsageReport;
 }

@@ -5,8 +5,8 @@ import { isPlainObject } from '../model/types.js';
 import { PermanentFailure, TemporaryFailure } from '../errors.js';
 import { RequirementSet } from '../build/requirements.js';
 import { prepareInputFiles } from '../build/inputFiles.js';
-import { buildCommandLineJob } from '../build/commandLineJob.js';
-import { evaluateResources } from '../build/resources.js';
+import { buildCommandLineJob, type JobDirectories } from '../build/commandLineJob.js';
+import { evaluateResources, requestedResources } from '../build/resources.js';
 import { isLoadListing } from '../load/types.js';
 import { collectOutputs } from '../collect/outputs.js';
 import { finalizeFiles } from '../collect/fileDetails.js';
@@ -19,9 +19,14 @@ import type { RunContext } from './runContext.js';
  * relocated. The staging directory is only named here: it is created when
  * something is staged, which most small jobs never need.
  */
-async function makeDirs(ctx: RunContext): Promise<{ hostOutdir: string; hostTmpdir: string; hostStageDir: string }> {
+async function makeDirs(ctx: RunContext): Promise<JobDirectories> {
   const hostTmpdir = await makeTempDir(ctx.tmpdirPrefix);
-  return { hostOutdir: await makeTempDir(ctx.tmpOutdirPrefix), hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
+  const hostOutdir = await makeTempDir(ctx.tmpOutdirPrefix);
+  const podTmpdir = ctx.cluster?.privateTmpdir?.(ctx.tmpdirPrefix);
+  // Staged inputs must be where the process can see them: beside the output
+  // directory when the scratch space is the pod's own.
+  if (podTmpdir !== undefined) return { hostOutdir, hostTmpdir, hostStageDir: `${hostOutdir}.stage`, podTmpdir };
+  return { hostOutdir, hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
 }
 
 /** A new directory from a scratch prefix: a prefix ending in `/` is the directory to make it in. */
@@ -96,7 +101,18 @@ export async function runCommandLineTool(
         staged = built.staging.length > 0;
         const backend = ctx.cluster ?? (built.container ? ctx.docker : ctx.local);
         if (ctx.logger.isLevelEnabled('info')) ctx.logger.info({ step: name, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
-        outcome = await backend.run(built, ctx.signal);
+        const start = new Date();
+        const requested = requestedResources(built.resources);
+        const record = (exitCode: number): void => ctx.usage?.add({
+          name, cores: requested.cores, ramMiB: requested.ramMiB, diskMiB: resources.outdirSize + resources.tmpdirSize, exitCode, start, finish: new Date(),
+        });
+        try {
+          outcome = await backend.run(built, ctx.signal);
+        } catch (error) {
+          record(-1); // no exit code: the pod failed (OOMKilled, evicted, deleted) or never ran
+          throw error;
+        }
+        record(outcome.exitCode);
       } finally {
         release();
       }

@@ -7,7 +7,20 @@ const UNITS: Record<string, number> = {
 
 /** A Kubernetes memory quantity (`512Mi`, `2G`, `1073741824`) in MiB, as Calrissian's --max-ram. */
 export function parseQuantityMiB(text: string): number {
+  return Math.floor(parseQuantityBytes(text) / 2 ** 20);
+}
+
+/** A Kubernetes memory quantity in bytes. */
+export function parseQuantityBytes(text: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(text.trim());
   if (!m || UNITS[m[2]!] === undefined) throw new ValidationError(`--max-ram: '${text}' is not a memory quantity (e.g. 512Mi, 2G, or bytes)`);
-  return Math.floor((Number(m[1]) * UNITS[m[2]!]!) / 2 ** 20);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+/** A Kubernetes CPU quantity (`2`, `1.5`, `500m`) in cores, as Calrissian's --max-cores. */
+export function parseQuantityCores(text: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(text.trim());
+  const cores = m ? Number(m[1]) / (m[2] === 'm' ? 1000 : 1) : NaN;
+  if (!m || !(cores > 0)) throw new ValidationError(`--max-cores: '${text}' is not a CPU quantity (e.g. 2, 1.5, 500m)`);
+  return cores;
 }

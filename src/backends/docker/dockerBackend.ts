@@ -12,6 +12,8 @@ export interface DockerBackendOptions {
   readonly forcePull: boolean;
   /** Keep containers after they exit (--leave-container). */
   readonly leaveContainer: boolean;
+  /** --tool-logs-basepath: a log file per step. */
+  readonly toolLogsBasepath?: string;
 }
 
 /** Runs each tool in a Docker container as the invoking user, inputs mounted read-only. */
@@ -46,7 +48,7 @@ export class DockerBackend implements Backend {
       return m ? path.join(m.source, p.slice(m.target.length)) : p;
     };
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, toHost, () => killContainer(name));
+    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, toHost, { toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
   }
 }
 

@@ -1,13 +1,13 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import type { CommandLineJob, ResourceBounds } from '../../build/commandLineJob.js';
+import { CONTAINER_TMPDIR, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure } from '../../errors.js';
 import type { Logger } from '../../report/logger.js';
-import { TailBuffer, type Backend, type ProcessOutcome } from '../backend.js';
+import { TailBuffer, openToolLog, type Backend, type ProcessOutcome } from '../backend.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { podName } from './names.js';
 import { buildPodSpec, CONTAINER_NAME, RUN_LABEL, type PodOptions } from './podSpec.js';
@@ -100,7 +100,7 @@ export class KubernetesBackend implements Backend {
     const pod = buildPodSpec(job, name, job.name, resources, this.options.volumes, this.options.pod);
     const ns = this.options.pod.namespace;
     const tail = new TailBuffer();
-    const logFile = await this.#logFile(job.name);
+    const logFile = await openToolLog(this.options.toolLogsBasepath, job.name);
     const sink = this.#sink(job.name, tail, logFile);
     const sinkDone = new Promise<void>((resolve) => sink.on('end', resolve));
     let streaming: Promise<AbortController> | undefined;
@@ -134,7 +134,10 @@ export class KubernetesBackend implements Backend {
       signal.removeEventListener('abort', onAbort);
       if (!sink.writableEnded) sink.end();
       logFile?.end();
+      // --leave-container / CALRISSIAN_DELETE_PODS=no: a finished pod stays for
+      // inspection (and is no longer ours to delete at shutdown); a cancelled one goes.
       if (this.options.deletePods || signal.aborted) await this.#delete(name);
+      else this.#live.delete(name);
     }
     return { outcome, tail: tail.toString(), podName: name };
   }
@@ -146,8 +149,14 @@ export class KubernetesBackend implements Backend {
     await this.#watcher.stop();
   }
 
+  /** The pod's own /tmp (an emptyDir, as Calrissian gives) when the tmpdir prefix is on no claim. */
+  privateTmpdir(tmpdirPrefix: string): string | undefined {
+    const dir = tmpdirPrefix.endsWith('/') ? tmpdirPrefix : path.dirname(tmpdirPrefix);
+    return this.options.volumes.find(dir) ? undefined : CONTAINER_TMPDIR;
+  }
+
   #checkOnVolumes(job: CommandLineJob): void {
-    for (const p of [job.dirs.hostOutdir, job.dirs.hostTmpdir]) {
+    for (const p of [job.dirs.hostOutdir, ...(job.dirs.podTmpdir === undefined ? [job.dirs.hostTmpdir] : [])]) {
       if (!this.options.volumes.find(p)) {
         throw new PermanentFailure(`${job.name}: ${p} is on no mounted volume, so a pod cannot see it; set --tmp-outdir-prefix/--tmpdir-prefix to a directory on a PVC`);
       }
@@ -169,12 +178,6 @@ export class KubernetesBackend implements Backend {
   async #deleteNow(name: string): Promise<void> {
     await withRetries(`delete pod ${name}`, () => this.#core.deleteNamespacedPod({ name, namespace: this.options.pod.namespace, gracePeriodSeconds: 0 }), this.options.retry)
       .catch((error: unknown) => { if ((error as { code?: number }).code !== 404) this.options.logger.warn(`cannot delete pod ${name}: ${apiMessage(error)}`); });
-  }
-
-  async #logFile(step: string): Promise<WriteStream | undefined> {
-    if (!this.options.toolLogsBasepath) return undefined;
-    await mkdir(this.options.toolLogsBasepath, { recursive: true });
-    return createWriteStream(path.join(this.options.toolLogsBasepath, `${step.replace(/[/\\]/g, '_')}.log`));
   }
 
   /** Log lines go to the engine's stderr with a step prefix, to the step's log file, and to the failure tail. */

@@ -1,5 +1,6 @@
 import type { V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
 import type { CommandLineJob, ResourceBounds } from '../../build/commandLineJob.js';
+import { requestedResources } from '../../build/resources.js';
 import { shellQuote } from '../../build/commandLine.js';
 import type { VolumeMap } from './storage.js';
 import { labelValue } from './names.js';
@@ -60,6 +61,11 @@ export function buildPodSpec(
     ...options.envFromConfigMaps.map((c) => ({ configMapRef: { name: c } })),
   ];
   const { podVolumes, mounts } = volumesFor(job, volumes);
+  if (job.dirs.podTmpdir !== undefined) {
+    // As in Calrissian: scratch space that is not on a claim is the pod's own.
+    podVolumes.push({ name: 'tmpdir', emptyDir: {} });
+    mounts.push({ name: 'tmpdir', mountPath: job.dirs.podTmpdir });
+  }
   const container: V1Container = {
     name: CONTAINER_NAME,
     image: job.container?.image ?? options.defaultImage,
@@ -110,18 +116,23 @@ export function redirectingScript(job: CommandLineJob): string {
   return [command, ...redirects].join(' ');
 }
 
+/**
+ * Requests are always set (CWL's defaults of 1 core and 256 MiB when the tool
+ * states nothing, as Calrissian does), so a step pod is never BestEffort and
+ * the scheduler places it by what the engine admitted it with; limits only
+ * when the tool asks for a maximum.
+ */
 function resourceRequirements(r: PodResources): { requests?: Record<string, string>; limits?: Record<string, string> } {
-  const requests: Record<string, string> = {};
+  const requested = requestedResources(r);
+  const requests: Record<string, string> = { cpu: cpuQuantity(requested.cores), memory: `${requested.ramMiB}Mi` };
   const limits: Record<string, string> = {};
-  if (r.coresMin !== undefined) requests.cpu = cpuQuantity(r.coresMin);
-  if (r.ramMin !== undefined) requests.memory = `${Math.ceil(r.ramMin)}Mi`;
   if (r.coresMax !== undefined) limits.cpu = cpuQuantity(r.coresMax);
   if (r.ramMax !== undefined) limits.memory = `${Math.ceil(r.ramMax)}Mi`;
   if (r.gpus) {
     requests['nvidia.com/gpu'] = String(r.gpus);
     limits['nvidia.com/gpu'] = String(r.gpus);
   }
-  return { ...(Object.keys(requests).length > 0 ? { requests } : {}), ...(Object.keys(limits).length > 0 ? { limits } : {}) };
+  return { requests, ...(Object.keys(limits).length > 0 ? { limits } : {}) };
 }
 
 function cpuQuantity(cores: number): string {
@@ -135,7 +146,7 @@ function cpuQuantity(cores: number): string {
 function volumesFor(job: CommandLineJob, volumes: VolumeMap): { podVolumes: V1Volume[]; mounts: V1VolumeMount[] } {
   const written = new Set<string>();
   const read = new Set<string>();
-  for (const p of [job.dirs.hostOutdir, job.dirs.hostTmpdir]) {
+  for (const p of [job.dirs.hostOutdir, ...(job.dirs.podTmpdir === undefined ? [job.dirs.hostTmpdir] : [])]) {
     const v = volumes.find(p);
     if (v) written.add(v.claim);
   }

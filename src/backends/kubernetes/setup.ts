@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { ValidationError } from '../../errors.js';
+import { schemaProblems } from '../../validate/schemas.js';
 import type { Logger } from '../../report/logger.js';
 import { retryPolicyFromEnv, withRetries } from './apiRetry.js';
 import { connect } from './config.js';
@@ -34,7 +35,8 @@ export interface KubernetesSetupOptions {
   readonly logger: Logger;
 }
 
-async function stringMap(file: string | undefined, what: string): Promise<Record<string, string>> {
+/** A labels or env-vars file (YAML or JSON), checked against its schema in schemas/. */
+async function stringMap(file: string | undefined, what: string, schema: 'pod-labels' | 'pod-env-vars'): Promise<Record<string, string>> {
   if (!file) return {};
   let parsed: unknown;
   try {
@@ -43,7 +45,8 @@ async function stringMap(file: string | undefined, what: string): Promise<Record
     throw new ValidationError(`${what} ${file}: ${String((error as Error).message ?? error).split('\n')[0]}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ValidationError(`${what} ${file}: expected a mapping of names to values`);
+  const problems = await schemaProblems(schema, parsed);
+  if (problems.length > 0) throw new ValidationError(`${what} ${file}: ${problems.join('; ')}`);
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
@@ -93,11 +96,11 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     pod: {
       namespace,
       runId: randomBytes(6).toString('hex'),
-      labels: await stringMap(options.podLabels, '--pod-labels'),
-      env: await stringMap(options.podEnvVars, '--pod-env-vars'),
-      nodeSelector: await stringMap(options.podNodeSelectors, '--pod-nodeselectors'),
-      networkAccessLabels: await stringMap(options.networkAccessPodLabel, '--network-access-pod-label'),
-      noNetworkAccessLabels: await stringMap(options.noNetworkAccessPodLabel, '--no-network-access-pod-label'),
+      labels: await stringMap(options.podLabels, '--pod-labels', 'pod-labels'),
+      env: await stringMap(options.podEnvVars, '--pod-env-vars', 'pod-env-vars'),
+      nodeSelector: await stringMap(options.podNodeSelectors, '--pod-nodeselectors', 'pod-labels'),
+      networkAccessLabels: await stringMap(options.networkAccessPodLabel, '--network-access-pod-label', 'pod-labels'),
+      noNetworkAccessLabels: await stringMap(options.noNetworkAccessPodLabel, '--no-network-access-pod-label', 'pod-labels'),
       envFromSecrets: options.envFromSecrets,
       envFromConfigMaps: options.envFromConfigMaps,
       imagePullSecrets: options.imagePullSecrets,

@@ -4,16 +4,23 @@ import path from 'node:path';
 import type { CommandLineJob } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure } from '../../errors.js';
-import { TailBuffer, type Backend, type ProcessOutcome } from '../backend.js';
+import { TailBuffer, openToolLog, type Backend, type ProcessOutcome } from '../backend.js';
+
+export interface ProcessBackendOptions {
+  /** --tool-logs-basepath: a log file per step. */
+  readonly toolLogsBasepath?: string;
+}
 
 /** Runs tools as host processes, in their output directory, with only the job's environment. */
 export class ProcessBackend implements Backend {
   readonly name = 'local';
 
+  constructor(readonly options: ProcessBackendOptions = {}) {}
+
   async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
     if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
-    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p);
+    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p, { toolLogsBasepath: this.options.toolLogsBasepath });
   }
 }
 
@@ -24,8 +31,10 @@ export class ProcessBackend implements Backend {
  */
 export async function runWithRedirects(
   job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
-  stdinHostPath: (p: string) => string, onKill?: () => Promise<void>,
+  stdinHostPath: (p: string) => string, extra: { readonly toolLogsBasepath?: string | undefined; readonly onKill?: () => Promise<void> } = {},
 ): Promise<ProcessOutcome> {
+  const { onKill } = extra;
+  const log = await openToolLog(extra.toolLogsBasepath, job.name);
   const started = performance.now();
   const handles: FileHandle[] = [];
   const openOut = async (name: string): Promise<number> => {
@@ -53,8 +62,8 @@ export async function runWithRedirects(
       let timedOut = false;
       const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: [stdin, stdout, stderr], detached: true });
       // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
-      child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
-      child.stderr?.on('data', (d: Buffer) => { tail.push(d); process.stderr.write(d); });
+      child.stdout?.on('data', (d: Buffer) => { log?.write(d); process.stderr.write(d); });
+      child.stderr?.on('data', (d: Buffer) => { tail.push(d); log?.write(d); process.stderr.write(d); });
       const kill = (): void => {
         try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
         void onKill?.();
@@ -75,5 +84,6 @@ export async function runWithRedirects(
     });
   } finally {
     await Promise.all(handles.map((h) => h.close()));
+    log?.end();
   }
 }

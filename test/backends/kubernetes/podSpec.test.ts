@@ -90,3 +90,24 @@ test('a step pod gets no service account token unless --pod-serviceaccount names
   assert.equal(named.spec!.serviceAccountName, 'tools');
   assert.equal(named.spec!.automountServiceAccountToken, undefined, 'the named account decides');
 });
+
+test("a tool that states no resources gets CWL's defaults as requests (never BestEffort) and no limits", () => {
+  const pod = buildPodSpec(job({ resources: {} }), 'p', 'wf/ndvi', {}, volumes, options);
+  assert.deepEqual(pod.spec!.containers[0]!.resources, { requests: { cpu: '1', memory: '256Mi' } });
+  const onlyMax = buildPodSpec(job(), 'p', 'wf/ndvi', { coresMax: 4, ramMax: 2048 }, volumes, options);
+  assert.deepEqual(onlyMax.spec!.containers[0]!.resources, { requests: { cpu: '4', memory: '2048Mi' }, limits: { cpu: '4', memory: '2048Mi' } });
+});
+
+test('scratch space on no claim is an emptyDir at /tmp in the pod, and the claims hold only the output directory', () => {
+  const j = job({
+    dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/tmp/bespin-tmp-x', hostStageDir: '/calrissian/tmpout/out1.stage', podTmpdir: '/tmp' },
+    env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/tmp' },
+  });
+  const pod = buildPodSpec(j, 'p', 'wf/ndvi', j.resources, volumes, options);
+  const c = pod.spec!.containers[0]!;
+  assert.deepEqual(c.volumeMounts!.find((m) => m.mountPath === '/tmp'), { name: 'tmpdir', mountPath: '/tmp' });
+  assert.deepEqual(pod.spec!.volumes!.find((v) => v.name === 'tmpdir'), { name: 'tmpdir', emptyDir: {} });
+  assert.deepEqual(c.env!.filter((e) => ['HOME', 'TMPDIR', 'PATH'].includes(e.name)), [
+    { name: 'HOME', value: '/calrissian/tmpout/out1' }, { name: 'TMPDIR', value: '/tmp' },
+  ], "HOME is the output directory, TMPDIR the pod's own, PATH the image's");
+});

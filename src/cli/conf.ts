@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ValidationError, errorMessage } from '../errors.js';
+import { schemaProblems } from '../validate/schemas.js';
+import { ENGINE_OPTIONS } from './options.js';
+
+/** Option values by engine option name (`max-ram`), as yargs gives them. */
+export type OptionValues = Record<string, unknown>;
+
+/**
+ * cwltool's destination names that a Calrissian default.json may hold for
+ * options bespin spells as flags: `use_container: false` is `--no-container`.
+ */
+const CWLTOOL_DESTINATIONS: Readonly<Record<string, (v: unknown) => OptionValues>> = {
+  use_container: (v) => ({ 'no-container': v === false }),
+  rm_container: (v) => ({ 'leave-container': v === false }),
+  rm_tmpdir: (v) => ({ 'leave-tmpdir': v === false }),
+  move_outputs: (v) => (typeof v === 'boolean' ? { 'move-outputs': v } : { 'leave-outputs': v === 'leave', 'copy-outputs': v === 'copy', 'move-outputs': v === 'move' }),
+};
+
+/**
+ * Reads one conf file (Calrissian's `--conf`, or `~/.calrissian/default.json`)
+ * into engine option values. Keys are Calrissian's option names (`max_ram`,
+ * `tmp_outdir_prefix`); the file is checked against schemas/conf.schema.json
+ * so that a misspelt key is named rather than silently ignored.
+ */
+export async function readConf(file: string): Promise<OptionValues> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ValidationError(`conf file ${file}: ${errorMessage(error)}`);
+  }
+  const problems = await schemaProblems('conf', parsed);
+  if (problems.length > 0) {
+    throw new ValidationError(`conf file ${file}: ${problems.join('; ')} (keys are Calrissian's option names, e.g. max_ram, tmp_outdir_prefix)`);
+  }
+  const values: OptionValues = {};
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const toFlags = CWLTOOL_DESTINATIONS[key];
+    if (toFlags) { Object.assign(values, toFlags(value)); continue; }
+    const name = key.replaceAll('_', '-');
+    const spec = ENGINE_OPTIONS[name];
+    if (!spec) continue; // the schema names every option; only 'conf' itself lands here
+    values[name] = spec.type === 'array' && !Array.isArray(value) ? [value] : spec.type === 'string' ? String(value) : value;
+  }
+  return values;
+}
+
+/** Calrissian's per-user defaults: read when present, like Calrissian (a missing HOME or file is no error). */
+export function defaultConfPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const home = env.HOME ?? os.homedir();
+  return home ? path.join(home, '.calrissian', 'default.json') : undefined;
+}
+
+/**
+ * The options a run uses: the command line over `--conf` over
+ * `~/.calrissian/default.json` over bespin's defaults.
+ */
+export async function resolveOptions(commandLine: OptionValues, env: NodeJS.ProcessEnv = process.env): Promise<OptionValues> {
+  const layers: OptionValues[] = [];
+  const personal = defaultConfPath(env);
+  if (personal) {
+    const exists = await readFile(personal).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return false;
+      throw new ValidationError(`conf file ${personal}: ${error.message}`);
+    });
+    if (exists) layers.push(await readConf(personal));
+  }
+  if (typeof commandLine.conf === 'string') layers.push(await readConf(commandLine.conf));
+  const resolved: OptionValues = { ...commandLine };
+  for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
+    if (resolved[name] !== undefined) continue;
+    const fromConf = layers.map((l) => l[name]).findLast((v) => v !== undefined);
+    const value = fromConf ?? spec.default;
+    if (value !== undefined) resolved[name] = value;
+  }
+  return resolved;
+}
