@@ -1,26 +1,60 @@
 # The engine image: `bespin` and its Calrissian-compatible alias `calrissian`.
-# Build: docker build -t bespin .   (needs the node:24 image from a registry)
-FROM node:24-bookworm-slim AS build
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
-RUN npm ci --no-audit --no-fund
-COPY src ./src
-COPY test ./test
-COPY conformance ./conformance
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+#
+# Where Docker Hub is reachable:
+#   docker build -t bespin .
+# Here (no container registry): build local Node 24 images from Debian and npm
+# packages, then this file on top of them, in one step:
+#   bash .ci/build-engine-image.sh        # -> bespin/engine:test
+# which runs
+#   docker build --build-arg BUILD_IMAGE=bespin/node-build:24 \
+#                --build-arg BASE_IMAGE=bespin/node-runtime:24 -t bespin/engine:test .
+#
+# BUILD_IMAGE needs node and npm; BASE_IMAGE needs node and /bin/sh (tini and
+# ca-certificates are installed with apt when missing). The result runs as any
+# uid with gid 0 (the platform uses 1000:0 and 256Mi of memory).
+ARG BUILD_IMAGE=node:24-bookworm-slim
+ARG BASE_IMAGE=node:24-bookworm-slim
 
-FROM node:24-bookworm-slim
-# Tools run on the host backend need a shell; docker.io lets the engine use a
-# mounted Docker socket for the docker backend outside a cluster.
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /app
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist/src ./dist/src
-COPY package.json ./
-RUN chmod +x dist/src/cli/main.js \
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.image.json ./
+COPY src ./src
+# Only src/ is compiled (dist/src); then the dev dependencies (TypeScript) go,
+# and so do the dependencies' type declarations and source maps, which node
+# never loads (~45 MB, mostly @kubernetes/client-node's).
+# Group permissions = owner permissions, so that gid 0 can do what root can;
+# COPY --from keeps these modes.
+RUN npx tsc -p tsconfig.image.json \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
+ && chmod +x dist/src/cli/main.js \
+ && chmod -R g=u node_modules dist package.json
+
+FROM ${BASE_IMAGE}
+USER root
+# tini (PID 1: forwards signals, reaps zombies) and CA certificates; the local
+# base has both. npm, npx, corepack and yarn are not wanted at run time.
+RUN if ! command -v tini >/dev/null 2>&1 || [ ! -s /etc/ssl/certs/ca-certificates.crt ]; then \
+      apt-get update \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini ca-certificates \
+      && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin; \
+    fi \
+ && rm -rf /usr/local/lib/node_modules /opt/yarn-* \
+ && rm -f /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg \
+ && mkdir -p /app/node_modules /app/dist /home/bespin \
+ && chown 0:0 /app /app/node_modules /app/dist /home/bespin \
+ && chmod 0775 /app /app/node_modules /app/dist /home/bespin \
  && ln -s /app/dist/src/cli/main.js /usr/local/bin/bespin \
  && ln -s /app/dist/src/cli/main.js /usr/local/bin/calrissian
-# The platform runs the engine as uid 1000, gid 0, with 256Mi of memory.
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The JSON Schemas the engine checks its conf, label and env-var files against.
+COPY schemas ./schemas
+ENV HOME=/home/bespin
 USER 1000:0
-ENTRYPOINT []
+ENTRYPOINT ["tini", "--"]
 CMD ["bespin", "--help"]

@@ -76,7 +76,7 @@ export function clusterKind(env: NodeJS.ProcessEnv = process.env): ClusterKind {
 }
 
 /** The real local cluster's admin kubeconfig, bringing the cluster up when it is down. */
-function realClusterKubeconfig(): string {
+export function realClusterKubeconfig(): string {
   const kubeconfig = path.join(REAL_CLUSTER_STATE, 'admin.kubeconfig');
   if (!existsSync(path.join(REAL_CLUSTER_STATE, 'up'))) {
     execFileSync('bash', [UP_SCRIPT], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -40,7 +40,8 @@ export interface Provisioned {
 type Manifest = V1Role | V1RoleBinding | V1ServiceAccount;
 
 async function rbacManifests(dir: string): Promise<Manifest[]> {
-  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  // The engine's manifests only: the launcher's are deploy/'s business.
+  const files = (await readdir(dir)).filter((f) => /^engine-.*\.ya?ml$/.test(f)).sort();
   const docs: Manifest[] = [];
   for (const f of files) {
     for (const doc of loadAll(await readFile(path.join(dir, f), 'utf8'))) {

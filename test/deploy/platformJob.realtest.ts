@@ -1,0 +1,414 @@
+/**
+ * The openEO platform's way of running its CWL engine, on the real cluster of
+ * test/realcluster/, with nothing changed but the image: the engine image is
+ * built here and imported into the node, `kubectl apply -k` sets up a
+ * namespace from deploy/base, a launcher (with only rbac/'s launcher Role)
+ * stages the document with an alpine Job and `base64 -d`, then creates the
+ * engine Job with the platform's command line verbatim and polls it until it
+ * is Complete or Failed, and reads the results from the output claim.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BatchV1Api, CoreV1Api, KubeConfig, Watch, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { load } from 'js-yaml';
+import { realClusterKubeconfig } from '../helpers/clusterUnderTest.js';
+import { schemaProblems } from '../../src/validate/schemas.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const IMAGE = process.env.BESPIN_ENGINE_IMAGE ?? 'bespin/engine:test';
+const CONTAINERD = '/run/bespin-realcluster/containerd.sock';
+const WORKFLOW = readFileSync(path.join(REPO, 'deploy/example/stage/example.cwl'), 'utf8');
+const ENGINE_JOB = load(readFileSync(path.join(REPO, 'deploy/example/run/engine-job.yaml'), 'utf8')) as V1Job;
+const MiB = 2 ** 20;
+
+/** The first command line: the platform's, for a document staged as <name>.cwl with a job.json. */
+const platformCommand = (name: string): string[] => [
+  'calrissian', '--max-ram', '128G', '--max-cores', '1000', '--force-docker-pull',
+  '--pod-env-vars', '/calrissian/config/environment.yaml',
+  '--pod-labels', '/calrissian/config/pod-labels.json',
+  '--tmp-outdir-prefix', '/calrissian/tmpout/',
+  '--outdir', `/calrissian/output-data/${name}`,
+  '--stdout', `/calrissian/output-data/${name}.cwl-outputs.json`,
+  '--stderr', `/calrissian/output-data/${name}.cwl-stderr.log`,
+  `/calrissian/input-data/${name}.cwl`, 'job.json',
+];
+
+/** The second: a launcher's, with the inputs on the command line. */
+const launcherCommand = (name: string, inputs: string[]): string[] => [
+  'calrissian', '--debug', '--max-ram', '2G', '--max-cores', '1',
+  '--tmp-outdir-prefix', '/calrissian/tmpout/',
+  '--outdir', `/calrissian/output-data/${name}`,
+  `/calrissian/input-data/${name}.cwl`, ...inputs,
+];
+
+interface Namespace {
+  readonly name: string;
+  /** Host directories behind the three claims. */
+  readonly dirs: { readonly input: string; readonly tmpout: string; readonly output: string };
+  readonly launcher: { batch: BatchV1Api; core: CoreV1Api };
+  /** Every pod seen in the namespace, as last seen, by name. */
+  readonly pods: Map<string, V1Pod>;
+  readonly deleted: Set<string>;
+}
+
+let admin: KubeConfig;
+let adminKubeconfig: string;
+
+before(async () => {
+  adminKubeconfig = realClusterKubeconfig();
+  admin = new KubeConfig();
+  admin.loadFromFile(adminKubeconfig);
+  // The image, built from the Dockerfile with no registry (cached), then put
+  // into the node's containerd as a node's image store would hold it.
+  execFileSync('bash', [path.join(REPO, '.ci/build-engine-image.sh')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BESPIN_ENGINE_IMAGE: IMAGE } });
+  const saved = spawnSync('sh', ['-c', `docker save ${IMAGE} | ctr --address ${CONTAINERD} -n k8s.io images import -`], { encoding: 'utf8' });
+  assert.equal(saved.status, 0, `importing ${IMAGE} into the node: ${saved.stderr}`);
+}, { timeout: 900_000 });
+
+const opened: (() => Promise<void>)[] = [];
+after(async () => { for (const close of opened) await close(); });
+
+/** A namespace set up by `kubectl apply -k` from deploy/base, with hostPath volumes behind its claims and a watch on its pods. */
+async function setUpNamespace(): Promise<Namespace> {
+  const name = `bespin-deploy-${Math.random().toString(16).slice(2, 8)}`;
+  const root = await mkdtemp(path.join(os.tmpdir(), `${name}-`));
+  const dirs = { input: path.join(root, 'input'), tmpout: path.join(root, 'tmpout'), output: path.join(root, 'output') };
+  const overlay = path.join(root, 'overlay');
+  for (const d of [root, ...Object.values(dirs), overlay]) {
+    execFileSync('mkdir', ['-p', d]);
+    await chmod(d, 0o777); // the engine runs as uid 1000
+  }
+  const storageClass = `bespin-hostpath-${name}`;
+  await writeFile(path.join(overlay, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: ${name}
+resources:
+  - ${path.join(REPO, 'deploy/base')}
+configMapGenerator:
+  - name: bespin-params
+    behavior: replace
+    literals: [storageClassName=${storageClass}]
+    options:
+      disableNameSuffixHash: true
+      annotations: {config.kubernetes.io/local-config: "true"}
+`);
+  const core = admin.makeApiClient(CoreV1Api);
+  const claims = { 'calrissian-input-data': dirs.input, 'calrissian-tmpout': dirs.tmpout, 'calrissian-output-data': dirs.output };
+  for (const [claim, dir] of Object.entries(claims)) {
+    // What a storage class's provisioner would make: one volume per claim.
+    await core.createPersistentVolume({
+      body: {
+        metadata: { name: `${name}-${claim}`, labels: { 'bespin.io/test': 'true' } },
+        spec: {
+          capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany', 'ReadOnlyMany'], persistentVolumeReclaimPolicy: 'Retain',
+          storageClassName: storageClass, hostPath: { path: dir, type: 'Directory' }, claimRef: { namespace: name, name: claim },
+        },
+      },
+    });
+  }
+  const applied = spawnSync('kubectl', ['--kubeconfig', adminKubeconfig, 'apply', '-k', overlay], { encoding: 'utf8' });
+  assert.equal(applied.status, 0, `kubectl apply -k: ${applied.stderr}`);
+  assert.match(applied.stdout, new RegExp(`namespace/${name} created`));
+  assert.match(applied.stdout, /persistentvolumeclaim\/calrissian-tmpout created/);
+  assert.match(applied.stdout, /networkpolicy\.networking\.k8s\.io\/bespin-no-network-access created/);
+
+  const pods = new Map<string, V1Pod>();
+  const deleted = new Set<string>();
+  const watch = await new Watch(admin).watch(`/api/v1/namespaces/${name}/pods`, {}, (type: string, pod: V1Pod) => {
+    pods.set(pod.metadata!.name!, pod);
+    if (type === 'DELETED') deleted.add(pod.metadata!.name!);
+  }, () => undefined);
+  opened.push(async () => {
+    watch.abort();
+    await core.deleteNamespace({ name, propagationPolicy: 'Background' }).catch(() => undefined);
+    for (const claim of Object.keys(claims)) await core.deletePersistentVolume({ name: `${name}-${claim}` }).catch(() => undefined);
+    await rm(root, { recursive: true, force: true });
+  });
+  // The launcher acts with its own account's token, so rbac/'s launcher Role is what is tested.
+  const token = (await core.createNamespacedServiceAccountToken({ name: 'bespin-launcher', namespace: name, body: { spec: { audiences: [], expirationSeconds: 3600 } } })).status!.token!;
+  const cluster = admin.getCurrentCluster()!;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster], users: [{ name: 'launcher', token }],
+    contexts: [{ name: 'launcher', cluster: cluster.name, user: 'launcher', namespace: name }], currentContext: 'launcher',
+  });
+  return { name, dirs, launcher: { batch: kc.makeApiClient(BatchV1Api), core: kc.makeApiClient(CoreV1Api) }, pods, deleted };
+}
+
+/** Polls a Job every 2 s, as the platform does, until it is Complete or Failed. */
+async function pollJob(ns: Namespace, job: string, timeoutMs: number): Promise<'Complete' | 'Failed'> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const j = await ns.launcher.batch.readNamespacedJob({ name: job, namespace: ns.name });
+    const done = j.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    if (done) return done.type as 'Complete' | 'Failed';
+    if (Date.now() > deadline) throw new Error(`job ${job} did not finish in ${timeoutMs} ms: ${JSON.stringify(j.status)}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/** The launcher's staging Job: an alpine pod that writes files onto the input claim with `base64 -d`. */
+async function stage(ns: Namespace, files: Record<string, string>): Promise<void> {
+  const script = Object.entries(files)
+    .map(([file, text]) => `echo '${Buffer.from(text).toString('base64')}' | base64 -d > /calrissian/input-data/${file}`).join(' && ');
+  await ns.launcher.batch.createNamespacedJob({
+    namespace: ns.name,
+    body: {
+      metadata: { name: 'stage' },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          spec: {
+            restartPolicy: 'Never', automountServiceAccountToken: false,
+            containers: [{
+              name: 'stage', image: 'docker.io/alpine:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script],
+              volumeMounts: [{ name: 'input', mountPath: '/calrissian/input-data' }],
+            }],
+            volumes: [{ name: 'input', persistentVolumeClaim: { claimName: 'calrissian-input-data' } }],
+          },
+        },
+      },
+    },
+  });
+  assert.equal(await pollJob(ns, 'stage', 120_000), 'Complete');
+}
+
+interface EngineRun {
+  readonly status: 'Complete' | 'Failed';
+  readonly enginePod: string;
+  /** Peak memory of the engine's container cgroup, sampled from the node, in bytes. */
+  readonly peakBytes: number;
+  readonly stepPods: V1Pod[];
+}
+
+/**
+ * The engine Job of deploy/example/run with this run's command line and
+ * security context (platform: pod-level uid 1000 gid 0; launcher:
+ * container-level uid 1000 gid 1000), created by the launcher and polled.
+ */
+async function runEngineJob(
+  ns: Namespace, command: string[], security: 'platform' | 'launcher',
+  options: { midRun?: (enginePod: string) => Promise<void>; homeConf?: Record<string, unknown> } = {},
+): Promise<EngineRun> {
+  const job = structuredClone(ENGINE_JOB);
+  job.metadata = { name: 'engine' };
+  const pod = job.spec!.template.spec!;
+  const container = pod.containers[0]!;
+  container.image = IMAGE;
+  container.command = command;
+  // The platform's first command line names its job object as `job.json`.
+  container.workingDir = '/calrissian/input-data';
+  if (security === 'launcher') {
+    delete pod.securityContext;
+    container.securityContext = { runAsUser: 1000, runAsGroup: 1000 };
+  }
+  if (options.homeConf) {
+    // ~/.calrissian/default.json, from a ConfigMap: the same command line, more options.
+    await ns.launcher.core.listNamespacedPersistentVolumeClaim({ namespace: ns.name }); // the launcher may see the claims
+    await admin.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'engine-home' }, data: { 'default.json': JSON.stringify(options.homeConf) } } });
+    pod.volumes!.push({ name: 'home', configMap: { name: 'engine-home' } });
+    container.volumeMounts!.push({ name: 'home', mountPath: '/home/bespin/.calrissian', readOnly: true });
+  }
+  await ns.launcher.batch.createNamespacedJob({ namespace: ns.name, body: job });
+  let enginePod = '';
+  let peakBytes = 0;
+  let polling = true;
+  const sampler = (async () => {
+    while (polling) {
+      const engine = [...ns.pods.values()].find((p) => p.metadata?.labels?.['job-name'] === 'engine');
+      if (engine) {
+        enginePod = engine.metadata!.name!;
+        peakBytes = Math.max(peakBytes, cgroupPeak(engine.metadata!.uid!));
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  let midRun: Promise<void> | undefined;
+  if (options.midRun) {
+    midRun = (async () => {
+      for (let i = 0; i < 600; i++) {
+        const running = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run'] && p.status?.phase === 'Running');
+        if (running.length > 0 && enginePod) return options.midRun!(enginePod);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('no step pod ever ran');
+    })();
+  }
+  try {
+    const status = await pollJob(ns, 'engine', 600_000);
+    await midRun;
+    return { status, enginePod, peakBytes, stepPods: [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run']) };
+  } finally {
+    polling = false;
+    await sampler;
+  }
+}
+
+/** memory.peak of a pod's cgroup on this node (cgroup v2, the kubelet's cgroupfs driver), 0 when gone. */
+function cgroupPeak(podUid: string): number {
+  const want = `pod${podUid}`;
+  const search = (dir: string, depth: number): string | undefined => {
+    if (depth > 3) return undefined;
+    let entries: string[];
+    try { entries = readdirSync(dir); } catch { return undefined; }
+    for (const e of entries) {
+      if (e === want || e.replaceAll('_', '-') === want || e === `kubepods-${want.replaceAll('-', '_')}.slice`) return path.join(dir, e);
+    }
+    for (const e of entries) if (e.startsWith('kubepods') || e === 'besteffort' || e === 'burstable') { const f = search(path.join(dir, e), depth + 1); if (f) return f; }
+    return undefined;
+  };
+  const podDir = search('/sys/fs/cgroup', 0);
+  if (!podDir) return 0;
+  try { return Number(readFileSync(path.join(podDir, 'memory.peak'), 'utf8').trim()) || 0; } catch { return 0; }
+}
+
+/** Every File and Directory path in an output object. */
+function listedPaths(value: unknown, into: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) listedPaths(v, into);
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if ((o.class === 'File' || o.class === 'Directory') && typeof o.path === 'string') into.push(o.path);
+    for (const v of Object.values(o)) listedPaths(v, into);
+  }
+  return into;
+}
+
+const onHost = (ns: Namespace, p: string): string => {
+  assert.ok(p.startsWith('/calrissian/output-data/'), `${p} is on the output claim`);
+  return path.join(ns.dirs.output, p.slice('/calrissian/output-data/'.length));
+};
+
+function assertNoStepPodLeft(ns: Namespace, run: EngineRun): void {
+  assert.ok(run.stepPods.length > 0, 'step pods ran');
+  const left = run.stepPods.filter((p) => !ns.deleted.has(p.metadata!.name!)).map((p) => p.metadata!.name);
+  assert.deepEqual(left, [], 'no step pod is left');
+}
+
+const cpu = (q: string): number => (q.endsWith('m') ? Number(q.slice(0, -1)) / 1000 : Number(q));
+const memMiB = (q: string): number => (q.endsWith('Mi') ? Number(q.slice(0, -2)) : q.endsWith('Gi') ? Number(q.slice(0, -2)) * 1024 : Number(q) / MiB);
+
+test("the platform's command line, verbatim, as uid 1000 gid 0: a $graph workflow's outputs land on the output claim", { timeout: 900_000 }, async (t) => {
+  const ns = await setUpNamespace();
+  const name = 'eo-app';
+  await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'green', 'blue'], title: 'platform run' }) });
+  const run = await runEngineJob(ns, platformCommand(name), 'platform', { homeConf: { usage_report: `/calrissian/output-data/${name}.usage.json` } });
+  const stderrFile = await readFile(path.join(ns.dirs.output, `${name}.cwl-stderr.log`), 'utf8');
+  assert.equal(run.status, 'Complete', stderrFile);
+  t.diagnostic(`engine pod ${run.enginePod}: peak memory ${(run.peakBytes / MiB).toFixed(1)} MiB (limit 256 MiB)`);
+
+  const outputs = JSON.parse(await readFile(path.join(ns.dirs.output, `${name}.cwl-outputs.json`), 'utf8')) as { stac: { class: string; path: string } };
+  assert.equal(outputs.stac.class, 'Directory');
+  assert.equal(outputs.stac.path, `/calrissian/output-data/${name}/stac`);
+  const listed = listedPaths(outputs);
+  for (const p of listed) assert.ok(existsSync(onHost(ns, p)), `${p} exists on the output claim`);
+  const catalog = JSON.parse(await readFile(onHost(ns, `/calrissian/output-data/${name}/stac/catalog.json`), 'utf8')) as { type: string; description: string; links: { href: string }[] };
+  assert.equal(catalog.type, 'Catalog');
+  assert.equal(catalog.description, 'platform run');
+  assert.deepEqual(catalog.links.map((l) => l.href).sort(), ['./blue/blue.json', './green/green.json', './red/red.json']);
+  for (const item of ['red', 'green', 'blue']) {
+    const itemPath = `/calrissian/output-data/${name}/stac/${item}/${item}.json`;
+    assert.ok(listed.includes(itemPath), `${itemPath} is listed`);
+    const feature = JSON.parse(await readFile(onHost(ns, itemPath), 'utf8')) as { id: string; properties: { home: string; tmp: string } };
+    assert.equal(feature.id, item);
+    assert.match(feature.properties.home, /^\/calrissian\/tmpout\/[^/]+$/, 'HOME is the step\'s output directory, inside the tmpout prefix directory');
+    assert.equal(feature.properties.tmp, '/tmp', "TMPDIR is the pod's own /tmp (no --tmpdir-prefix)");
+  }
+
+  // Each step's lines, and the engine's, are in the --stderr file.
+  for (const item of ['red', 'green', 'blue']) {
+    assert.match(stderrFile, new RegExp(`processing item ${item}`));
+    assert.match(stderrFile, new RegExp(`catalogued ${item}`));
+  }
+  assert.match(stderrFile, /Final process status is success/);
+
+  // The pods: as the platform asks (labels, env, force pull, requests; an emptyDir /tmp), owned by the engine's pod, all gone.
+  const steps = run.stepPods;
+  assert.equal(steps.length, 4, 'three scattered steps and the catalog');
+  for (const p of steps) {
+    const c = p.spec!.containers[0]!;
+    assert.equal(p.metadata!.labels!['app.kubernetes.io/part-of'], 'bespin', '--pod-labels');
+    assert.equal(c.env!.find((e) => e.name === 'CWL_ENGINE')?.value, 'bespin', '--pod-env-vars');
+    assert.equal(c.env!.some((e) => e.name === 'PATH'), false, "the engine's PATH stays in the engine");
+    assert.equal(c.imagePullPolicy, 'Always', '--force-docker-pull');
+    assert.deepEqual(p.spec!.securityContext, { runAsUser: 1000, runAsGroup: 0, fsGroup: 0 });
+    assert.equal(p.metadata!.ownerReferences?.[0]?.name, run.enginePod);
+    assert.ok(p.spec!.volumes!.some((v) => v.name === 'tmpdir' && v.emptyDir), 'an emptyDir for /tmp');
+    assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, 'requests always set');
+  }
+  assertNoStepPodLeft(ns, run);
+
+  // The usage report (asked for in ~/.calrissian/default.json) validates and matches the pods' requests.
+  const usage = JSON.parse(await readFile(path.join(ns.dirs.output, `${name}.usage.json`), 'utf8')) as { cores_allowed: number; ram_mb_allowed: number; children: { name: string; cpus: number; ram_megabytes: number; exit_code: number }[] };
+  assert.deepEqual(await schemaProblems('usage-report', usage), []);
+  assert.equal(usage.cores_allowed, 1000);
+  assert.equal(usage.ram_mb_allowed, 128_000);
+  const requested = steps.map((p) => {
+    const r = p.spec!.containers[0]!.resources!.requests!;
+    return [cpu(r.cpu!), memMiB(r.memory!) * MiB / 1e6].join(' ');
+  }).sort();
+  assert.deepEqual(usage.children.map((c) => [c.cpus, c.ram_megabytes].join(' ')).sort(), requested);
+  assert.deepEqual(usage.children.map((c) => c.exit_code), [0, 0, 0, 0]);
+  assert.ok(run.peakBytes > 0 && run.peakBytes < 256 * MiB, `the engine stayed under its 256Mi limit: ${run.peakBytes}`);
+});
+
+test("a launcher's command line with inputs as flags, as uid 1000 gid 1000: the outputs are on the output claim", { timeout: 900_000 }, async (t) => {
+  const ns = await setUpNamespace();
+  const name = 'eo-launcher';
+  await stage(ns, { [`${name}.cwl`]: WORKFLOW });
+  const run = await runEngineJob(ns, launcherCommand(name, ['--items', 'alpha', '--items', 'beta', '--title', 'launcher run']), 'launcher');
+  assert.equal(run.status, 'Complete', await engineLog(ns, run.enginePod));
+  t.diagnostic(`engine pod ${run.enginePod}: peak memory ${(run.peakBytes / MiB).toFixed(1)} MiB`);
+  const catalog = JSON.parse(await readFile(path.join(ns.dirs.output, name, 'stac/catalog.json'), 'utf8')) as { description: string; links: unknown[] };
+  assert.equal(catalog.description, 'launcher run');
+  assert.equal(catalog.links.length, 2);
+  for (const p of run.stepPods) assert.deepEqual(p.spec!.securityContext, { runAsUser: 1000, runAsGroup: 1000 });
+  // --max-cores 1: the two scattered steps (0.25 cores each) may overlap, the catalog (1 core) runs alone.
+  assertNoStepPodLeft(ns, run);
+  assert.ok(run.peakBytes < 256 * MiB);
+});
+
+async function engineLog(ns: Namespace, pod: string): Promise<string> {
+  return ns.launcher.core.readNamespacedPodLog({ name: pod, namespace: ns.name }).catch((e: unknown) => `(no log: ${String(e)})`);
+}
+
+test('a failing step: the Job ends Failed, the --stderr file names the step, the cause and the tool\'s last lines, --stdout holds {}', { timeout: 900_000 }, async () => {
+  const ns = await setUpNamespace();
+  const name = 'eo-fails';
+  await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'fail'] }) });
+  const run = await runEngineJob(ns, platformCommand(name), 'platform');
+  assert.equal(run.status, 'Failed');
+  const stderrFile = await readFile(path.join(ns.dirs.output, `${name}.cwl-stderr.log`), 'utf8');
+  assert.match(stderrFile, /^ERROR main\/process\S*: exited with code 4$/m);
+  assert.match(stderrFile, /cannot process item fail: the input is corrupt/);
+  assert.match(stderrFile, /Final process status is permanentFail/);
+  assert.equal(await readFile(path.join(ns.dirs.output, `${name}.cwl-outputs.json`), 'utf8'), '{}\n');
+  assertNoStepPodLeft(ns, run);
+});
+
+test('the engine pod deleted mid-run: every step pod goes', { timeout: 900_000 }, async () => {
+  const ns = await setUpNamespace();
+  const name = 'eo-deleted';
+  await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'green'], delay: 600 }) });
+  const core = admin.makeApiClient(CoreV1Api);
+  const run = await runEngineJob(ns, platformCommand(name), 'platform', {
+    midRun: async (enginePod) => { await core.deleteNamespacedPod({ name: enginePod, namespace: ns.name }); },
+  });
+  assert.equal(run.status, 'Failed');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const left = run.stepPods.filter((p) => !ns.deleted.has(p.metadata!.name!));
+    if (left.length === 0) break;
+    if (Date.now() > deadline) assert.fail(`step pods left a minute after the engine pod was deleted: ${left.map((p) => p.metadata!.name).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // The engine was told (SIGTERM through tini) and said so in its --stderr file.
+  const stderrFile = await readFile(path.join(ns.dirs.output, `${name}.cwl-stderr.log`), 'utf8');
+  assert.match(stderrFile, /ERROR run cancelled by SIGTERM; its step pods were deleted/);
+  assert.equal(await readFile(path.join(ns.dirs.output, `${name}.cwl-outputs.json`), 'utf8'), '{}\n');
+});
