@@ -437,3 +437,32 @@ test('the engine pod deleted mid-run: every step pod goes', { timeout: 900_000 }
   assert.match(stderrFile, /ERROR run cancelled by SIGTERM; its step pods were deleted/);
   assert.equal(await readFile(path.join(ns.dirs.output, `${name}.cwl-outputs.json`), 'utf8'), '{}\n');
 });
+
+test("README's steps: deploy/example/stage and deploy/example/run applied as they are", { timeout: 900_000 }, async () => {
+  const ns = await setUpNamespace();
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-example-'));
+  opened.push(() => rm(root, { recursive: true, force: true }));
+  const kubectl = (...args: string[]): string => {
+    const r = spawnSync('kubectl', ['--kubeconfig', adminKubeconfig, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  // Only the namespace (and, for the run, this build's image tag) differ from the README's commands.
+  for (const [part, extra] of [['stage', ''], ['run', `images:\n  - {name: bespin/engine, newTag: ${IMAGE.split(':')[1] ?? 'latest'}}\n`]] as const) {
+    const overlay = path.join(root, part);
+    execFileSync('mkdir', ['-p', overlay]);
+    await writeFile(path.join(overlay, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: ${ns.name}
+resources:
+  - ${path.relative(overlay, path.join(REPO, 'deploy/example', part))}
+${extra}`);
+    kubectl('apply', '-k', overlay);
+    kubectl('-n', ns.name, 'wait', '--for=condition=complete', `job/bespin-${part}`, '--timeout=300s');
+  }
+  const outputs = JSON.parse(await readFile(path.join(ns.dirs.output, 'example.cwl-outputs.json'), 'utf8')) as { stac: { path: string } };
+  assert.equal(outputs.stac.path, '/calrissian/output-data/example/stac');
+  const catalog = JSON.parse(await readFile(path.join(ns.dirs.output, 'example/stac/catalog.json'), 'utf8')) as { description: string; links: { href: string }[] };
+  assert.equal(catalog.description, 'bespin example');
+  assert.deepEqual(catalog.links.map((l) => l.href).sort(), ['./blue/blue.json', './green/green.json', './red/red.json']);
+});

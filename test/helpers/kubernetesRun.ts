@@ -15,7 +15,8 @@ export interface Bench {
   readonly input: string;
   readonly tmpout: string;
   /** Runs bespin on the cluster, recording its API requests and the pods. */
-  run(args: string[], options?: { onStart?: (pid: number) => void; env?: Record<string, string>; volumes?: boolean }): Promise<CliResult & { record: RunRecord }>;
+  /** `tmpdirPrefix: false` leaves --tmpdir-prefix out, as the platform does. */
+  run(args: string[], options?: { onStart?: (pid: number) => void; env?: Record<string, string>; volumes?: boolean; tmpdirPrefix?: boolean }): Promise<CliResult & { record: RunRecord }>;
 }
 
 /** A cluster with an input claim and a scratch claim, and bespin pointed at it (on the cluster `kind`, default BESPIN_TEST_CLUSTER's). */
@@ -34,7 +35,7 @@ export async function withKubernetesRun(work: (b: Bench) => Promise<void>, kind?
       const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
         ...(options.volumes === false ? [] : cluster.volumeArgs.flatMap((v) => ['--volume', v])),
         // The platform's form: a prefix ending in '/' is the directory to make job directories in.
-        '--tmp-outdir-prefix', `${tmpout}/`, '--tmpdir-prefix', `${tmpout}/`, '--outdir', path.join(tmpout, 'final'), ...args],
+        '--tmp-outdir-prefix', `${tmpout}/`, ...(options.tmpdirPrefix === false ? [] : ['--tmpdir-prefix', `${tmpout}/`]), '--outdir', path.join(tmpout, 'final'), ...args],
       { env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, RETRY_MIN: '0.05', RETRY_MULTIPLIER: '0.05', ...options.env } });
       let stdout = '';
       let stderr = '';

@@ -109,7 +109,9 @@ test('SIGTERM mid-run deletes every pod of the run', { timeout: 180_000 }, async
     await until('the step pod runs', async () => (await runningPods(cluster)).length === 1, 90_000);
     process.kill(pid, 'SIGTERM');
     const r = await done;
-    assert.notEqual(r.code, 0);
+    assert.equal(r.code, 143);
+    assert.match(r.stderr, /^ERROR run cancelled by SIGTERM; its step pods were deleted$/m);
+    assert.doesNotMatch(r.stderr, /internal error/);
     // The engine has asked for deletion before exiting; the cluster finishes it.
     await until('no pod of the run is left', async () => (await cluster.podNames()).length === 0, 5_000)
       .catch(() => assert.fail(`pods left after SIGTERM: engine said: ${r.stderr}`));
@@ -181,5 +183,58 @@ outputs: {out: stdout}
       assert.equal(pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
       await until('the pod is gone', async () => (await cluster.podNames()).length === 0);
     }
+  });
+});
+
+test('--leave-container and CALRISSIAN_DELETE_PODS=no leave finished pods for inspection', { timeout: 180_000 }, async () => {
+  await withCluster(async ({ cluster, input, run }) => {
+    await writeFile(path.join(input, 'wf.cwl'), SCATTER);
+    await writeFile(path.join(input, 'notes.txt'), 'n');
+    const byEnv = await run([path.join(input, 'wf.cwl'), '--words', 'a', '--words', 'b', '--notes', path.join(input, 'notes.txt')], { env: { CALRISSIAN_DELETE_PODS: 'NO' } });
+    assert.equal(byEnv.code, 0, byEnv.stderr);
+    assert.equal(byEnv.record.requests['delete pods'] ?? 0, 0, 'the engine deleted nothing');
+    assert.deepEqual((await cluster.podNames()).sort(), byEnv.record.pods.map((p) => p.metadata!.name!).sort(), 'both pods are still there');
+    const byFlag = await run(['--leave-container', path.join(input, 'wf.cwl'), '--words', 'c', '--notes', path.join(input, 'notes.txt')]);
+    assert.equal(byFlag.code, 0, byFlag.stderr);
+    assert.equal(byFlag.record.requests['delete pods'] ?? 0, 0);
+    assert.equal((await cluster.podNames()).length, 3);
+  });
+});
+
+test("without --tmpdir-prefix a step's TMPDIR is the pod's own emptyDir /tmp, and its PATH the image's", { timeout: 180_000 }, async () => {
+  await withCluster(async ({ input, run }) => {
+    await writeFile(path.join(input, 'env.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+baseCommand: [sh, -c, 'echo "$TMPDIR $PATH" > env.txt; touch "$TMPDIR/scratch"']
+inputs: []
+outputs:
+  env: {type: File, outputBinding: {glob: env.txt, loadContents: true}}
+`);
+    const r = await run([path.join(input, 'env.cwl')], { tmpdirPrefix: false, env: { PATH: `/engine/only/bin:${process.env.PATH ?? ''}` } });
+    assert.equal(r.code, 0, r.stderr);
+    const [tmpdir, pathVar] = (JSON.parse(r.stdout) as { env: { contents: string } }).env.contents.trim().split(' ');
+    assert.equal(tmpdir, '/tmp');
+    assert.doesNotMatch(pathVar!, /engine\/only/, "the engine's PATH stays in the engine");
+  });
+});
+
+test('an absolute InitialWorkDir entryname in a pod is unsupported (exit 33), and the message says what pods allow', { timeout: 180_000 }, async () => {
+  await withCluster(async ({ input, run }) => {
+    await writeFile(path.join(input, 'abs.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+  InitialWorkDirRequirement:
+    listing: [{entryname: /etc/bespin.conf, entry: "x"}]
+baseCommand: [cat, /etc/bespin.conf]
+inputs: []
+outputs: {}
+`);
+    const r = await run([path.join(input, 'abs.cwl')]);
+    assert.equal(r.code, 33, r.stderr);
+    assert.match(r.stderr, /^ERROR abs\.cwl: InitialWorkDirRequirement entryname '\/etc\/bespin\.conf' is an absolute path; on Kubernetes a step pod sees only its claims/m);
+    assert.equal(r.record.podsCreated, 0);
   });
 });
