@@ -39,7 +39,8 @@ writeFileSync(wrapper, [
   `log=$(mktemp ${q(engineLogs)}/run-XXXXXX)`,
   'echo "args: $*" >"$log"',
   `KUBECONFIG=${q(cluster.engineKubeconfigPath)} ${q(process.execPath)} ${q(path.join(repo, 'dist/src/cli/main.js'))} \\`,
-  `  --backend kubernetes ${cluster.volumeArgs.map((v) => `--volume ${q(v)}`).join(' ')} \\`,
+  // Tests run as root here; the suite's pods may too (the platform runs the engine as uid 1000).
+  `  --backend kubernetes --pod-allow-root ${cluster.volumeArgs.map((v) => `--volume ${q(v)}`).join(' ')} \\`,
   `  --tmp-outdir-prefix ${q(`${tmpout}/out-`)} --tmpdir-prefix ${q(`${tmpout}/tmp-`)} "$@" 2>>"$log"`,
   'code=$?',
   'echo "exit: $code" >>"$log"',

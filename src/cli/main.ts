@@ -151,6 +151,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
         imagePullSecrets: list(opts['pod-image-pull-secret']),
         ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
         leaveContainer: Boolean(opts['leave-container']),
+        allowRoot: Boolean(opts['pod-allow-root']),
         unschedulableTimeoutSeconds: Number(opts['unschedulable-timeout'] ?? 300),
         defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
         forcePull: Boolean(opts['force-docker-pull']),

@@ -37,7 +37,7 @@ const recording = await cluster.record();
 cluster.standin?.counters.reset();
 const started = performance.now();
 const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, [cli, '--backend', 'kubernetes', '--quiet', '--max-cores', String(maxCores),
+  const child = spawn(process.execPath, [cli, '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 ? ['--pod-allow-root'] : []), '--max-cores', String(maxCores),
     ...cluster.volumeArgs.flatMap((v) => ['--volume', v]),
     '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'),
     path.join(input, 'wf.cwl'), path.join(input, 'job.json')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KUBECONFIG: recording.kubeconfigPath } });

@@ -111,7 +111,7 @@ async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', w
     '--tmp-outdir-prefix', `${dirs.tmpout}/`, '--tmpdir-prefix', `${dirs.tmpout}/`, '--outdir', outdir,
     path.join(dirs.input, 'wf.cwl'), path.join(dirs.input, `job-${width}.json`),
   ];
-  const command = engine === 'bespin' ? [process.execPath, bespinCli, '--backend', 'kubernetes', '--quiet', ...args] : [calrissian, '--quiet', ...args];
+  const command = engine === 'bespin' ? [process.execPath, bespinCli, '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 ? ['--pod-allow-root'] : []), ...args] : [calrissian, '--quiet', ...args];
   const rssFile = path.join(root, `rss-${engine}-${width}`);
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {

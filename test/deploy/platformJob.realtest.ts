@@ -351,7 +351,8 @@ test("the platform's command line, verbatim, as uid 1000 gid 0: a $graph workflo
     assert.equal(c.env!.find((e) => e.name === 'CWL_ENGINE')?.value, 'bespin', '--pod-env-vars');
     assert.equal(c.env!.some((e) => e.name === 'PATH'), false, "the engine's PATH stays in the engine");
     assert.equal(c.imagePullPolicy, 'Always', '--force-docker-pull');
-    assert.deepEqual(p.spec!.securityContext, { runAsUser: 1000, runAsGroup: 0, fsGroup: 0 });
+    assert.deepEqual(p.spec!.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 0, fsGroup: 0 });
+    assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     assert.equal(p.metadata!.ownerReferences?.[0]?.name, run.enginePod);
     assert.ok(p.spec!.volumes!.some((v) => v.name === 'tmpdir' && v.emptyDir), 'an emptyDir for /tmp');
     assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, 'requests always set');
@@ -382,7 +383,7 @@ test("a launcher's command line with inputs as flags, as uid 1000 gid 1000: the 
   const catalog = JSON.parse(await readFile(path.join(ns.dirs.output, name, 'stac/catalog.json'), 'utf8')) as { description: string; links: unknown[] };
   assert.equal(catalog.description, 'launcher run');
   assert.equal(catalog.links.length, 2);
-  for (const p of run.stepPods) assert.deepEqual(p.spec!.securityContext, { runAsUser: 1000, runAsGroup: 1000 });
+  for (const p of run.stepPods) assert.deepEqual(p.spec!.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
   // --max-cores 1: the two scattered steps (0.25 cores each) may overlap, the catalog (1 core) runs alone.
   assertNoStepPodLeft(ns, run);
   assertUnderLimit(run);

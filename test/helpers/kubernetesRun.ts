@@ -16,7 +16,7 @@ export interface Bench {
   readonly tmpout: string;
   /** Runs bespin on the cluster, recording its API requests and the pods. */
   /** `tmpdirPrefix: false` leaves --tmpdir-prefix out, as the platform does. */
-  run(args: string[], options?: { onStart?: (pid: number) => void; env?: Record<string, string>; volumes?: boolean; tmpdirPrefix?: boolean }): Promise<CliResult & { record: RunRecord }>;
+  run(args: string[], options?: { onStart?: (pid: number) => void; env?: Record<string, string>; volumes?: boolean; tmpdirPrefix?: boolean; allowRoot?: boolean }): Promise<CliResult & { record: RunRecord }>;
 }
 
 /** A cluster with an input claim and a scratch claim, and bespin pointed at it (on the cluster `kind`, default BESPIN_TEST_CLUSTER's). */
@@ -32,7 +32,7 @@ export async function withKubernetesRun(work: (b: Bench) => Promise<void>, kind?
     const recording = await cluster.record();
     const result = await new Promise<CliResult>((resolve) => {
       const started = performance.now();
-      const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet',
+      const child = spawn(process.execPath, [CLI, '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 && options.allowRoot !== false ? ['--pod-allow-root'] : []),
         ...(options.volumes === false ? [] : cluster.volumeArgs.flatMap((v) => ['--volume', v])),
         // The platform's form: a prefix ending in '/' is the directory to make job directories in.
         '--tmp-outdir-prefix', `${tmpout}/`, ...(options.tmpdirPrefix === false ? [] : ['--tmpdir-prefix', `${tmpout}/`]), '--outdir', path.join(tmpout, 'final'), ...args],

@@ -22,6 +22,8 @@ export interface PodOptions {
   readonly runAsUser?: number;
   readonly runAsGroup?: number;
   readonly fsGroup?: number;
+  /** --pod-allow-root: the operator lets step pods run as root (uid 0); otherwise they must not. */
+  readonly allowRoot?: boolean;
   /** The engine's own pod, when in-cluster: deleting it deletes every step pod. */
   readonly owner?: { readonly name: string; readonly uid: string };
   readonly defaultImage: string;
@@ -55,7 +57,8 @@ export function buildPodSpec(
     [RUN_LABEL]: options.runId,
     [STEP_LABEL]: labelValue(stepLabel),
   };
-  const env: V1EnvVar[] = Object.entries({ ...options.env, ...job.env }).map(([k, v]) => ({ name: k, value: v }));
+  // The operator's --pod-env-vars come last, as in Calrissian: a document cannot override them.
+  const env: V1EnvVar[] = Object.entries({ ...job.env, ...options.env }).map(([k, v]) => ({ name: k, value: v }));
   const envFrom: V1EnvFromSource[] = [
     ...options.envFromSecrets.map((s) => ({ secretRef: { name: s } })),
     ...options.envFromConfigMaps.map((c) => ({ configMapRef: { name: c } })),
@@ -76,6 +79,9 @@ export function buildPodSpec(
     ...(envFrom.length > 0 ? { envFrom } : {}),
     volumeMounts: mounts,
     resources: resourceRequirements(resources),
+    // Other people's tools: no privilege escalation, no capabilities, the
+    // runtime's default seccomp profile. A tool needs none of them to compute.
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
   };
   const owner: V1OwnerReference[] | undefined = options.owner
     ? [{ apiVersion: 'v1', kind: 'Pod', name: options.owner.name, uid: options.owner.uid, controller: false, blockOwnerDeletion: false }]
@@ -96,6 +102,7 @@ export function buildPodSpec(
       ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
       ...(options.imagePullSecrets.length > 0 ? { imagePullSecrets: options.imagePullSecrets.map((n) => ({ name: n })) } : {}),
       securityContext: {
+        ...(options.allowRoot ? {} : { runAsNonRoot: true }),
         ...(options.runAsUser !== undefined ? { runAsUser: options.runAsUser } : {}),
         ...(options.runAsGroup !== undefined ? { runAsGroup: options.runAsGroup } : {}),
         ...(options.fsGroup !== undefined ? { fsGroup: options.fsGroup } : {}),

@@ -20,6 +20,8 @@ export interface KubernetesSetupOptions {
   readonly networkAccessPodLabel?: string;
   readonly noNetworkAccessPodLabel?: string;
   readonly serviceAccount?: string;
+  /** --pod-allow-root: step pods may run as root when the engine does. */
+  readonly allowRoot: boolean;
   readonly priorityClass?: string;
   readonly envFromSecrets: readonly string[];
   readonly envFromConfigMaps: readonly string[];
@@ -82,6 +84,9 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     runAsGroup = self.spec?.securityContext?.runAsGroup ?? runAsGroup;
     fsGroup = self.spec?.securityContext?.fsGroup;
   }
+  if (runAsUser === 0 && !options.allowRoot) {
+    throw new ValidationError('the engine runs as root, and step pods run as the engine\'s user: run the engine as another user (the platform uses uid 1000), or pass --pod-allow-root to let step pods run as root');
+  }
   return new KubernetesBackend({
     kc,
     volumes: new VolumeMap(mounts),
@@ -109,6 +114,7 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
       ...(runAsUser !== undefined ? { runAsUser } : {}),
       ...(runAsGroup !== undefined ? { runAsGroup } : {}),
       ...(fsGroup !== undefined ? { fsGroup } : {}),
+      allowRoot: options.allowRoot,
       ...(owner ? { owner } : {}),
       defaultImage: options.defaultImage,
       imagePullPolicy: options.forcePull ? 'Always' : 'IfNotPresent',

@@ -24,6 +24,9 @@ export class ProcessBackend implements Backend {
   }
 }
 
+/** How long a tool's pipes may keep delivering output after the tool has exited. */
+const EXIT_DRAIN_MS = 200;
+
 /**
  * Spawns a command with the job's stdin/stdout/stderr redirections and its
  * time limit; shared by the local and Docker backends (the latter spawns the
@@ -71,7 +74,10 @@ export async function runWithRedirects(
       const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { timedOut = true; kill(); }, job.timeLimitSeconds * 1000) : undefined;
       const onAbort = (): void => { timedOut = true; kill(); };
       signal.addEventListener('abort', onAbort, { once: true });
+      let finished = false;
       const finish = (code: number): void => {
+        if (finished) return;
+        finished = true;
         if (timer) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         resolve({ exitCode: code, timedOut, durationMs: performance.now() - started, stderrTail: tail.toString() });
@@ -81,6 +87,18 @@ export async function runWithRedirects(
         finish(127);
       });
       child.on('close', (code, sig) => finish(code ?? (sig ? 128 + 9 : 1)));
+      // The tool is done when it exits, not when every descendant that
+      // inherited its stdout/stderr lets go: what it left behind in its
+      // process group is ended (as a container's end would), and the pipes get
+      // a moment to drain before they are closed from this side.
+      child.on('exit', (code, sig) => {
+        try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is already gone */ }
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish(code ?? (sig ? 128 + 9 : 1));
+        }, EXIT_DRAIN_MS).unref();
+      });
     });
   } finally {
     await Promise.all(handles.map((h) => h.close()));

@@ -238,3 +238,13 @@ outputs: {}
     assert.equal(r.record.podsCreated, 0);
   });
 });
+
+test('an engine running as root refuses to start root step pods unless --pod-allow-root says so', { timeout: 180_000, skip: process.getuid?.() !== 0 ? 'needs to run as root' : false }, async () => {
+  await withCluster(async ({ input, run }) => {
+    await writeFile(path.join(input, 'env.cwl'), 'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: [echo]\ninputs: []\noutputs: {}\n');
+    const r = await run([path.join(input, 'env.cwl')], { allowRoot: false });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ERROR the engine runs as root, and step pods run as the engine's user: .* pass --pod-allow-root/m);
+    assert.equal(r.record.podsCreated, 0);
+  });
+});

@@ -60,7 +60,7 @@ test('the pod carries labels, resources, deadline, identity and owner', () => {
   assert.equal(pod.spec!.restartPolicy, 'Never');
   assert.deepEqual(pod.spec!.nodeSelector, { disk: 'ssd' });
   assert.deepEqual(pod.spec!.imagePullSecrets, [{ name: 'regcred' }]);
-  assert.deepEqual(pod.spec!.securityContext, { runAsUser: 1000, runAsGroup: 0 });
+  assert.deepEqual(pod.spec!.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 0 });
   assert.equal(pod.metadata!.ownerReferences![0]!.uid, 'u-1');
   assert.deepEqual(c.envFrom, [{ secretRef: { name: 'creds' } }]);
   assert.ok(c.env!.some((e) => e.name === 'HOME' && e.value === '/calrissian/tmpout/out1'));
@@ -110,4 +110,19 @@ test('scratch space on no claim is an emptyDir at /tmp in the pod, and the claim
   assert.deepEqual(c.env!.filter((e) => ['HOME', 'TMPDIR', 'PATH'].includes(e.name)), [
     { name: 'HOME', value: '/calrissian/tmpout/out1' }, { name: 'TMPDIR', value: '/tmp' },
   ], "HOME is the output directory, TMPDIR the pod's own, PATH the image's");
+});
+
+test('step pods are hardened: no privilege escalation, no capabilities, the default seccomp profile, never root unless allowed', () => {
+  const pod = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, volumes, options);
+  assert.deepEqual(pod.spec!.containers[0]!.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+  assert.equal(pod.spec!.securityContext!.runAsNonRoot, true);
+  const root = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, volumes, { ...options, runAsUser: 0, allowRoot: true });
+  assert.equal(root.spec!.securityContext!.runAsNonRoot, undefined, '--pod-allow-root');
+});
+
+test("the operator's --pod-env-vars come after the document's environment, as in Calrissian", () => {
+  const pod = buildPodSpec(job({ env: { HOME: '/o', AWS_REGION: 'from-document', FROM_FILE: 'from-document' } }), 'p', 'wf/ndvi', job().resources, volumes, options);
+  const env = Object.fromEntries(pod.spec!.containers[0]!.env!.map((e) => [e.name, e.value]));
+  assert.equal(env.FROM_FILE, '1', 'the operator wins');
+  assert.equal(env.AWS_REGION, 'from-document');
 });

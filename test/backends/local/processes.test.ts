@@ -1,0 +1,45 @@
+/**
+ * A tool is done when it exits: what it leaves running in the background
+ * neither holds the engine up nor outlives the step, and a time limit ends the
+ * whole process group and is reported when it fires.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { runCli, scratch } from '../../helpers/cli.js';
+
+const left = (marker: string): string[] =>
+  execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo'));
+
+test('a background child holding stdout does not keep the engine waiting, and does not outlive the step', async () => {
+  const dir = await scratch({ 'bg.cwl': `cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: [sh, -c, 'sleep 27.182 & echo started']
+inputs: []
+outputs: {}
+` });
+  const r = await runCli(['--quiet', path.join(dir, 'bg.cwl')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /started/);
+  assert.ok(r.ms < 3000, `the run ended when the tool did, not when its child did: ${Math.round(r.ms)} ms`);
+  assert.deepEqual(left('sleep 27.182'), []);
+});
+
+test('a time limit ends the whole process group and is reported when it fires', async () => {
+  const dir = await scratch({ 'tl.cwl': `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  ToolTimeLimit: {timelimit: 2}
+baseCommand: [sh, -c, 'sleep 31.415 & setsid sleep 31.416 & sleep 31.415']
+inputs: []
+outputs: {}
+` });
+  const r = await runCli(['--quiet', path.join(dir, 'tl.cwl')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^ERROR tl\.cwl: exceeded its time limit of 2 s$/m);
+  assert.ok(r.ms < 4000, `reported within a moment of the limit, even with a child in a session of its own holding stderr: ${Math.round(r.ms)} ms`);
+  assert.deepEqual(left('sleep 31.415'), [], 'the process group is gone');
+  // A child that left the group (setsid) is beyond a host backend's reach, as with cwltool; containers and pods end it.
+  execFileSync('pkill', ['-f', 'sleep 31.416']);
+});
