@@ -29,6 +29,7 @@ import { formatOutputObject } from '../report/outputObject.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { uriToPath } from '../load/uri.js';
 import { StderrTee } from '../report/tee.js';
+import { secretValues } from '../build/secrets.js';
 import { UsageReport } from '../report/usageReport.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
@@ -85,6 +86,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   let progress: Progress | undefined;
   let cluster: { shutdown(): Promise<void> } & Backend | undefined;
   let usage: UsageReport | undefined;
+  const jobOutdirs = new Set<string>();
   const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
   const abort = new AbortController();
   let cancelledBy: NodeJS.Signals | undefined;
@@ -123,7 +125,6 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
     const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
     const tmp = os.tmpdir();
-    const jobOutdirs = new Set<string>();
     progress = new Progress(process.stderr.isTTY === true && !opts.quiet && typeof opts.stderr !== 'string');
     const outdir = path.resolve(String(opts.outdir ?? '.'));
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
@@ -179,11 +180,13 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       jobOutdirs,
       retries: Math.max(0, Number(opts.retries ?? 0)),
       ...(usage ? { usage } : {}),
+      // The top-level process's Secrets name job-object inputs; tools add their own as they run.
+      secrets: new Set(secretValues(RequirementSet.forProcess(tool), job)),
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
     const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)), true);
-    const final = await relocateOutputs(outputs, outdir, mode, jobOutdirs);
+    const final = await relocateOutputs(outputs, outdir, mode, jobOutdirs, job);
     if (mode !== 'leave' && !opts['leave-tmpdir']) {
       // Intermediate outputs nobody asked for go with their directories.
       await Promise.all([...jobOutdirs].map((d) => rm(d, { recursive: true, force: true })));
@@ -192,12 +195,15 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     logger.info('Final process status is success');
     return 0;
   } catch (error) {
+    // Whatever still runs stops, and nothing of a failed run stays behind
+    // unless asked for: its outputs were never relocated.
+    if (!abort.signal.aborted) abort.abort();
+    if (!opts['leave-tmpdir']) await removeJobDirectories(jobOutdirs, cluster);
     // A failed run still leaves an output object ({}) in the --stdout file,
     // so the platform never reads a missing or stale one.
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);
     // The one message a user reads is plain text, whatever the log format.
     if (cancelledBy) {
-      await cluster?.shutdown().catch(() => undefined);
       process.stderr.write(`ERROR run cancelled by ${cancelledBy}${cluster ? '; its step pods were deleted' : ''}\n`);
       logger.warn('Final process status is permanentFail');
       return 128 + (SIGNAL_NUMBERS[cancelledBy] ?? 15);
@@ -224,3 +230,13 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
+
+/**
+ * Removes a failed run's job directories. Pods are deleted first (a pod may
+ * still be writing into its directory on the claim); the jobs' own clean-up
+ * runs concurrently, so this is a second pass over the same set.
+ */
+async function removeJobDirectories(jobOutdirs: ReadonlySet<string>, cluster: { shutdown(): Promise<void> } | undefined): Promise<void> {
+  await cluster?.shutdown().catch(() => undefined);
+  await Promise.all([...jobOutdirs].flatMap((d) => [rm(d, { recursive: true, force: true }), rm(`${d}.stage`, { recursive: true, force: true })]));
+}

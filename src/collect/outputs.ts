@@ -11,6 +11,7 @@ import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 import { describeType, matchesOutputType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
+import type { FileBoundary } from './fileBoundary.js';
 
 /**
  * Collects a CommandLineTool's outputs from its output directory: from
@@ -19,7 +20,7 @@ import { finalizeFiles } from './fileDetails.js';
  * locations and every File gets its size and checksum.
  */
 export async function collectOutputs(
-  tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine, listing: LoadListing,
+  tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine, listing: LoadListing, boundary: FileBoundary,
 ): Promise<Record<string, unknown>> {
   const view = new PathView(job);
   const runtime = { ...job.runtime, exitCode };
@@ -42,7 +43,11 @@ export async function collectOutputs(
       result[p.id] = view.toHostValue(await collector.collect(p.type, p.outputBinding, p, `${job.name}: output '${p.id}'`));
     }
   }
-  await finalizeFiles(result, view.hostOutdir, job.name);
+  for (const p of tool.outputs) {
+    const where = `${job.name}: output '${p.id}'`;
+    await boundary.check(result[p.id], where);
+    await finalizeFiles(result[p.id], view.hostOutdir, where);
+  }
   for (const p of tool.outputs) {
     if (!matchesOutputType(p.type, result[p.id])) {
       throw new PermanentFailure(`${job.name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(result[p.id])?.slice(0, 200)}`);

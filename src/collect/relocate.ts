@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
+import { checkBasename } from './fileBoundary.js';
 
 export type OutputMode = 'move' | 'copy' | 'leave';
 
@@ -14,10 +15,15 @@ export type OutputMode = 'move' | 'copy' | 'leave';
  */
 export async function relocateOutputs(
   outputs: Record<string, unknown>, outdir: string, mode: OutputMode, jobOutdirs: ReadonlySet<string>,
+  inputs: unknown = {},
 ): Promise<Record<string, unknown>> {
   if (mode === 'leave') return strip(outputs) as Record<string, unknown>;
   await mkdir(outdir, { recursive: true });
   const taken = new Set<string>();
+  // An input that lives in --outdir (`--outdir .` beside the data) is never
+  // overwritten by an output of the same name: the output gets the next name.
+  const protectedPaths = await inputRealPaths(inputs);
+  const isInput = async (p: string): Promise<boolean> => protectedPaths.has(await realpath(p).catch(() => path.resolve(p)));
   const done = new Map<string, string>();
   // Only what a tool wrote into an output directory the engine made may be
   // moved; anything else (an input passed through, or a file reached through a
@@ -30,9 +36,9 @@ export async function relocateOutputs(
     const already = done.get(key);
     if (already) return already;
     let target = path.join(dir, basename);
-    if (dir === outdir) {
+    if (dir === outdir || (await isInput(target))) {
       const { name, ext } = path.parse(basename);
-      for (let n = 2; taken.has(target); n++) target = path.join(dir, `${name}_${n}${ext}`);
+      for (let n = 2; taken.has(target) || (await isInput(target)); n++) target = path.join(dir, `${name}_${n}${ext}`);
       taken.add(target);
     }
     if (source !== target) {
@@ -46,7 +52,9 @@ export async function relocateOutputs(
           await rm(real, { recursive: true, force: true });
         }
       } else {
-        await cp(source, target, { recursive: true, dereference: true, force: true });
+        // From the real path: fs.cp copies a top-level symlink as a link, which
+        // would dangle once the staging directory it points into is gone.
+        await cp(real, target, { recursive: true, dereference: true, force: true });
       }
     }
     done.set(key, target);
@@ -68,6 +76,7 @@ export async function relocateOutputs(
   };
   const relocateOne = async (value: FileOrDirectory, dir: string): Promise<FileOrDirectory> => {
     const source = uriToPath(value.location);
+    checkBasename(value, 'final output');
     const basename = value.basename ?? path.basename(source);
     const target = await place(source, basename, dir);
     const out = { ...value, location: pathToUri(target), path: target, basename: path.basename(target) } as FileOrDirectory;
@@ -107,4 +116,17 @@ function strip(value: unknown): unknown {
   }
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strip(v)]));
   return value;
+}
+
+/** Real paths of every local File and Directory in a job object. */
+async function inputRealPaths(value: unknown, into = new Set<string>()): Promise<Set<string>> {
+  if (Array.isArray(value)) { for (const v of value) await inputRealPaths(v, into); return into; }
+  if (isFileOrDirectory(value)) {
+    const p = typeof value.path === 'string' ? value.path : value.location?.startsWith('file://') ? uriToPath(value.location) : undefined;
+    if (p !== undefined) into.add(await realpath(p).catch(() => path.resolve(p)));
+    if (value.class === 'File' && value.secondaryFiles) await inputRealPaths(value.secondaryFiles, into);
+    return into;
+  }
+  if (isPlainObject(value)) for (const v of Object.values(value)) await inputRealPaths(v, into);
+  return into;
 }

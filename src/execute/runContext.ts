@@ -30,6 +30,8 @@ export interface RunContext {
   readonly jobOutdirs: Set<string>;
   /** How often a temporary failure (temporaryFailCodes) is retried. */
   readonly retries: number;
+  /** Values of inputs named by cwltool's Secrets hint: never logged (filled as the run meets them). */
+  readonly secrets: Set<string>;
   /** --usage-report: every CommandLineTool job's requested resources and run time. */
   readonly usage?: UsageReport;
 }

@@ -10,6 +10,8 @@ import { evaluateResources, requestedResources } from '../build/resources.js';
 import { isLoadListing } from '../load/types.js';
 import { collectOutputs } from '../collect/outputs.js';
 import { finalizeFiles } from '../collect/fileDetails.js';
+import { FileBoundary } from '../collect/fileBoundary.js';
+import { maskSecrets, secretValues } from '../build/secrets.js';
 import { describeType, matchesOutputType } from '../validate/jobObject.js';
 import { ExpressionError } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
@@ -100,7 +102,8 @@ export async function runCommandLineTool(
         });
         staged = built.staging.length > 0;
         const backend = ctx.cluster ?? (built.container ? ctx.docker : ctx.local);
-        if (ctx.logger.isLevelEnabled('info')) ctx.logger.info({ step: name, backend: backend.name }, `[${name}] ${built.argv.join(' ')}`);
+        for (const secret of secretValues(requirements, inputs)) ctx.secrets.add(secret);
+        if (ctx.logger.isLevelEnabled('info')) ctx.logger.info({ step: name, backend: backend.name }, `[${name}] ${maskSecrets(built.argv.join(' '), ctx.secrets)}`);
         const start = new Date();
         const requested = requestedResources(built.resources);
         const record = (exitCode: number): void => ctx.usage?.add({
@@ -126,7 +129,8 @@ export async function runCommandLineTool(
         throw new PermanentFailure(`${name}: exited with code ${code}${tail}`);
       }
       ctx.logger.debug({ step: name, exitCode: code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
-      const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements));
+      const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir], inputs);
+      const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
       succeeded = true;
       return outputs;
     } finally {
@@ -134,6 +138,11 @@ export async function runCommandLineTool(
       if (!ctx.leaveTmpdir) {
         await rm(dirs.hostTmpdir, { recursive: true, force: true });
         if (staged) await rm(dirs.hostStageDir, { recursive: true, force: true });
+        // A failed or cancelled job's outputs are never used: its directory goes now.
+        if (!succeeded) {
+          ctx.jobOutdirs.delete(dirs.hostOutdir);
+          await rm(dirs.hostOutdir, { recursive: true, force: true });
+        }
       }
     }
   });
@@ -163,7 +172,12 @@ export async function runExpressionTool(
     if (!isPlainObject(result)) throw new PermanentFailure(`${name}: the expression must return an object, got ${JSON.stringify(result)}`);
     const outputs: Record<string, unknown> = {};
     for (const p of tool.outputs) outputs[p.id] = result[p.id] ?? null;
-    await finalizeFiles(outputs, hostOutdir, name);
+    // File literals are written into hostOutdir; anything else must be an input passed through.
+    const boundary = await FileBoundary.of([hostOutdir], inputs);
+    for (const p of tool.outputs) {
+      await boundary.check(outputs[p.id], `${name}: output '${p.id}'`);
+      await finalizeFiles(outputs[p.id], hostOutdir, `${name}: output '${p.id}'`);
+    }
     for (const p of tool.outputs) {
       if (!matchesOutputType(p.type, outputs[p.id])) {
         throw new PermanentFailure(`${name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(outputs[p.id])?.slice(0, 200)}`);

@@ -51,6 +51,8 @@ export class KubernetesBackend implements Backend {
   }
 
   async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
+    // A job admitted just as the run was cancelled must not create a pod.
+    if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs: 0, stderrTail: '' };
     this.#started ??= this.#watcher.start();
     await this.#started;
     this.#checkOnVolumes(job);

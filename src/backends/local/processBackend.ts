@@ -47,6 +47,8 @@ export async function runWithRedirects(
     handles.push(h);
     return h.fd;
   };
+  // A job admitted just as the run was cancelled must not start its process.
+  if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs: 0, stderrTail: '' };
   try {
     let stdin: number | 'ignore' = 'ignore';
     if (job.stdin !== undefined) {

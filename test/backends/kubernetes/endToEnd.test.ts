@@ -248,3 +248,30 @@ test('an engine running as root refuses to start root step pods unless --pod-all
     assert.equal(r.record.podsCreated, 0);
   });
 });
+
+test("a step's cwl.output.json cannot make the engine copy one of its own files (its kubeconfig) onto the claims", { timeout: 180_000 }, async () => {
+  await withCluster(async ({ input, tmpout, run }) => {
+    // A file only the engine has, like the kubeconfig with its token: on no claim.
+    const { mkdtemp } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const engineOnly = path.join(await mkdtemp(path.join(os.tmpdir(), 'engine-only-')), 'kubeconfig');
+    await writeFile(engineOnly, 'token: engine-secret-token\n');
+    await writeFile(path.join(input, 'steal.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+baseCommand: [sh, -c, 'printf "%s" "$0" > cwl.output.json']
+arguments: ['{"loot": {"class": "File", "location": "file://${engineOnly}"}}']
+inputs: []
+outputs: {loot: File}
+`);
+    const r = await run([path.join(input, 'steal.cwl')]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /^ERROR steal\.cwl: output 'loot': File .*kubeconfig is outside the step's output directory and its inputs/m);
+    const { readdir: list, readFile: read } = await import('node:fs/promises');
+    for (const f of await list(tmpout, { recursive: true })) {
+      const text = await read(path.join(tmpout, f), 'utf8').catch(() => '');
+      assert.doesNotMatch(text, /engine-secret-token/, `copied onto the claim: ${f}`);
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileOrDirectory } from '../model/types.js';
+import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { PermanentFailure } from '../errors.js';
+import { pathToUri, uriToPath } from '../load/uri.js';
+
+/**
+ * Where a process's outputs may come from: the directories the engine made
+ * for it, and the Files and Directories it was given as inputs (passed
+ * through). Everything is compared by real path, so neither `../` in a
+ * location, basename or secondaryFiles pattern nor a symlink the tool made
+ * can name a host file (say /etc/shadow, or the engine's kubeconfig) as an
+ * output that the engine would then copy into --outdir.
+ */
+export class FileBoundary {
+  private constructor(readonly roots: readonly string[], readonly files: ReadonlySet<string>) {}
+
+  /** `dirs`: the process's own directories; `inputs`: its input object (host paths). */
+  static async of(dirs: readonly string[], inputs: unknown): Promise<FileBoundary> {
+    const roots = new Set<string>();
+    const files = new Set<string>();
+    for (const d of dirs) roots.add(await realOrSelf(d));
+    const visit = async (value: unknown): Promise<void> => {
+      if (Array.isArray(value)) { for (const v of value) await visit(v); return; }
+      if (isFileOrDirectory(value)) {
+        const p = localPath(value);
+        if (p !== undefined) (value.class === 'Directory' ? roots : files).add(await realOrSelf(p));
+        if (value.class === 'File') await visit(value.secondaryFiles);
+        else await visit(value.listing);
+        return;
+      }
+      if (isPlainObject(value)) for (const v of Object.values(value)) await visit(v);
+    };
+    await visit(inputs);
+    return new FileBoundary([...roots], files);
+  }
+
+  #allows(real: string): boolean {
+    return this.files.has(real) || this.roots.some((r) => real === r || real.startsWith(r === '/' ? r : `${r}/`));
+  }
+
+  /**
+   * Checks every File and Directory in `value` (the outputs of one output
+   * parameter), their secondaryFiles and listings, and every symlink inside
+   * an output Directory; throws naming `where` and the offending path. A File
+   * that is a link to an input is rewritten to name the input itself.
+   */
+  async check(value: unknown, where: string): Promise<void> {
+    if (Array.isArray(value)) { for (const v of value) await this.check(v, where); return; }
+    if (isFileOrDirectory(value)) {
+      checkBasename(value, where);
+      const p = localPath(value);
+      if (p !== undefined) {
+        const real = await realpath(p).catch(() => undefined);
+        // A missing file is reported later, as "output file not found".
+        if (real !== undefined && !this.#allows(real)) throw outside(where, value.class, p, real);
+        if (real !== undefined && value.class === 'Directory') await this.#checkTree(p, where);
+        if (real !== undefined && real !== p && value.class === 'File' && this.files.has(real)) {
+          // A link the tool made to an input is that input: name it directly, since
+          // the staging directory the link may point through is removed with the step.
+          value.basename ??= path.basename(p);
+          value.path = real;
+          value.location = pathToUri(real);
+        }
+      }
+      if (value.class === 'File') await this.check(value.secondaryFiles, where);
+      else await this.check(value.listing, where);
+      return;
+    }
+    if (isPlainObject(value)) for (const v of Object.values(value)) await this.check(v, where);
+  }
+
+  /** Symlinks inside an output Directory must stay inside the boundary too: relocation follows them. */
+  async #checkTree(dir: string, where: string): Promise<void> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        const real = await realpath(p).catch(() => undefined);
+        if (real !== undefined && !this.#allows(real)) throw outside(where, 'symlink', p, real);
+        if (real !== undefined && (await lstat(real)).isDirectory()) await this.#checkTree(real, where);
+      } else if (entry.isDirectory()) {
+        await this.#checkTree(p, where);
+      }
+    }
+  }
+}
+
+/** A basename names one entry in a directory: never a path, so relocation cannot write outside --outdir. */
+export function checkBasename(value: FileOrDirectory, where: string): void {
+  const b = value.basename;
+  if (b === undefined) return;
+  if (typeof b !== 'string' || b === '' || b === '.' || b === '..' || b.includes('/') || b.includes('\0')) {
+    throw new PermanentFailure(`${where}: ${value.class} basename ${JSON.stringify(b)} is not a plain file name (no '/', not '.' or '..')`);
+  }
+}
+
+function outside(where: string, kind: string, p: string, real: string): PermanentFailure {
+  const via = real === p ? '' : ` (it resolves to ${real})`;
+  return new PermanentFailure(`${where}: ${kind} ${p}${via} is outside the step's output directory and its inputs; an output may only be a file the step wrote or an input it was given`);
+}
+
+function localPath(value: FileOrDirectory): string | undefined {
+  if (typeof value.path === 'string') return value.path;
+  if (typeof value.location === 'string' && (value.location.startsWith('file://') || value.location.startsWith('/'))) return uriToPath(value.location);
+  return undefined;
+}
+
+async function realOrSelf(p: string): Promise<string> {
+  return realpath(p).catch(() => path.resolve(p));
+}
