@@ -129,7 +129,9 @@ export async function runCommandLineTool(
         throw new PermanentFailure(`${name}: exited with code ${code}${tail}`);
       }
       ctx.logger.debug({ step: name, exitCode: code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
-      const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir], inputs);
+      // Its own directories, its inputs, and whatever was staged for it (InitialWorkDir's File and Directory literals too).
+      const stagedSources = built.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [e.source] : []));
+      const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir, ...stagedSources], inputs);
       const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
       succeeded = true;
       return outputs;
