@@ -6,7 +6,10 @@ import { stageForContainer, type Mount } from '../../build/staging.js';
 import { InternalError } from '../../errors.js';
 import { runWithRedirects } from '../local/processBackend.js';
 import type { Backend, ProcessOutcome } from '../backend.js';
+import { checkContainerPaths } from './containerPaths.js';
+import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
+import { dockerRunArguments } from './runArguments.js';
 
 export interface DockerBackendOptions {
   readonly forcePull: boolean;
@@ -28,21 +31,22 @@ export class DockerBackend implements Backend {
   async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
     const container = job.container;
     if (!container) throw new InternalError(`${job.name}: DockerBackend given a job without a container`);
+    // Everything the document controls is checked before anything is pulled, staged or run.
+    checkImages(container.image, container.requirement, job.name);
+    checkContainerPaths(job);
     await this.#images.ensure(container.image, container.requirement, job.name);
     const outdir = job.runtime.outdir;
     const mounts = await stageForContainer(job.staging, outdir, job.dirs.hostOutdir, job.dirs.hostStageDir);
     const name = `bespin-${randomBytes(6).toString('hex')}`;
-    const args = ['run', '-i', `--name=${name}`, `--workdir=${outdir}`, `--user=${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`];
-    if (!this.options.leaveContainer) args.push('--rm');
-    if (!job.networkAccess) args.push('--network=none');
     const all: Mount[] = [
       { source: job.dirs.hostOutdir, target: outdir, readonly: false },
       { source: job.dirs.hostTmpdir, target: job.runtime.tmpdir, readonly: false },
       ...mounts,
     ];
-    for (const m of all) args.push(`--mount=type=bind,source=${m.source},target=${m.target}${m.readonly ? ',readonly' : ''}`);
-    for (const [k, v] of Object.entries(job.env)) args.push(`--env=${k}=${v}`);
-    args.push(container.image, ...job.argv);
+    const args = dockerRunArguments({
+      name, image: container.image, argv: job.argv, workdir: outdir, user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+      mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess, where: job.name,
+    });
     const toHost = (p: string): string => {
       const m = all.filter((x) => p === x.target || p.startsWith(x.target + '/')).sort((a, b) => b.target.length - a.target.length)[0];
       return m ? path.join(m.source, p.slice(m.target.length)) : p;

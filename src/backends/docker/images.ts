@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { PermanentFailure } from '../../errors.js';
 import { uriToPath } from '../../load/uri.js';
+import { checkImages } from './imageReference.js';
 
 const exec = promisify(execFile);
 
@@ -20,7 +21,9 @@ export class DockerImages {
   readonly #ready = new Map<string, Promise<void>>();
   constructor(readonly options: ImageOptions) {}
 
-  ensure(image: string, requirement: Readonly<Record<string, unknown>>, where: string): Promise<void> {
+  async ensure(image: string, requirement: Readonly<Record<string, unknown>>, where: string): Promise<void> {
+    // Every command below also ends its options with `--` or takes the image as `--tag=`.
+    checkImages(image, requirement, where);
     let ready = this.#ready.get(image);
     if (!ready) {
       ready = this.#prepare(image, requirement, where);
@@ -33,7 +36,7 @@ export class DockerImages {
     const present = await imagePresent(image);
     if (typeof req.dockerFile === 'string') {
       if (present && !this.options.forcePull) return;
-      await run(['build', '-t', image, '-'], req.dockerFile, `${where}: cannot build image ${image} from dockerFile`);
+      await run(['build', `--tag=${image}`, '-'], req.dockerFile, `${where}: cannot build image ${image} from dockerFile`);
       return;
     }
     if (typeof req.dockerLoad === 'string') {
@@ -45,7 +48,7 @@ export class DockerImages {
     }
     if (present && !this.options.forcePull) return;
     try {
-      await exec('docker', ['pull', image], { maxBuffer: 16 * 1024 * 1024 });
+      await exec('docker', ['pull', '--', image], { maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
       if (present) return;
       const detail = String((error as { stderr?: string }).stderr ?? error).trim().split('\n').pop();
@@ -56,7 +59,7 @@ export class DockerImages {
 
 export async function imagePresent(image: string): Promise<boolean> {
   try {
-    await exec('docker', ['image', 'inspect', '--format', '{{.Id}}', image]);
+    await exec('docker', ['image', 'inspect', '--format={{.Id}}', '--', image]);
     return true;
   } catch {
     return false;

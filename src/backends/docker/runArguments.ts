@@ -1,0 +1,52 @@
+import type { Mount } from '../../build/staging.js';
+import { InternalError, ValidationError } from '../../errors.js';
+
+export interface RunArgumentsInput {
+  /** The container's name (engine-made). */
+  readonly name: string;
+  readonly image: string;
+  readonly argv: readonly string[];
+  readonly workdir: string;
+  readonly user: string;
+  readonly mounts: readonly Mount[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly remove: boolean;
+  readonly network: boolean;
+  /** For messages: the step. */
+  readonly where: string;
+}
+
+/**
+ * `docker run` arguments in which every value is one option's value or a
+ * positional argument: options are written `--flag=value` (a value is never
+ * read as an option), mounts are quoted, and `--` ends the options so the
+ * image (checked elsewhere) and the command are never read as options.
+ */
+export function dockerRunArguments(input: RunArgumentsInput): string[] {
+  const args = ['run', '-i', `--name=${input.name}`, `--workdir=${input.workdir}`, `--user=${input.user}`];
+  if (input.remove) args.push('--rm');
+  if (!input.network) args.push('--network=none');
+  for (const m of input.mounts) args.push(mountOption(m, input.where));
+  for (const [k, v] of Object.entries(input.env)) args.push(`--env=${k}=${v}`);
+  args.push('--', input.image, ...input.argv);
+  return args;
+}
+
+/**
+ * A bind mount as Docker's `--mount` syntax needs it. Docker reads the value
+ * with Go's encoding/csv, so a field holding ',', '"' or a newline is wrapped
+ * in double quotes with inner quotes doubled; otherwise a path such as
+ * `x,source=/,target=/hostroot` would add fields of its own.
+ */
+export function mountOption(m: Mount, where: string): string {
+  // Docker makes a source starting with '.' relative to its own working directory.
+  if (!m.source.startsWith('/')) throw new InternalError(`${where}: mount source '${m.source}' is not an absolute path`);
+  const fields = ['type=bind', `source=${m.source}`, `target=${m.target}`, ...(m.readonly ? ['readonly'] : [])];
+  return `--mount=${fields.map((f) => csvField(f, where)).join(',')}`;
+}
+
+function csvField(field: string, where: string): string {
+  // encoding/csv turns "\r\n" into "\n" even inside quotes: such a path cannot be carried faithfully.
+  if (/[\r\0]/.test(field)) throw new ValidationError(`${where}: cannot mount ${JSON.stringify(field)}: Docker's --mount syntax cannot carry a carriage return or NUL`);
+  return /[,"\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
