@@ -1,8 +1,10 @@
 import { fetchText } from './fetch.js';
-import { parseYaml } from './yaml.js';
-import { resolveUri, withoutFragment, fragmentOf } from './uri.js';
+import { parseYaml, type ParsedYaml } from './yaml.js';
+import { resolveUri, withoutFragment, fragmentOf, uriToPath } from './uri.js';
 import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
+import type { LoadGuard } from './guard.js';
+import { LoadLimitError, describeLimit, documentSizeLimit, type LoadLimits, type SizeLimit } from './limits.js';
 
 export interface SourceDocument {
   /** URI without fragment. */
@@ -14,11 +16,23 @@ export interface SourceDocument {
 
 /**
  * Fetches and parses each document once per run, and expands `$import` /
- * `$include` (both relative to the document that contains them).
+ * `$include` (both relative to the document that contains them), within the
+ * limits: each file at most `documentBytes`, and each document, once
+ * expanded, at most `documentBytes` and `imports` expansions.
  */
 export class DocumentCache {
+  readonly #limits: LoadLimits;
+  readonly #size: SizeLimit;
+  readonly #guard: LoadGuard | undefined;
   readonly #documents = new Map<string, Promise<SourceDocument>>();
   readonly #texts = new Map<string, Promise<string>>();
+  readonly #parsed = new Map<string, Promise<ParsedYaml>>();
+
+  constructor(limits: LoadLimits, guard?: LoadGuard) {
+    this.#limits = limits;
+    this.#size = documentSizeLimit(limits);
+    this.#guard = guard;
+  }
 
   load(uri: string): Promise<SourceDocument> {
     const key = withoutFragment(uri);
@@ -33,41 +47,83 @@ export class DocumentCache {
   #text(uri: string): Promise<string> {
     let text = this.#texts.get(uri);
     if (!text) {
-      text = fetchText(uri);
+      text = fetchText(uri, { limit: this.#size });
       this.#texts.set(uri, text);
     }
     return text;
   }
 
+  #parse(uri: string): Promise<ParsedYaml> {
+    let parsed = this.#parsed.get(uri);
+    if (!parsed) {
+      parsed = this.#text(uri).then((text) => {
+        this.#guard?.check();
+        return parseYaml(text, uri, this.#size);
+      });
+      this.#parsed.set(uri, parsed);
+    }
+    return parsed;
+  }
+
   async #read(uri: string): Promise<SourceDocument> {
     const text = await this.#text(uri);
-    const parsed = parseYaml(text, uri);
-    const content = await this.#expand(parsed, uri, [uri]);
+    const parsed = await this.#parse(uri);
+    const budget = new ExpansionBudget(uri, parsed.bytes, this.#limits, this.#size);
+    const content = await this.#expand(parsed.value, uri, [uri], budget);
     return { uri, text, content };
   }
 
-  async #expand(node: unknown, base: string, chain: readonly string[]): Promise<unknown> {
+  async #expand(node: unknown, base: string, chain: readonly string[], budget: ExpansionBudget): Promise<unknown> {
     if (Array.isArray(node)) {
-      return Promise.all(node.map((item) => this.#expand(item, base, chain)));
+      return Promise.all(node.map((item) => this.#expand(item, base, chain, budget)));
     }
     if (!isPlainObject(node)) return node;
     if (typeof node.$import === 'string') {
       const target = resolveUri(node.$import, base);
       const targetDoc = withoutFragment(target);
       if (chain.includes(targetDoc)) throw new ValidationError(`${base}: $import cycle through ${targetDoc}`);
-      const text = await this.#text(targetDoc);
-      const imported = await this.#expand(parseYaml(text, targetDoc), targetDoc, [...chain, targetDoc]);
+      const parsed = await this.#parse(targetDoc);
+      budget.spend('$import', targetDoc, base, parsed.bytes);
+      const imported = await this.#expand(parsed.value, targetDoc, [...chain, targetDoc], budget);
       const frag = fragmentOf(target);
       return frag ? selectById(imported, frag, target) : imported;
     }
     if (typeof node.$include === 'string') {
-      return this.#text(resolveUri(node.$include, base));
+      const target = resolveUri(node.$include, base);
+      const text = await this.#text(target);
+      budget.spend('$include', target, base, text.length);
+      return text;
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      out[key] = await this.#expand(value, base, chain);
+      out[key] = await this.#expand(value, base, chain, budget);
     }
     return out;
+  }
+}
+
+/**
+ * What one document may still expand into. Every `$import` and `$include`
+ * occurrence counts, however often the same file is named: a diamond of
+ * imports (A imports B twice, B imports C twice, ...) doubles at each level.
+ */
+class ExpansionBudget {
+  #imports = 0;
+  #bytes: number;
+  constructor(readonly root: string, bytes: number, readonly limits: LoadLimits, readonly size: SizeLimit) {
+    this.#bytes = bytes;
+  }
+
+  /** Checked before the target is expanded, so nothing past the limits is built. */
+  spend(directive: '$import' | '$include', target: string, from: string, bytes: number): void {
+    const last = `the last by ${directive} ${uriToPath(target)} in ${uriToPath(from)}`;
+    if (++this.#imports > this.limits.imports) {
+      throw new LoadLimitError(`${uriToPath(this.root)}: more than the limit of ${this.limits.imports} $import/$include expansions, ${last}; refusing the document`);
+    }
+    this.#bytes += bytes;
+    if (this.#bytes > this.size.bytes) {
+      throw new LoadLimitError(`${uriToPath(this.root)}: $import/$include expand the document to more than ${describeLimit(this.size)}, ${last}; refusing it`);
+    }
   }
 }
 

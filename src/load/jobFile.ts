@@ -5,6 +5,9 @@ import { fetchText } from './fetch.js';
 import { parseYaml } from './yaml.js';
 import { resolveLocations } from './locations.js';
 import { toUri, uriToPath } from './uri.js';
+import { jobFileSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
+import { hereOrInWorker } from './worker.js';
+import type { LoadGuard } from './guard.js';
 
 export interface JobFile {
   readonly inputs: Record<string, unknown>;
@@ -12,11 +15,30 @@ export interface JobFile {
   readonly requirements: Requirement[];
 }
 
-/** Reads a YAML/JSON job object; File/Directory locations resolve against the job file. */
-export async function loadJobFile(reference: string): Promise<JobFile> {
+export interface JobFileOptions {
+  /** Ends loading at once (rejecting with the signal's reason). */
+  readonly signal?: AbortSignal;
+  /** Defaults to the built-in limits with the BESPIN_MAX_* environment variables applied. */
+  readonly limits?: LoadLimits;
+}
+
+/**
+ * Reads a YAML/JSON job object; File/Directory locations resolve against the
+ * job file. The file may be at most `jobFileBytes` (BESPIN_MAX_JOB_FILE_BYTES),
+ * also once its aliases are expanded; a large one is parsed in a worker thread.
+ */
+export async function loadJobFile(reference: string, options: JobFileOptions = {}): Promise<JobFile> {
+  const limits = options.limits ?? limitsFromEnv();
   const uri = toUri(reference);
-  const text = await fetchText(uri);
-  const parsed = parseYaml(text, uri);
+  return hereOrInWorker({ kind: 'job', uri, limits }, options.signal, (here, guard) => readJobFile(uri, here, guard));
+}
+
+/** loadJobFile's work, in this thread. */
+export async function readJobFile(uri: string, limits: LoadLimits, guard?: LoadGuard): Promise<JobFile> {
+  const limit = jobFileSizeLimit(limits);
+  const text = await fetchText(uri, { limit });
+  guard?.check();
+  const parsed = parseYaml(text, uri, limit).value;
   if (parsed === null || parsed === undefined) return { inputs: {}, requirements: [] };
   if (!isPlainObject(parsed)) throw new ValidationError(`${uriToPath(uri)}: a job object must be a mapping of input names to values`);
   const { cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': _t, $namespaces: _n, $schemas: _s, ...rest } = parsed;

@@ -1,20 +1,21 @@
 import type { Process } from '../model/types.js';
 import { NO_ONTOLOGIES, type Ontologies } from '../build/formats.js';
 import { fetchText } from './fetch.js';
+import { documentSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
 
 /**
  * Reads the format ontologies named by `$schemas` (RDF/XML, such as EDAM)
  * into subclass/equivalence links, so that a file whose format is a subclass
  * of the expected one is accepted. Only what format checking needs is read.
  */
-export async function loadOntologies(process: Process): Promise<Ontologies> {
+export async function loadOntologies(process: Process, limits: LoadLimits = limitsFromEnv()): Promise<Ontologies> {
   const uris = [...new Set(collectSchemas(process))];
   if (uris.length === 0) return NO_ONTOLOGIES;
   const links = new Map<string, string[]>();
   for (const uri of uris) {
     let text: string;
     try {
-      text = await fetchText(uri);
+      text = await fetchText(uri, { limit: documentSizeLimit(limits) });
     } catch {
       continue; // cwltool also only warns when an ontology cannot be read
     }

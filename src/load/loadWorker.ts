@@ -1,0 +1,22 @@
+/** The worker thread of worker.ts: one load, one answer. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { readProcess } from './processLoader.js';
+import { readJobFile } from './jobFile.js';
+import { serializeError, type LoadRequest, type LoadResponse } from './worker.js';
+
+const request = workerData as LoadRequest;
+let response: LoadResponse;
+try {
+  const value = request.kind === 'process'
+    ? await readProcess(request.uri, request.limits, { skipSchemaValidation: request.skipSchemaValidation })
+    : await readJobFile(request.uri, request.limits);
+  response = { ok: true, value };
+} catch (error) {
+  response = { ok: false, error: serializeError(error) };
+}
+try {
+  parentPort!.postMessage(response);
+} catch (error) {
+  // A value that cannot be cloned is a bug in the loader.
+  parentPort!.postMessage({ ok: false, error: { name: 'InternalError', message: `cannot pass the loaded value back: ${String(error)}` } } satisfies LoadResponse);
+}

@@ -1,0 +1,73 @@
+/**
+ * Loading moves to a worker thread for large inputs (src/load/worker.ts):
+ * what comes back from the worker must be what the main thread would have
+ * loaded, and errors keep their class (and so their exit code).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readProcess } from '../../src/load/processLoader.js';
+import { readJobFile } from '../../src/load/jobFile.js';
+import { inLoadWorker } from '../../src/load/worker.js';
+import { DEFAULT_LIMITS } from '../../src/load/limits.js';
+import { UnsupportedRequirementError, ValidationError } from '../../src/errors.js';
+import { tempDir } from './hugeDocuments.js';
+
+
+const FILES: Record<string, string> = {
+  'types.yml': 'name: Greeting\ntype: enum\nsymbols: [hello, goodbye]\n',
+  'packed.cwl': `cwlVersion: v1.0
+$graph:
+  - id: shout
+    class: CommandLineTool
+    requirements:
+      SchemaDefRequirement:
+        types:
+          - $import: types.yml
+    baseCommand: echo
+    inputs:
+      word: {type: "types.yml#Greeting", inputBinding: {position: 1}}
+      extra: {type: File, default: {class: File, location: data.txt}}
+    outputs:
+      said: stdout
+  - id: main
+    class: Workflow
+    inputs:
+      word: string
+    outputs:
+      said: {type: File, outputSource: step/said}
+    steps:
+      step:
+        run: "#shout"
+        in: {word: word}
+        out: [said]
+`,
+  'job.yml': 'word: hello\nfiles: &f [{class: File, path: a.txt}, {class: File, location: b.txt}]\nagain: *f\ncwl:requirements:\n  - class: EnvVarRequirement\n    envDef: {A: b}\n',
+  'gpu.cwl': 'cwlVersion: v1.2\nclass: CommandLineTool\nrequirements:\n  - class: MPIRequirement\nbaseCommand: echo\ninputs: []\noutputs: []\n',
+};
+
+test('a process and a job file loaded in the worker equal the ones loaded in this thread', async (t) => {
+  const dir = await tempDir(t, FILES);
+  const uri = pathToFileURL(path.join(dir, 'packed.cwl')).href;
+  const here = await readProcess(uri, DEFAULT_LIMITS);
+  const there = await inLoadWorker({ kind: 'process', uri, limits: DEFAULT_LIMITS, skipSchemaValidation: false });
+  assert.deepStrictEqual(there, here);
+
+  const job = pathToFileURL(path.join(dir, 'job.yml')).href;
+  assert.deepStrictEqual(await inLoadWorker({ kind: 'job', uri: job, limits: DEFAULT_LIMITS }), await readJobFile(job, DEFAULT_LIMITS));
+});
+
+test('errors from the worker keep their class and message', async (t) => {
+  const dir = await tempDir(t, FILES);
+  const gpu = pathToFileURL(path.join(dir, 'gpu.cwl')).href;
+  await assert.rejects(
+    inLoadWorker({ kind: 'process', uri: gpu, limits: DEFAULT_LIMITS, skipSchemaValidation: false }),
+    (error: unknown) => error instanceof UnsupportedRequirementError && error.exitCode === 33 && /unsupported requirement MPIRequirement/.test(error.message),
+  );
+  const missing = pathToFileURL(path.join(dir, 'missing.cwl')).href;
+  await assert.rejects(
+    inLoadWorker({ kind: 'process', uri: missing, limits: DEFAULT_LIMITS, skipSchemaValidation: false }),
+    (error: unknown) => error instanceof ValidationError && /missing\.cwl: no such file/.test(error.message),
+  );
+});
