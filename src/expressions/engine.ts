@@ -19,9 +19,15 @@ export interface ExpressionEngineOptions {
   readonly javascript: boolean;
   /** InlineJavascriptRequirement.expressionLib (code strings, already $include-resolved). */
   readonly expressionLib?: readonly string[];
-  /** Per evaluation, default 10 000 ms (unrelated to ToolTimeLimit). */
+  /**
+   * Per evaluation, default 10 000 ms (unrelated to ToolTimeLimit); twice that
+   * with an expressionLib, which runs before every evaluation.
+   */
   readonly timeoutMs?: number;
-  /** Sandbox heap limit, default 256 MiB. */
+  /**
+   * Sandbox memory limit, default 256 MiB: the worker's heap, and separately
+   * the ArrayBuffer memory one evaluation may add (outside the heap).
+   */
   readonly memoryMb?: number;
 }
 
@@ -83,7 +89,8 @@ function serializeContext(context: ExpressionContext, expression: string): strin
 /**
  * Evaluates CWL parameter references and (with InlineJavascriptRequirement)
  * JavaScript expressions. Parameter references are resolved in the calling
- * thread; JavaScript runs in one lazily started, unref'd worker per engine.
+ * thread; JavaScript runs in one lazily started, unref'd worker per engine,
+ * each evaluation in a new context (sandboxWorker.ts).
  */
 export class ExpressionEngine {
   readonly #javascript: boolean;

@@ -3,19 +3,37 @@
  * the first request, with a heap limit. Requests carry an id; the worker
  * answers them in order, so the oldest unanswered request is the one running.
  *
- * - A watchdog timer (vm timeout + grace) terminates a worker that stops
- *   answering; the running request fails with a timeout, the queued ones are
- *   sent again to a fresh worker.
+ * - Timeouts: a watchdog timer terminates a worker whose running request
+ *   passes its deadline; that request fails with a timeout, the queued ones
+ *   are sent again to a fresh worker. The worker runs scripts without a vm
+ *   timeout (each one starts a watchdog thread, a sizeable part of a small
+ *   evaluation's cost) and leaves the deadline to this timer. Until the
+ *   worker has said it is ready, deadlines get a grace period (its start-up
+ *   must not count; a test's worker that never says so keeps the grace).
  * - If the worker dies (out of memory or otherwise), the running request fails
  *   with the reason and the queued ones are sent again to a fresh worker.
+ * - ArrayBuffer backing stores are outside the worker's heap limit. The
+ *   worker fails an evaluation that added more than the limit when it ends;
+ *   one that keeps running is watched here by sampling the worker's external
+ *   memory, and the worker is terminated when it passes twice the limit
+ *   (garbage of earlier evaluations may still be counted). Either way the
+ *   worker is replaced, which frees the memory at once.
  * - The worker is referenced only while requests are pending, so an idle
  *   sandbox never keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
 import { ExpressionError, memoryReason, timeoutReason } from './errors.js';
-import { sandboxWorkerOptions, type EvaluateRequest, type EvaluateResponse } from './protocol.js';
+import {
+  sandboxWorkerOptions,
+  type EvaluateRequest,
+  type EvaluateResponse,
+  type WorkerMessage,
+} from './protocol.js';
 
 const WATCHDOG_GRACE_MS = 2000;
+/** How often a running evaluation's ArrayBuffer memory is sampled. */
+const MEMORY_SAMPLE_MS = 20;
+const MiB = 1024 * 1024;
 const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
 
 interface Pending {
@@ -28,8 +46,6 @@ interface Pending {
   readonly expression: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  /** Watchdog budget once this request is the running one. */
-  budgetMs: number;
   /** Already rejected because the caller aborted; the answer is dropped. */
   settled: boolean;
   cleanup: (() => void) | null;
@@ -42,6 +58,8 @@ export class SandboxHost {
   #worker: Worker | null = null;
   #referenced = false;
   #workerError: unknown = null;
+  /** The current worker has started (its `ready` message arrived). */
+  #ready = false;
   /** Unanswered requests in the order they were sent (Map keeps insertion order). */
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
@@ -50,6 +68,11 @@ export class SandboxHost {
   /** Library ids whose source the current worker has received. */
   #sentLibs = new Set<number>([0]);
   #watchdog: NodeJS.Timeout | null = null;
+  #memorySampler: NodeJS.Timeout | null = null;
+  /** The request that was running at the previous sample (only long-running ones are sampled). */
+  #sampledId = 0;
+  /** The worker a heap statistics request is outstanding for. */
+  #sampling: Worker | null = null;
 
   /** `workerUrl` exists for tests (a worker that misbehaves on purpose). */
   constructor(timeoutMs: number, memoryMb: number, workerUrl: URL = WORKER_URL) {
@@ -89,7 +112,6 @@ export class SandboxHost {
         expression,
         resolve,
         reject,
-        budgetMs: 0,
         settled: false,
         cleanup: null,
       };
@@ -102,6 +124,7 @@ export class SandboxHost {
       this.#send(entry);
       if (this.#pending.size === 1) this.#armWatchdog();
       this.#updateRef();
+      this.#updateMemorySampler();
     });
   }
 
@@ -115,6 +138,7 @@ export class SandboxHost {
     }
     this.#pending.clear();
     this.#referenced = false;
+    this.#updateMemorySampler();
     if (worker !== null) await worker.terminate();
   }
 
@@ -124,8 +148,15 @@ export class SandboxHost {
     this.#referenced = false;
     this.#workerError = null;
     this.#sentLibs = new Set([0]);
-    worker.on('message', (response: EvaluateResponse) => {
-      if (worker === this.#worker) this.#onResponse(response);
+    this.#ready = false;
+    worker.on('message', (message: WorkerMessage) => {
+      if (worker !== this.#worker) return;
+      if ('ready' in message) {
+        this.#ready = true;
+        this.#armWatchdog();
+      } else {
+        this.#onResponse(message);
+      }
     });
     worker.on('error', (error: unknown) => {
       if (worker === this.#worker) this.#workerError = error;
@@ -153,11 +184,8 @@ export class SandboxHost {
       code: entry.code,
       libId: entry.libId,
       data: entry.data,
-      timeoutMs: this.#timeoutMs,
       ...(this.#sentLibs.has(entry.libId) ? {} : { lib: this.#libSources[entry.libId]! }),
     };
-    // Loading a library is also bounded by the vm timeout.
-    entry.budgetMs = this.#timeoutMs * (request.lib === undefined ? 1 : 2) + WATCHDOG_GRACE_MS;
     this.#sentLibs.add(entry.libId);
     worker.postMessage(request);
   }
@@ -167,11 +195,26 @@ export class SandboxHost {
     if (entry === undefined) return;
     this.#pending.delete(response.id);
     if (response.ok) {
-      // The text comes from JSON.stringify in the sandbox: it always parses.
-      this.#settle(entry, true, JSON.parse(response.json));
-    } else {
-      const reason = response.timeout === true ? timeoutReason(this.#timeoutMs) : response.error;
+      let value: unknown;
+      try {
+        value = JSON.parse(response.json);
+      } catch {
+        // The worker only sends JSON.stringify output of the context; never
+        // let anything else throw in this listener (it would crash the engine).
+        const reason = 'internal error: the sandbox sent a result that is not JSON';
+        this.#settle(entry, false, new ExpressionError(entry.expression, reason));
+        this.#afterAnswer();
+        return;
+      }
+      this.#settle(entry, true, value);
+    } else if (response.memory === true) {
+      const reason = `${memoryReason(this.#memoryMb)} (${response.error})`;
       this.#settle(entry, false, new ExpressionError(entry.expression, reason));
+      // A new worker frees the memory now rather than at some later GC.
+      this.#replaceWorker();
+      return;
+    } else {
+      this.#settle(entry, false, new ExpressionError(entry.expression, response.error));
     }
     this.#afterAnswer();
   }
@@ -179,6 +222,7 @@ export class SandboxHost {
   #afterAnswer(): void {
     this.#armWatchdog();
     this.#updateRef();
+    this.#updateMemorySampler();
   }
 
   #settle(entry: Pending, ok: boolean, value: unknown): void {
@@ -203,6 +247,16 @@ export class SandboxHost {
     this.#afterAnswer();
   }
 
+  /** Terminates the worker and resends the unanswered requests to a new one. */
+  #replaceWorker(): void {
+    const worker = this.#worker;
+    this.#worker = null;
+    this.#referenced = false;
+    if (worker !== null) void worker.terminate();
+    for (const entry of this.#pending.values()) this.#send(entry);
+    this.#afterAnswer();
+  }
+
   #onWorkerDied(exitCode: number): void {
     const error = this.#workerError as { code?: unknown; message?: unknown } | null;
     const reason =
@@ -215,17 +269,68 @@ export class SandboxHost {
   }
 
   #onWatchdog(): void {
+    // Decided after the event loop's poll phase: if this thread was blocked
+    // past the deadline, an answer that arrived meanwhile is handled first.
+    const [running] = this.#pending.values();
+    setImmediate(() => {
+      const [current] = this.#pending.values();
+      if (current === undefined || current !== running) return;
+      const worker = this.#worker;
+      this.#worker = null;
+      if (worker !== null) void worker.terminate();
+      this.#failRunningAndRestart(timeoutReason(this.#timeoutMs));
+    });
+  }
+
+  /** Samples while requests are pending; see the module comment. */
+  #updateMemorySampler(): void {
+    const wanted = this.#pending.size > 0;
+    if (wanted === (this.#memorySampler !== null)) return;
+    if (wanted) {
+      this.#memorySampler = setInterval(() => this.#sampleMemory(), MEMORY_SAMPLE_MS);
+      this.#memorySampler.unref();
+    } else {
+      clearInterval(this.#memorySampler!);
+      this.#memorySampler = null;
+    }
+  }
+
+  #sampleMemory(): void {
     const worker = this.#worker;
-    this.#worker = null;
-    if (worker !== null) void worker.terminate();
-    this.#failRunningAndRestart(timeoutReason(this.#timeoutMs));
+    const [running] = this.#pending.values();
+    if (worker === null || running === undefined) return;
+    // Fast evaluations are checked by the worker itself when they end.
+    if (running.id !== this.#sampledId) {
+      this.#sampledId = running.id;
+      return;
+    }
+    if (this.#sampling === worker) return;
+    this.#sampling = worker;
+    const limit = 2 * this.#memoryMb * MiB;
+    worker.getHeapStatistics().then(
+      (stats) => {
+        if (this.#sampling === worker) this.#sampling = null;
+        if (worker !== this.#worker || stats.external_memory <= limit) return;
+        const [current] = this.#pending.values();
+        if (current?.id !== running.id) return;
+        const used = Math.ceil(stats.external_memory / MiB);
+        this.#worker = null;
+        void worker.terminate();
+        this.#failRunningAndRestart(`${memoryReason(this.#memoryMb)} (ArrayBuffers of ${used} MiB)`);
+      },
+      () => {
+        if (this.#sampling === worker) this.#sampling = null;
+      },
+    );
   }
 
   #armWatchdog(): void {
     this.#disarmWatchdog();
     const [running] = this.#pending.values();
     if (running === undefined) return;
-    this.#watchdog = setTimeout(() => this.#onWatchdog(), running.budgetMs);
+    // expressionLib runs before every expression, with a budget of its own.
+    const budgetMs = this.#timeoutMs * (running.libId === 0 ? 1 : 2) + (this.#ready ? 0 : WATCHDOG_GRACE_MS);
+    this.#watchdog = setTimeout(() => this.#onWatchdog(), budgetMs);
     this.#watchdog.unref();
   }
 

@@ -112,7 +112,9 @@ describe('JavaScript expressions', () => {
     const started = performance.now();
     for (let i = 0; i < count; i++) await engine.evaluate('$(inputs.x + 1)', context);
     const perCallMs = (performance.now() - started) / count;
-    assert.ok(perCallMs < 1, `a JavaScript round trip took ${perCallMs} ms`);
+    // A bound that catches a worker or context per call (tens of ms), not
+    // machine noise: the benchmark measures the real figure.
+    assert.ok(perCallMs < 5, `a JavaScript round trip took ${perCallMs} ms`);
   });
 
   it('supports per-call requirements', async () => {
