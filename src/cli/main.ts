@@ -38,7 +38,40 @@ const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 1
 // step, and a smaller heap makes forking each tool process cheaper.
 
 
+/** SIGTERM/SIGINT from the first moment: a signal during start-up or loading cancels like one during the run. */
+interface Cancellation {
+  readonly controller: AbortController;
+  by: NodeJS.Signals | undefined;
+  onSignal?: (sig: NodeJS.Signals) => void;
+  dispose(): void;
+}
+
+function watchSignals(): Cancellation {
+  const cancel: Cancellation = {
+    controller: new AbortController(),
+    by: undefined,
+    dispose: () => { process.removeListener('SIGINT', handler); process.removeListener('SIGTERM', handler); },
+  };
+  const handler = (sig: NodeJS.Signals): void => {
+    cancel.by = sig;
+    cancel.onSignal?.(sig);
+    cancel.controller.abort();
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return cancel;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  const cancel = watchSignals();
+  try {
+    return await parseAndRun(argv, cancel);
+  } finally {
+    cancel.dispose();
+  }
+}
+
+async function parseAndRun(argv: readonly string[], cancel: Cancellation): Promise<number> {
   const split = splitArgv(argv);
   const parser = yargs([...split.engine])
     .scriptName('bespin')
@@ -69,14 +102,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   try {
-    return await run(split, opts);
+    return await run(split, opts, cancel);
   } finally {
     tee?.close();
   }
 }
 
 /** One run with resolved options; everything it writes to stderr is also in the --stderr file. */
-async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unknown>): Promise<number> {
+async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unknown>, cancel: Cancellation): Promise<number> {
   const level: LogLevel = opts.debug ? 'debug' : opts.quiet ? 'warn' : 'info';
   const logger = await createLogger(level, { timestamps: Boolean(opts.timestamps), plain: typeof opts.stderr === 'string' });
   if (!split.document) {
@@ -88,15 +121,9 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   let usage: UsageReport | undefined;
   const jobOutdirs = new Set<string>();
   const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
-  const abort = new AbortController();
-  let cancelledBy: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    cancelledBy = sig;
-    logger.warn(`received ${sig}, cancelling the run`);
-    abort.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const abort = cancel.controller;
+  cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
+  if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const writeOutputObject = async (text: string): Promise<void> => {
     process.stdout.write(text);
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
@@ -106,7 +133,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const maxRamBytes = opts['max-ram'] === undefined ? os.totalmem() : parseQuantityBytes(String(opts['max-ram']));
     const maxRamMiB = Math.floor(maxRamBytes / 2 ** 20);
     if (typeof opts['usage-report'] === 'string') usage = new UsageReport(maxCores, maxRamBytes);
-    const tool = await loadProcess(split.document);
+    const tool = await loadProcess(split.document, { signal: abort.signal });
     if (opts.validate) {
       process.stdout.write(`${split.document} is valid CWL.\n`);
       return 0;
@@ -120,7 +147,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       process.stdout.write(makeTemplate(tool.inputs));
       return 0;
     }
-    const jobFile = split.jobFile ? await loadJobFile(split.jobFile) : { inputs: {}, requirements: [] };
+    const jobFile = split.jobFile ? await loadJobFile(split.jobFile, { signal: abort.signal }) : { inputs: {}, requirements: [] };
     const fromArgs = parseToolInputs(split.toolInputs, tool.inputs, process.cwd());
     const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
     const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
@@ -203,6 +230,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     // so the platform never reads a missing or stale one.
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);
     // The one message a user reads is plain text, whatever the log format.
+    const cancelledBy = cancel.by;
     if (cancelledBy) {
       process.stderr.write(`ERROR run cancelled by ${cancelledBy}${cluster ? '; its step pods were deleted' : ''}\n`);
       logger.warn('Final process status is permanentFail');
@@ -217,8 +245,6 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
     await cluster?.shutdown().catch(() => undefined);
     if (usage && typeof opts['usage-report'] === 'string') {
       await usage.write(opts['usage-report']).catch((error: unknown) => process.stderr.write(`ERROR --usage-report ${String(opts['usage-report'])}: ${errorMessage(error)}\n`));
