@@ -47,7 +47,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'pod-env-vars': { type: 'string', describe: 'YAML/JSON file of environment variables for step pods' },
   'pod-nodeselectors': { type: 'string', describe: 'YAML/JSON file of node selectors for step pods' },
   'pod-serviceaccount': { type: 'string', describe: 'Service account of step pods' },
-  'pod-allow-root': { type: 'boolean', describe: 'Let step pods run as root when the engine runs as root (refused by default)' },
+  'pod-allow-root': { type: 'boolean', describe: "Let step pods run as root, with the runtime's default capabilities, when the engine runs as root (refused by default)" },
   'pod-priority-class': { type: 'string', describe: 'Priority class of step pods' },
   'pod-image-pull-secret': { type: 'array', describe: 'Image pull secret for step pods (repeatable)' },
   'env-from-secret': { type: 'array', describe: 'Secret to load env from (repeatable)' },

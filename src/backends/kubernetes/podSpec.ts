@@ -80,8 +80,14 @@ export function buildPodSpec(
     volumeMounts: mounts,
     resources: resourceRequirements(resources),
     // Other people's tools: no privilege escalation, no capabilities, the
-    // runtime's default seccomp profile. A tool needs none of them to compute.
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+    // runtime's default seccomp profile. A tool needs none of them to compute;
+    // a root pod the operator allowed (--pod-allow-root) keeps the runtime's
+    // default capabilities, as root in a Docker container does.
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      ...(options.allowRoot ? {} : { capabilities: { drop: ['ALL'] } }),
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
   };
   const owner: V1OwnerReference[] | undefined = options.owner
     ? [{ apiVersion: 'v1', kind: 'Pod', name: options.owner.name, uid: options.owner.uid, controller: false, blockOwnerDeletion: false }]

@@ -118,6 +118,7 @@ test('step pods are hardened: no privilege escalation, no capabilities, the defa
   assert.equal(pod.spec!.securityContext!.runAsNonRoot, true);
   const root = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, volumes, { ...options, runAsUser: 0, allowRoot: true });
   assert.equal(root.spec!.securityContext!.runAsNonRoot, undefined, '--pod-allow-root');
+  assert.deepEqual(root.spec!.containers[0]!.securityContext, { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } }, "an allowed root pod keeps the runtime's default capabilities");
 });
 
 test("the operator's --pod-env-vars come after the document's environment, as in Calrissian", () => {
