@@ -24,6 +24,11 @@ export interface JobDirectories {
   readonly podTmpdir?: string;
 }
 
+/** The host directories a job's process writes into: its output directory, and its tmpdir unless that is the pod's own. */
+export function hostWriteDirs(dirs: JobDirectories): string[] {
+  return dirs.podTmpdir === undefined ? [dirs.hostOutdir, dirs.hostTmpdir] : [dirs.hostOutdir];
+}
+
 export interface ContainerSpec {
   readonly image: string;
   readonly requirement: Readonly<Record<string, unknown>>;

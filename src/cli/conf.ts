@@ -23,13 +23,16 @@ const CWLTOOL_DESTINATIONS: Readonly<Record<string, (v: unknown) => OptionValues
  * Reads one conf file (Calrissian's `--conf`, or `~/.calrissian/default.json`)
  * into engine option values. Keys are Calrissian's option names (`max_ram`,
  * `tmp_outdir_prefix`); the file is checked against schemas/conf.schema.json
- * so that a misspelt key is named rather than silently ignored.
+ * so that a misspelt key is named rather than silently ignored. An
+ * `optional` file that does not exist gives undefined.
  */
-export async function readConf(file: string): Promise<OptionValues> {
+export async function readConf(file: string, optional = false): Promise<OptionValues | undefined> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (optional && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
     throw new ValidationError(`conf file ${file}: ${errorMessage(error)}`);
   }
   const problems = await schemaProblems('conf', parsed);
@@ -61,14 +64,10 @@ export function defaultConfPath(env: NodeJS.ProcessEnv = process.env): string | 
 export async function resolveOptions(commandLine: OptionValues, env: NodeJS.ProcessEnv = process.env): Promise<OptionValues> {
   const layers: OptionValues[] = [];
   const personal = defaultConfPath(env);
-  if (personal) {
-    const exists = await readFile(personal).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return false;
-      throw new ValidationError(`conf file ${personal}: ${error.message}`);
-    });
-    if (exists) layers.push(await readConf(personal));
-  }
-  if (typeof commandLine.conf === 'string') layers.push(await readConf(commandLine.conf));
+  const personalValues = personal ? await readConf(personal, true) : undefined;
+  if (personalValues) layers.push(personalValues);
+  const given = typeof commandLine.conf === 'string' ? await readConf(commandLine.conf) : undefined;
+  if (given) layers.push(given);
   const resolved: OptionValues = { ...commandLine };
   for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
     if (resolved[name] !== undefined) continue;

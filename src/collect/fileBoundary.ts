@@ -36,6 +36,11 @@ export class FileBoundary {
     return new FileBoundary([...roots], files);
   }
 
+  /** Whether a real path is one of the inputs themselves (a File, secondary file or Directory given). */
+  isInput(real: string): boolean {
+    return this.files.has(real) || this.roots.includes(real);
+  }
+
   #allows(real: string): boolean {
     return this.files.has(real) || this.roots.some((r) => real === r || real.startsWith(r === '/' ? r : `${r}/`));
   }

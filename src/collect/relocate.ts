@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { checkBasename } from './fileBoundary.js';
+import { FileBoundary, checkBasename } from './fileBoundary.js';
 
 export type OutputMode = 'move' | 'copy' | 'leave';
 
@@ -22,8 +22,8 @@ export async function relocateOutputs(
   const taken = new Set<string>();
   // An input that lives in --outdir (`--outdir .` beside the data) is never
   // overwritten by an output of the same name: the output gets the next name.
-  const protectedPaths = await inputRealPaths(inputs);
-  const isInput = async (p: string): Promise<boolean> => protectedPaths.has(await realpath(p).catch(() => path.resolve(p)));
+  const given = await FileBoundary.of([], inputs);
+  const isInput = async (p: string): Promise<boolean> => given.isInput(await realpath(p).catch(() => path.resolve(p)));
   const done = new Map<string, string>();
   // Only what a tool wrote into an output directory the engine made may be
   // moved; anything else (an input passed through, or a file reached through a
@@ -118,15 +118,3 @@ function strip(value: unknown): unknown {
   return value;
 }
 
-/** Real paths of every local File and Directory in a job object. */
-async function inputRealPaths(value: unknown, into = new Set<string>()): Promise<Set<string>> {
-  if (Array.isArray(value)) { for (const v of value) await inputRealPaths(v, into); return into; }
-  if (isFileOrDirectory(value)) {
-    const p = typeof value.path === 'string' ? value.path : value.location?.startsWith('file://') ? uriToPath(value.location) : undefined;
-    if (p !== undefined) into.add(await realpath(p).catch(() => path.resolve(p)));
-    if (value.class === 'File' && value.secondaryFiles) await inputRealPaths(value.secondaryFiles, into);
-    return into;
-  }
-  if (isPlainObject(value)) for (const v of Object.values(value)) await inputRealPaths(v, into);
-  return into;
-}

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import { CONTAINER_TMPDIR, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
+import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure } from '../../errors.js';
 import type { Logger } from '../../report/logger.js';
@@ -158,7 +158,7 @@ export class KubernetesBackend implements Backend {
   }
 
   #checkOnVolumes(job: CommandLineJob): void {
-    for (const p of [job.dirs.hostOutdir, ...(job.dirs.podTmpdir === undefined ? [job.dirs.hostTmpdir] : [])]) {
+    for (const p of hostWriteDirs(job.dirs)) {
       if (!this.options.volumes.find(p)) {
         throw new PermanentFailure(`${job.name}: ${p} is on no mounted volume, so a pod cannot see it; set --tmp-outdir-prefix/--tmpdir-prefix to a directory on a PVC`);
       }

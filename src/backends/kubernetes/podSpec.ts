@@ -1,5 +1,5 @@
 import type { V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
-import type { CommandLineJob, ResourceBounds } from '../../build/commandLineJob.js';
+import { hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
 import { requestedResources } from '../../build/resources.js';
 import { shellQuote } from '../../build/commandLine.js';
 import type { VolumeMap } from './storage.js';
@@ -159,7 +159,7 @@ function cpuQuantity(cores: number): string {
 function volumesFor(job: CommandLineJob, volumes: VolumeMap): { podVolumes: V1Volume[]; mounts: V1VolumeMount[] } {
   const written = new Set<string>();
   const read = new Set<string>();
-  for (const p of [job.dirs.hostOutdir, ...(job.dirs.podTmpdir === undefined ? [job.dirs.hostTmpdir] : [])]) {
+  for (const p of hostWriteDirs(job.dirs)) {
     const v = volumes.find(p);
     if (v) written.add(v.claim);
   }

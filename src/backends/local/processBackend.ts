@@ -36,6 +36,8 @@ export async function runWithRedirects(
   job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
   stdinHostPath: (p: string) => string, extra: { readonly toolLogsBasepath?: string | undefined; readonly onKill?: () => Promise<void> } = {},
 ): Promise<ProcessOutcome> {
+  // A job admitted just as the run was cancelled must not start its process.
+  if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs: 0, stderrTail: '' };
   const { onKill } = extra;
   const log = await openToolLog(extra.toolLogsBasepath, job.name);
   const started = performance.now();
@@ -47,8 +49,6 @@ export async function runWithRedirects(
     handles.push(h);
     return h.fd;
   };
-  // A job admitted just as the run was cancelled must not start its process.
-  if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs: 0, stderrTail: '' };
   try {
     let stdin: number | 'ignore' = 'ignore';
     if (job.stdin !== undefined) {
