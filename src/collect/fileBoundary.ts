@@ -14,18 +14,20 @@ import { pathToUri, uriToPath } from '../load/uri.js';
  * output that the engine would then copy into --outdir.
  */
 export class FileBoundary {
-  private constructor(readonly roots: readonly string[], readonly files: ReadonlySet<string>) {}
+  /** `files`: each input File's real path → the path it was given as (which may go through a symlinked directory). */
+  private constructor(readonly roots: readonly string[], readonly files: ReadonlyMap<string, string>) {}
 
   /** `dirs`: the process's own directories; `inputs`: its input object (host paths). */
   static async of(dirs: readonly string[], inputs: unknown): Promise<FileBoundary> {
     const roots = new Set<string>();
-    const files = new Set<string>();
+    const files = new Map<string, string>();
     for (const d of dirs) roots.add(await realOrSelf(d));
     const visit = async (value: unknown): Promise<void> => {
       if (Array.isArray(value)) { for (const v of value) await visit(v); return; }
       if (isFileOrDirectory(value)) {
         const p = localPath(value);
-        if (p !== undefined) (value.class === 'Directory' ? roots : files).add(await realOrSelf(p));
+        if (p !== undefined && value.class === 'Directory') roots.add(await realOrSelf(p));
+        else if (p !== undefined) files.set(await realOrSelf(p), p);
         if (value.class === 'File') await visit(value.secondaryFiles);
         else await visit(value.listing);
         return;
@@ -62,11 +64,13 @@ export class FileBoundary {
         if (real !== undefined && !this.#allows(real)) throw outside(where, value.class, p, real);
         if (real !== undefined && value.class === 'Directory') await this.#checkTree(p, where);
         if (real !== undefined && real !== p && value.class === 'File' && this.files.has(real)) {
-          // A link the tool made to an input is that input: name it directly, since
-          // the staging directory the link may point through is removed with the step.
+          // A link the tool made to an input is that input: name it as it was
+          // given (the staging directory the link may point through is removed
+          // with the step, and its real path may be on no claim a pod mounts).
+          const given = this.files.get(real)!;
           value.basename ??= path.basename(p);
-          value.path = real;
-          value.location = pathToUri(real);
+          value.path = given;
+          value.location = pathToUri(given);
         }
       }
       if (value.class === 'File') await this.check(value.secondaryFiles, where);
