@@ -167,8 +167,8 @@ async function prepareDirectory(dir: DirectoryValue, listing: LoadListing, ctx: 
     const { location: _remote, ...literal } = dir;
     return prepareDirectory({ ...literal, basename: dir.basename ?? basenameOfUrl(dir.location) } as DirectoryValue, listing, ctx);
   }
-  if (dir.location === undefined) {
-    // A Directory literal: its listing is given, and is staged later.
+  if (!dir.location) {
+    // A Directory literal (location '' once prepared, passed on by a workflow): its listing is given, and is staged later.
     const listingOut = dir.listing ? await Promise.all(dir.listing.map((e) => prepareFileOrDirectory(e, {}, ctx))) : [];
     return { ...dir, location: '', basename: dir.basename ?? 'literal_dir', listing: listingOut };
   }
