@@ -148,7 +148,7 @@ async function discoverSecondaryFiles(
     if (have.has(candidate.value.location) || haveNames.has(candidate.value.basename)) continue;
     if (!file.location || !ctx.discoverSecondaryFiles || !(await secondaryExists(candidate.value.location, ctx))) {
       if (candidate.required && file.location) {
-        throw new ValidationError(`${ctx.where}: missing required secondary file '${candidate.value.basename}' (pattern '${candidate.pattern}') of ${file.path ?? file.location}`);
+        throw new ValidationError(`${ctx.where}: missing required secondary file '${candidate.value.basename}' (pattern '${candidate.pattern}') of ${url ?? file.path ?? file.location}`);
       }
       continue;
     }

@@ -140,6 +140,27 @@ test('https: a self-signed server is trusted through NODE_EXTRA_CA_CERTS, and re
   }
 });
 
+test('a required secondary file missing beside the URL fails naming it and the URL; an optional one is skipped', async () => {
+  await withServer({ '/r.txt': 'r\n' }, async (server) => {
+    const tool = CAT_TOOL.replace('f: {type: File,', 'f: {type: File, secondaryFiles: [{pattern: .opt, required: false}, .idx],');
+    const dir = await scratch({ 'cat.cwl': tool, 'job.json': JSON.stringify({ f: { class: 'File', location: `${server.url}/r.txt` } }) });
+    const result = await runCli(['--quiet', '--no-container', '--outdir', path.join(dir, 'out'), path.join(dir, 'cat.cwl'), path.join(dir, 'job.json')]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`ERROR cat\\.cwl: input 'f': missing required secondary file 'r\\.txt\\.idx' \\(pattern '\\.idx'\\) of ${server.url}/r\\.txt\\n`));
+    assert.equal(server.requests('/r.txt.opt'), 1, 'the optional one was looked for at its URL');
+  });
+});
+
+test('a file:// location is read where it is, not downloaded', async () => {
+  const dir = await scratch({ 'cat.cwl': CAT_TOOL, 'local.txt': 'local bytes\n' });
+  await writeFile(path.join(dir, 'job.json'), JSON.stringify({ f: { class: 'File', location: `file://${path.join(dir, 'local.txt')}` } }));
+  const result = await runCli(['--quiet', '--no-container', '--outdir', path.join(dir, 'out'), '--tmp-outdir-prefix', path.join(dir, 'tmp', 'o-'),
+    path.join(dir, 'cat.cwl'), path.join(dir, 'job.json')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(await readFile((JSON.parse(result.stdout) as { out: OutputFile }).out.path, 'utf8'), 'local bytes\n');
+  assert.deepEqual(await readdir(path.join(dir, 'tmp')), []);
+});
+
 test('a remote Directory without a listing is refused, named: HTTP cannot list it', async () => {
   await withServer({}, async (server) => {
     const tool = CAT_TOOL.replace('f: {type: File', 'f: {type: Directory');

@@ -47,7 +47,7 @@ stdout: out.txt
   await writeFile(wf, `cwlVersion: v1.2
 class: Workflow
 inputs:
-  reads: {type: File, secondaryFiles: [.idx]}
+  reads: {type: File, secondaryFiles: [.idx, {pattern: .opt, required: false}]}
   sample: {type: File, secondaryFiles: [.idx]}
   bundle: Directory
   named: File
