@@ -46,7 +46,7 @@ async function checkRemoteWorkflow(server: FileServer, extra: string[]): Promise
   assert.deepEqual(await readdir(path.join(dir, 'tmp')), [], 'downloads are removed with the run\'s other scratch directories');
 }
 
-test('a workflow whose job object and tool default name files on a loopback HTTP server runs as host processes', { timeout: 120_000 }, async () => {
+test('a workflow whose job object and defaults name files on a loopback HTTP server runs as host processes', { timeout: 120_000 }, async () => {
   await withServer(REMOTE_FILES, (server) => checkRemoteWorkflow(server, ['--no-container']));
 });
 

@@ -2,7 +2,7 @@
  * Documents and data for remote-input tests, shared by the local and the
  * Kubernetes runs: a workflow whose job object names Files (one with
  * secondary files found by pattern at the URL, one with them given), a
- * Directory made from a listing of URLs, and a tool default at a URL.
+ * Directory made from a listing of URLs, and a tool's and a workflow's default at a URL.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,10 +18,11 @@ export const REMOTE_FILES: Readonly<Record<string, Route>> = {
   '/data/b2.txt': 'bundle two\n',
   '/data/get': 'named by its basename\n',
   '/data/extra.txt': 'tool default\n',
+  '/data/wf.txt': 'workflow default\n',
 };
 
 /** What the step writes: every remote file, read where the step sees it. */
-export const REMOTE_OUTPUT = 'reads\nreads index\nsample\nsample index\nbundle one\nbundle two\nnamed by its basename\ntool default\nb1.txt b2.txt\n';
+export const REMOTE_OUTPUT = 'reads\nreads index\nsample\nsample index\nbundle one\nbundle two\nnamed by its basename\ntool default\nworkflow default\nb1.txt b2.txt\n';
 
 /** The tool (with an image for Docker and pods) and the workflow, written into `dir`; returns the workflow's path. */
 export async function writeRemoteWorkflow(dir: string, url: string): Promise<string> {
@@ -29,7 +30,7 @@ export async function writeRemoteWorkflow(dir: string, url: string): Promise<str
 class: CommandLineTool
 hints:
   DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
-baseCommand: [sh, -c, 'cat "$1" "$1.idx" "$2" "$2.idx" "$3"/b1.txt "$3"/b2.txt "$4" "$5"; echo $(ls "$3")', sh]
+baseCommand: [sh, -c, 'cat "$1" "$1.idx" "$2" "$2.idx" "$3"/b1.txt "$3"/b2.txt "$4" "$5" "$6"; echo $(ls "$3")', sh]
 inputs:
   reads: {type: File, secondaryFiles: [.idx], inputBinding: {position: 1}}
   sample: {type: File, secondaryFiles: [.idx], inputBinding: {position: 2}}
@@ -39,6 +40,7 @@ inputs:
     type: File
     default: {class: File, location: "${url}/data/extra.txt"}
     inputBinding: {position: 5}
+  wf_default: {type: File, inputBinding: {position: 6}}
 outputs:
   out: stdout
 stdout: out.txt
@@ -51,13 +53,16 @@ inputs:
   sample: {type: File, secondaryFiles: [.idx]}
   bundle: Directory
   named: File
+  wf_default:
+    type: File
+    default: {class: File, location: "${url}/data/wf.txt"}
 outputs:
   out: {type: File, outputSource: concat/out}
   reads_back: {type: File, outputSource: reads}
 steps:
   concat:
     run: concat.cwl
-    in: {reads: reads, sample: sample, bundle: bundle, named: named}
+    in: {reads: reads, sample: sample, bundle: bundle, named: named, wf_default: wf_default}
     out: [out]
 `);
   return wf;
