@@ -43,6 +43,8 @@ export async function downloadToFile(url: string, target: string, limits: Downlo
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let received = 0;
+  // Only a file this call made is removed on failure, never one that was already there.
+  let created = false;
   try {
     const response = await fetch(url, { signal: both, redirect: 'follow' });
     if (!response.ok || !response.body) {
@@ -62,10 +64,11 @@ export async function downloadToFile(url: string, target: string, limits: Downlo
       },
     });
     const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
-    await pipeline(body, counter, createWriteStream(target, { flags: 'wx' }), { signal: both });
+    const file = createWriteStream(target, { flags: 'wx' }).once('open', () => { created = true; });
+    await pipeline(body, counter, file, { signal: both });
     return received;
   } catch (error) {
-    await rm(target, { force: true });
+    if (created) await rm(target, { force: true });
     if (signal?.aborted) throw signal.reason;
     if (error instanceof DownloadError) throw error;
     if (timeout.aborted) {

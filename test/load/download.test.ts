@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,7 +65,7 @@ test('a stalled body is cut at the time limit and its partial file removed', asy
   }
 });
 
-test('an endless body is cut at the size limit, never held in memory, and its partial file removed', async () => {
+test('an endless body is cut at the size limit, never held in memory, and its partial file removed', { timeout: 120_000 }, async () => {
   const server = await serveFiles({ '/endless': endless });
   try {
     const dir = await emptyDir();
@@ -113,6 +113,18 @@ test('a refused connection fails naming the URL', async () => {
   await assert.rejects(downloadToFile(`http://127.0.0.1:${port}/x`, path.join(dir, 'x'), LIMITS),
     new RegExp(`^DownloadError: cannot download http://127\\.0\\.0\\.1:${port}/x: connection refused$`));
   await assert.rejects(stat(path.join(dir, 'x')));
+});
+
+test('a target that already exists is an error, and is left as it was', async () => {
+  const server = await serveFiles({ '/a.txt': 'new\n' });
+  try {
+    const dir = await emptyDir();
+    await writeFile(path.join(dir, 'a.txt'), 'old\n');
+    await assert.rejects(downloadToFile(`${server.url}/a.txt`, path.join(dir, 'a.txt'), LIMITS), /EEXIST/);
+    assert.equal(await readFile(path.join(dir, 'a.txt'), 'utf8'), 'old\n');
+  } finally {
+    await server.close();
+  }
 });
 
 test('cancelling ends a download with the signal\'s reason', async () => {
