@@ -4,7 +4,9 @@ import type {
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { matchesType } from '../validate/jobObject.js';
-import { uriToPath } from '../load/uri.js';
+import { pathToUri, uriToPath } from '../load/uri.js';
+import { DownloadError } from '../load/download.js';
+import { basenameOfUrl, isRemoteLocation, type RemoteInputs } from './remoteInputs.js';
 import { describeHostDirectory, describeHostFile, exists, isDirectory, listDirectory, readContents, splitName } from './fileSystem.js';
 import { secondaryCandidates, type EvaluateWithSelf } from './secondaryFiles.js';
 import { checkFormat, type Ontologies } from './formats.js';
@@ -30,6 +32,8 @@ export interface InputFileContext {
   /** `$namespaces` of the document, to expand prefixed formats in job objects. */
   readonly namespaces: Readonly<Record<string, string>>;
   readonly where: string;
+  /** Fetches `http(s)://` locations, once per run. */
+  readonly remote: RemoteInputs;
 }
 
 /**
@@ -83,7 +87,11 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
   // A parameter's own loadListing re-reads the directory: an earlier step may have changed it in place.
   if (value.class === 'Directory') return prepareDirectory(value, props.loadListing ?? ctx.defaultListing, ctx, props.loadListing !== undefined);
   let file: FileValue;
-  if (value.location === undefined && typeof value.contents === 'string') {
+  // A remote File becomes a local one (downloaded under the run's scratch prefix); its URL still places its secondary files.
+  const url = isRemoteLocation(value.location) ? value.location : undefined;
+  if (url !== undefined) {
+    file = await describeHostFile(await downloaded(value, url, ctx), ctx.where);
+  } else if (value.location === undefined && typeof value.contents === 'string') {
     const basename = value.basename ?? 'literal';
     file = { ...value, location: '', basename, ...splitName(basename), size: Buffer.byteLength(value.contents) };
   } else if (typeof value.location === 'string' && value.location.startsWith('_:')) {
@@ -95,7 +103,7 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
     file.contents = await readContents(file.path, ctx.where);
   }
   if (props.secondaryFiles && props.secondaryFiles.length > 0) {
-    file.secondaryFiles = await discoverSecondaryFiles(file, props.secondaryFiles, ctx);
+    file.secondaryFiles = await discoverSecondaryFiles(file, props.secondaryFiles, ctx, url);
   } else if (file.secondaryFiles) {
     file.secondaryFiles = await Promise.all(file.secondaryFiles.map((s) => prepareFileOrDirectory(s, {}, ctx)));
   }
@@ -107,20 +115,44 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
   return file;
 }
 
-async function discoverSecondaryFiles(file: FileValue, schemas: readonly SecondaryFileSchema[], ctx: InputFileContext): Promise<FileOrDirectory[]> {
+/** The File at `url`, downloaded: named by the URL unless it has a basename of its own. */
+async function downloaded(file: FileValue, url: string, ctx: InputFileContext): Promise<FileValue> {
+  try {
+    const local = await ctx.remote.fetch(url);
+    return { ...file, location: pathToUri(local), basename: file.basename ?? basenameOfUrl(url) };
+  } catch (error) {
+    throw error instanceof DownloadError ? new ValidationError(`${ctx.where}: ${error.message}`) : error;
+  }
+}
+
+/** Whether a secondary file found by pattern is there: on disk, or (beside a remote primary) at its URL. */
+async function secondaryExists(location: string, ctx: InputFileContext): Promise<boolean> {
+  if (!isRemoteLocation(location)) return exists(uriToPath(location));
+  try {
+    return await ctx.remote.exists(location);
+  } catch (error) {
+    throw error instanceof DownloadError ? new ValidationError(`${ctx.where}: ${error.message}`) : error;
+  }
+}
+
+/** `url`: where a downloaded primary came from; patterns resolve against it, as cwltool does. */
+async function discoverSecondaryFiles(
+  file: FileValue, schemas: readonly SecondaryFileSchema[], ctx: InputFileContext, url?: string,
+): Promise<FileOrDirectory[]> {
   const existing = await Promise.all((file.secondaryFiles ?? []).map((s) => prepareFileOrDirectory(s, {}, ctx)));
   const have = new Set(existing.map((s) => s.location));
   const haveNames = new Set(existing.map((s) => s.basename));
   const found: FileOrDirectory[] = [...existing];
-  for (const candidate of await secondaryCandidates(file, schemas, ctx.evaluate, true)) {
+  const primary = url === undefined ? file : { ...file, location: url };
+  for (const candidate of await secondaryCandidates(primary, schemas, ctx.evaluate, true)) {
     if (have.has(candidate.value.location) || haveNames.has(candidate.value.basename)) continue;
-    if (!file.location || !ctx.discoverSecondaryFiles || !(await exists(uriToPath(candidate.value.location)))) {
+    if (!file.location || !ctx.discoverSecondaryFiles || !(await secondaryExists(candidate.value.location, ctx))) {
       if (candidate.required && file.location) {
-        throw new ValidationError(`${ctx.where}: missing required secondary file '${candidate.value.basename}' (pattern '${candidate.pattern}') of ${file.path ?? file.location}`);
+        throw new ValidationError(`${ctx.where}: missing required secondary file '${candidate.value.basename}' (pattern '${candidate.pattern}') of ${url ?? file.path ?? file.location}`);
       }
       continue;
     }
-    const isDir = await isDirectory(uriToPath(candidate.value.location));
+    const isDir = !isRemoteLocation(candidate.value.location) && (await isDirectory(uriToPath(candidate.value.location)));
     const v = { ...candidate.value, class: isDir ? 'Directory' : 'File' } as FileOrDirectory;
     found.push(await prepareFileOrDirectory(v, {}, ctx));
     have.add(v.location);
@@ -129,8 +161,14 @@ async function discoverSecondaryFiles(file: FileValue, schemas: readonly Seconda
 }
 
 async function prepareDirectory(dir: DirectoryValue, listing: LoadListing, ctx: InputFileContext, relist = false): Promise<DirectoryValue> {
-  if (dir.location === undefined) {
-    // A Directory literal: its listing is given, and is staged later.
+  if (isRemoteLocation(dir.location)) {
+    // HTTP has no directory listing: a remote Directory is made here from the listing it gives.
+    if (!dir.listing) throw new ValidationError(`${ctx.where}: cannot download the Directory ${dir.location}: HTTP cannot list it; give its listing`);
+    const { location: _remote, ...literal } = dir;
+    return prepareDirectory({ ...literal, basename: dir.basename ?? basenameOfUrl(dir.location) } as DirectoryValue, listing, ctx);
+  }
+  if (!dir.location) {
+    // A Directory literal (location '' once prepared, passed on by a workflow): its listing is given, and is staged later.
     const listingOut = dir.listing ? await Promise.all(dir.listing.map((e) => prepareFileOrDirectory(e, {}, ctx))) : [];
     return { ...dir, location: '', basename: dir.basename ?? 'literal_dir', listing: listingOut };
   }

@@ -31,6 +31,8 @@ import { uriToPath } from '../load/uri.js';
 import { StderrTee } from '../report/tee.js';
 import { secretValues } from '../build/secrets.js';
 import { UsageReport } from '../report/usageReport.js';
+import { RemoteInputs } from '../build/remoteInputs.js';
+import { resolveDownloadLimits } from '../load/download.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
@@ -119,6 +121,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   let progress: Progress | undefined;
   let cluster: { shutdown(): Promise<void> } & Backend | undefined;
   let usage: UsageReport | undefined;
+  let remote: RemoteInputs | undefined;
   const jobOutdirs = new Set<string>();
   const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
   const abort = cancel.controller;
@@ -133,6 +136,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const maxRamBytes = opts['max-ram'] === undefined ? os.totalmem() : parseQuantityBytes(String(opts['max-ram']));
     const maxRamMiB = Math.floor(maxRamBytes / 2 ** 20);
     if (typeof opts['usage-report'] === 'string') usage = new UsageReport(maxCores, maxRamBytes);
+    const downloadLimits = resolveDownloadLimits({ maxSize: opts['max-download-size'], timeoutSeconds: opts['download-timeout'] });
     const tool = await loadProcess(split.document, { signal: abort.signal });
     if (opts.validate) {
       process.stdout.write(`${split.document} is valid CWL.\n`);
@@ -157,6 +161,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const mode: OutputMode = opts['leave-outputs'] ? 'leave' : opts['copy-outputs'] ? 'copy' : 'move';
     const tmpOutdirPrefix = scratchPrefix(opts['tmp-outdir-prefix'], path.join(tmp, 'bespin-out-'));
     const tmpdirPrefix = scratchPrefix(opts['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-'));
+    remote = new RemoteInputs({ prefix: tmpOutdirPrefix, limits: downloadLimits, signal: abort.signal, logger });
     const toolLogsBasepath = typeof opts['tool-logs-basepath'] === 'string' ? path.resolve(opts['tool-logs-basepath']) : undefined;
     const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
     if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
@@ -207,6 +212,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       jobOutdirs,
       retries: Math.max(0, Number(opts.retries ?? 0)),
       ...(usage ? { usage } : {}),
+      remote,
       // The top-level process's Secrets name job-object inputs; tools add their own as they run.
       secrets: new Set(secretValues(RequirementSet.forProcess(tool), job)),
     };
@@ -217,6 +223,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     if (mode !== 'leave' && !opts['leave-tmpdir']) {
       // Intermediate outputs nobody asked for go with their directories.
       await Promise.all([...jobOutdirs].map((d) => rm(d, { recursive: true, force: true })));
+      await remote.remove();
     }
     await writeOutputObject(`${formatOutputObject(final)}\n`);
     logger.info('Final process status is success');
@@ -225,7 +232,10 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     // Whatever still runs stops, and nothing of a failed run stays behind
     // unless asked for: its outputs were never relocated.
     if (!abort.signal.aborted) abort.abort();
-    if (!opts['leave-tmpdir']) await removeJobDirectories(jobOutdirs, cluster);
+    if (!opts['leave-tmpdir']) {
+      await removeJobDirectories(jobOutdirs, cluster);
+      await remote?.remove();
+    }
     // A failed run still leaves an output object ({}) in the --stdout file,
     // so the platform never reads a missing or stale one.
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);

@@ -5,6 +5,7 @@ import type { Logger } from '../report/logger.js';
 import type { ResourcePool } from '../schedule/resourcePool.js';
 import type { Progress } from '../report/progress.js';
 import type { UsageReport } from '../report/usageReport.js';
+import type { RemoteInputs } from '../build/remoteInputs.js';
 
 /** The small, read-only set of dependencies a run passes down explicitly. */
 export interface RunContext {
@@ -32,6 +33,8 @@ export interface RunContext {
   readonly retries: number;
   /** Values of inputs named by cwltool's Secrets hint: never logged (filled as the run meets them). */
   readonly secrets: Set<string>;
+  /** Downloads `http(s)://` File locations (job object, defaults) once per run, on the tmpout claim. */
+  readonly remote: RemoteInputs;
   /** --usage-report: every CommandLineTool job's requested resources and run time. */
   readonly usage?: UsageReport;
 }

@@ -66,6 +66,7 @@ export async function runCommandLineTool(
       namespaces: tool.namespaces,
       discoverSecondaryFiles: topLevel,
       where: name,
+      remote: ctx.remote,
     });
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
@@ -164,6 +165,7 @@ export async function runExpressionTool(
       namespaces: tool.namespaces,
       discoverSecondaryFiles: topLevel,
       where: name,
+      remote: ctx.remote,
     });
     // An ExpressionTool only needs a place for File literals it returns.
     const hostOutdir = await makeTempDir(ctx.tmpOutdirPrefix);

@@ -32,6 +32,7 @@ export async function runWorkflow(
     namespaces: wf.namespaces,
     discoverSecondaryFiles: topLevel,
     where: name,
+    remote: ctx.remote,
   });
   const values = new Map<string, unknown>();
   for (const p of wf.inputs) values.set(p.id, inputs[p.id] ?? null);
@@ -97,7 +98,7 @@ async function runStep(
   const where = name;
   // Source values, merged and picked, with defaults: the step's input object before valueFrom.
   const raw: Record<string, unknown> = {};
-  for (const input of step.in) raw[input.id] = await sourceValue(input, values, where);
+  for (const input of step.in) raw[input.id] = await sourceValue(input, values, where, ctx);
   const runInputs = new Set(step.run.inputs.map((p) => p.id));
   // valueFrom runs after scattering, per job: `self` is the input's value and
   // `inputs` the job's values before any valueFrom.
@@ -149,7 +150,7 @@ async function runStep(
   return outputs;
 }
 
-async function sourceValue(input: WorkflowStepInput, values: ReadonlyMap<string, unknown>, where: string): Promise<unknown> {
+async function sourceValue(input: WorkflowStepInput, values: ReadonlyMap<string, unknown>, where: string, ctx: RunContext): Promise<unknown> {
   let value: unknown = null;
   if (input.source.length > 0) {
     const merged = mergeSources(input.source.map((s) => values.get(s) ?? null), input.source.length, input.linkMerge);
@@ -160,7 +161,7 @@ async function sourceValue(input: WorkflowStepInput, values: ReadonlyMap<string,
     value = await prepareValue('Any', value, {
       ...(input.loadContents ? { loadContents: true } : {}),
       ...(isLoadListing(input.loadListing) ? { loadListing: input.loadListing } : {}),
-    }, { evaluate: async (t) => t, defaultListing: 'no_listing', ontologies: new Map(), namespaces: {}, discoverSecondaryFiles: false, where: `${where}: input '${input.id}'` });
+    }, { evaluate: async (t) => t, defaultListing: 'no_listing', ontologies: new Map(), namespaces: {}, discoverSecondaryFiles: false, where: `${where}: input '${input.id}'`, remote: ctx.remote });
   }
   return value ?? null;
 }
