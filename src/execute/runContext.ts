@@ -32,6 +32,10 @@ export interface RunContext {
   readonly retries: number;
   /** Values of inputs named by cwltool's Secrets hint: never logged (filled as the run meets them). */
   readonly secrets: Set<string>;
+  /** --preserve-environment: engine variables passed to every tool. */
+  readonly preservedEnv?: Readonly<Record<string, string>>;
+  /** --strict: refuse what cwltool tolerates where the spec is silent (null items in array outputs). */
+  readonly strict?: boolean;
   /** --usage-report: every CommandLineTool job's requested resources and run time. */
   readonly usage?: UsageReport;
 }
