@@ -131,9 +131,10 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const writeOutputObject = async (text: string): Promise<void> => {
-    process.stdout.write(text);
-    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
+    // cwltool's --write-summary takes the output object's place on standard output.
     if (typeof opts['write-summary'] === 'string') await writeFile(opts['write-summary'], text);
+    else process.stdout.write(text);
+    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
   };
   try {
     const maxCores = opts['max-cores'] === undefined ? os.availableParallelism() : parseQuantityCores(String(opts['max-cores']));

@@ -37,7 +37,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'preserve-environment': { type: 'array', describe: 'Pass this environment variable to tools (repeatable)' },
   'preserve-entire-environment': { type: 'boolean', describe: "Pass the engine's whole environment to tools" },
   'relax-path-checks': { type: 'boolean', describe: 'Accept file names with characters cwltool refuses (spaces, #, …) (bespin accepts them always)' },
-  'write-summary': { type: 'string', describe: 'Also write the output object to this file' },
+  'write-summary': { type: 'string', describe: 'Write the output object to this file instead of standard output' },
   'log-dir': { type: 'string', describe: "Directory for each step's stdout/stderr log (as --tool-logs-basepath)" },
   overrides: { type: 'string', describe: 'YAML/JSON file of requirement overrides (cwltool:overrides)' },
   target: { type: 'array', describe: 'Run only what this workflow output or step needs (repeatable)' },

@@ -14,8 +14,10 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
   const job: Record<string, unknown> = {};
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
-    if (!token.startsWith('--')) throw new ValidationError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
-    let name = token.slice(2);
+    // cwltool (argparse) names a one-letter input `-a`, and accepts `--a` too.
+    const short = /^-[^-]$/.test(token);
+    if (!token.startsWith('--') && !short) throw new ValidationError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
+    let name = token.slice(short ? 1 : 2);
     let inline: string | undefined;
     const eq = name.indexOf('=');
     if (eq >= 0) { inline = name.slice(eq + 1); name = name.slice(0, eq); }
@@ -28,7 +30,7 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
     const values: string[] = [];
     if (inline !== undefined) values.push(inline);
     else {
-      while (i + 1 < args.length && !(args[i + 1]!.startsWith('--') && values.length > 0)) {
+      while (i + 1 < args.length && !(/^--?[^-]/.test(args[i + 1]!) && values.length > 0 && Number.isNaN(Number(args[i + 1])))) {
         values.push(args[++i]!);
         if (!isArray(type)) break;
       }
