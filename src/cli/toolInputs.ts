@@ -14,7 +14,7 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
   const job: Record<string, unknown> = {};
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
-    // cwltool (argparse) names a one-letter input `-a`, and accepts `--a` too.
+    // cwltool (argparse) names a one-letter input `-a`; bespin takes `--a` as well.
     const short = /^-[^-]$/.test(token);
     if (!token.startsWith('--') && !short) throw new ValidationError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
     let name = token.slice(short ? 1 : 2);
