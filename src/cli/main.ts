@@ -130,6 +130,9 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   const abort = cancel.controller;
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
+  // cwltool's --rm-container / --rm-tmpdir undo a --leave-… given earlier (a conf file's, say).
+  const leaveContainer = Boolean(opts['leave-container']) && !opts['rm-container'];
+  const leaveTmpdir = Boolean(opts['leave-tmpdir']) && !opts['rm-tmpdir'];
   const writeOutputObject = async (text: string): Promise<void> => {
     // cwltool's --write-summary takes the output object's place on standard output.
     if (typeof opts['write-summary'] === 'string') await writeFile(opts['write-summary'], text);
@@ -159,9 +162,6 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const tmpdirPrefix = scratchPrefix(opts['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-'));
     const logsOption = opts['tool-logs-basepath'] ?? opts['log-dir'];
     const toolLogsBasepath = typeof logsOption === 'string' ? path.resolve(logsOption) : undefined;
-    // cwltool's --rm-container / --rm-tmpdir undo a --leave-… given earlier (a conf file's, say).
-    const leaveContainer = Boolean(opts['leave-container']) && !opts['rm-container'];
-    const leaveTmpdir = Boolean(opts['leave-tmpdir']) && !opts['rm-tmpdir'];
     const preservedEnv = preservedEnvironment(opts);
     const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
     if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
@@ -222,7 +222,8 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
     const fromJob = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
-    const inherited = selected.inherited && fromJob ? selected.inherited.withLayer(jobFile.requirements, []) : selected.inherited ?? fromJob;
+    const enclosing = selected.enclosing;
+    const inherited = enclosing ? RequirementSet.forProcess(enclosing.workflow, fromJob).withLayer(enclosing.step.requirements, enclosing.step.hints) : fromJob;
     const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)), true);
     const final = await relocateOutputs(outputs, outdir, mode, jobOutdirs, job);
     if (mode !== 'leave' && !leaveTmpdir) {
@@ -236,7 +237,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     // Whatever still runs stops, and nothing of a failed run stays behind
     // unless asked for: its outputs were never relocated.
     if (!abort.signal.aborted) abort.abort();
-    if (!opts['leave-tmpdir']) await removeJobDirectories(jobOutdirs, cluster);
+    if (!leaveTmpdir) await removeJobDirectories(jobOutdirs, cluster);
     // A failed run still leaves an output object ({}) in the --stdout file,
     // so the platform never reads a missing or stale one.
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);

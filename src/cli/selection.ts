@@ -1,5 +1,4 @@
-import type { Process } from '../model/types.js';
-import { RequirementSet } from '../build/requirements.js';
+import type { Process, WorkflowStep } from '../model/types.js';
 import { applyOverrides, readOverrides } from '../load/overrides.js';
 import { singleStep, targetWorkflow } from '../plan/target.js';
 import { loadChecked } from './inspect.js';
@@ -7,8 +6,8 @@ import { loadChecked } from './inspect.js';
 /** What a run executes: the document's process, or the part of it --target / --single-step select. */
 export interface SelectedProcess {
   readonly process: Process;
-  /** --single-step: the requirements the step inherits from its workflow and itself. */
-  readonly inherited?: RequirementSet;
+  /** --single-step: the workflow and step it runs in, whose requirements it inherits. */
+  readonly enclosing?: { readonly workflow: Process; readonly step: WorkflowStep };
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
@@ -19,7 +18,7 @@ export async function selectProcess(document: string, opts: Readonly<Record<stri
   if (typeof opts.overrides === 'string') process = applyOverrides(process, await readOverrides(opts.overrides));
   if (typeof opts['single-step'] === 'string') {
     const step = singleStep(process, opts['single-step'], where);
-    return { process: step.run, inherited: RequirementSet.forProcess(process).withLayer(step.requirements, step.hints) };
+    return { process: step.run, enclosing: { workflow: process, step } };
   }
   const targets = strings(opts.target);
   if (targets.length > 0) process = targetWorkflow(process, targets, where);

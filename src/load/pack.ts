@@ -22,7 +22,10 @@ export async function packDocument(reference: string, limits: LoadLimits = limit
   const { process: main, version, namespaces } = await packer.process(uri, '#main');
   const graph = packer.graph;
   const allNamespaces = { ...packer.namespaces, ...namespaces };
-  const extra = Object.keys(allNamespaces).length > 0 ? { $namespaces: allNamespaces } : {};
+  const extra = {
+    ...(Object.keys(allNamespaces).length > 0 ? { $namespaces: allNamespaces } : {}),
+    ...(packer.schemas.size > 0 ? { $schemas: [...packer.schemas] } : {}),
+  };
   if (graph.length === 0) return { ...main, cwlVersion: version, ...extra };
   return { $graph: [...graph, main], cwlVersion: version, ...extra };
 }
@@ -30,6 +33,8 @@ export async function packDocument(reference: string, limits: LoadLimits = limit
 class Packer {
   readonly graph: Json[] = [];
   readonly namespaces: Record<string, string> = {};
+  /** Every document's `$schemas` (format ontologies), made absolute. */
+  readonly schemas = new Set<string>();
   /** Referenced process URI → its id in the $graph, so a process used twice is packed once. */
   readonly #ids = new Map<string, string>();
 
@@ -42,6 +47,7 @@ class Packer {
     if (!isPlainObject(content)) throw new ValidationError(`${uriToPath(doc.uri)}: not a CWL document`);
     const chosen = Array.isArray(content.$graph) ? pickFromGraph(content.$graph, fragmentOf(uri), uriToPath(doc.uri)) : content;
     const { cwlVersion: _v, $namespaces: ns, $schemas: _s, $base: _b, ...rest } = structuredClone(chosen);
+    if (Array.isArray(content.$schemas)) for (const schema of content.$schemas) this.schemas.add(resolveUri(String(schema), doc.uri));
     const process = resolveLocations({ ...rest, id }, doc.uri) as Json;
     await this.#packSteps(process, doc.uri);
     return { process, version: content.cwlVersion, namespaces: isPlainObject(content.$namespaces) ? content.$namespaces : isPlainObject(ns) ? ns : {} };

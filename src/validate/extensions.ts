@@ -1,5 +1,5 @@
 import type { CwlVersion, Process, Requirement } from '../model/types.js';
-import { UnsupportedRequirementError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 
 /**
  * cwltool's extension schemas (cwltool 3.3, `extensions*.yml`): the
@@ -21,7 +21,9 @@ const HINT_ONLY = new Set(['Secrets']);
  * Gates cwltool's extensions as cwltool does: without `--enable-ext` a
  * `cwltool:` class under `requirements` fails validation (exit 1); with it,
  * only the classes of the document's version's extension schema are known.
- * Hints are never refused (cwltool warns and goes on).
+ * Hints are never refused (cwltool warns and goes on). An extension bespin
+ * does not implement (MPIRequirement, ShmSize, ProcessGenerator, Loop) is
+ * refused earlier, when loading, with exit 33, --enable-ext or not.
  */
 export function checkExtensions(process: Process, enableExt: boolean, where: string): void {
   const check = (requirements: readonly Requirement[], version: CwlVersion, at: string): void => {
@@ -31,7 +33,7 @@ export function checkExtensions(process: Process, enableExt: boolean, where: str
       if (!enableExt) {
         throw new ValidationError(`${at}: requirement ${req.class} is a cwltool extension; run with --enable-ext to use it (or list it under hints)`);
       }
-      if (HINT_ONLY.has(name)) throw new UnsupportedRequirementError(`${at}: ${req.class} is supported only as a hint, as in cwltool`);
+      if (HINT_ONLY.has(name)) throw new ValidationError(`${at}: ${req.class} may only be a hint (as in cwltool); move it under hints`);
       if (!EXTENSIONS_BY_VERSION[version].has(name)) {
         throw new ValidationError(`${at}: requirement ${req.class} is not among cwltool's extensions for CWL ${version} (${[...EXTENSIONS_BY_VERSION[version]].join(', ')})`);
       }

@@ -92,7 +92,7 @@ async function sameOutputs(args: readonly string[], options: { input?: string; e
   return object;
 }
 
-describe('cwltool parity: the command line', { concurrency: 3 }, () => {
+describe('cwltool parity: the command line', { concurrency: 2 }, () => {
   test('record inputs as --rec.field value, enums and booleans after the document', async () => {
     const out = await sameOutputs(['--no-container', 'echo.cwl', '--rec.name', 'foo', '--rec.count', '3', '--mode', 'fast', '--flag']);
     assert.deepEqual(out, { out: 'foo 3 fast --flag\n' });
@@ -129,7 +129,7 @@ describe('cwltool parity: the command line', { concurrency: 3 }, () => {
     const packedFile = path.join(dir, 'packed.cwl');
     await writeFile(packedFile, bespin.stdout);
     const [packedRun, original] = await Promise.all([
-      runCli(['--quiet', '--no-container', '--outdir', 'out-packed', 'packed.cwl', 'wf-job.json'], { cwd: dir }),
+      runCli(['--quiet', '--no-container', '--outdir', 'out-packed', 'packed.cwl', 'wf-job.json'], { cwd: dir, timeoutMs: 240_000 }),
       runCwltool(['--quiet', '--no-container', '--outdir', 'out-original', 'wf.cwl', 'wf-job.json'], { cwd: dir }),
     ]);
     assert.deepEqual(outputObject(packedRun), outputObject(original));
@@ -168,7 +168,7 @@ describe('cwltool parity: the command line', { concurrency: 3 }, () => {
     const args = ['--no-container', '--overrides', 'overrides.yml', 'env.cwl'];
     await Promise.all(['b', 'c'].map((d) => mkdir(path.join(dir, d))));
     const [bespin, cwltool] = await Promise.all([
-      runCli(['--log-dir', 'b/logs', '--write-summary', 'b/summary.json', '--outdir', 'b/out', ...args], { cwd: dir, env }),
+      runCli(['--log-dir', 'b/logs', '--write-summary', 'b/summary.json', '--outdir', 'b/out', ...args], { cwd: dir, env, timeoutMs: 240_000 }),
       runCwltool(['--log-dir', 'c/logs', '--write-summary', 'c/summary.json', '--outdir', 'c/out', ...args], { cwd: dir, env }),
     ]);
     assert.equal(bespin.code, 0, bespin.stderr);
@@ -196,8 +196,8 @@ describe('cwltool parity: the command line', { concurrency: 3 }, () => {
     assert.equal(unknown.bespin.code, 2);
     assert.equal(unknown.cwltool.code, 2);
     const [singularity, provenance] = await Promise.all([
-      runCli(['--singularity', 'say.cwl', '--msg', 'x'], { cwd: dir }),
-      runCli(['--provenance', 'ro', 'say.cwl', '--msg', 'x'], { cwd: dir }),
+      runCli(['--singularity', 'say.cwl', '--msg', 'x'], { cwd: dir, timeoutMs: 240_000 }),
+      runCli(['--provenance', 'ro', 'say.cwl', '--msg', 'x'], { cwd: dir, timeoutMs: 240_000 }),
     ]);
     assert.equal(singularity.code, 33);
     assert.match(singularity.stderr, /^ERROR --singularity is not supported: .*Docker/);

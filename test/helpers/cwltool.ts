@@ -19,7 +19,7 @@ export function runCwltool(args: readonly string[], options: { cwd: string; inpu
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(new Error(error.code === 'ENOENT' ? 'cwltool is not installed (pip install "cwltool==3.3.*"): these tests compare bespin with it' : `cwltool: ${error.message}`));
     });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cwltool ${args.join(' ')} did not finish in time`)); }, options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cwltool ${args.join(' ')} did not finish in time`)); }, options.timeoutMs ?? 240_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: performance.now() - started });
@@ -37,7 +37,7 @@ export async function runBoth(args: readonly string[], options: { cwd: string; i
   const out = (who: string): string[] => (options.outdirs === false ? [] : ['--outdir', `out-${who}`]);
   const io = { cwd: options.cwd, ...(options.input !== undefined ? { input: options.input } : {}), ...(options.env ? { env: options.env } : {}) };
   const [bespin, cwltool] = await Promise.all([
-    runCli([...out('bespin'), ...args], { ...io, timeoutMs: 60_000 }),
+    runCli([...out('bespin'), ...args], { ...io, timeoutMs: 240_000 }),
     runCwltool([...out('cwltool'), ...args], io),
   ]);
   return { bespin, cwltool };
