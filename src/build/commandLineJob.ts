@@ -73,6 +73,8 @@ export interface BuildOptions {
   readonly defaultContainer?: string;
   readonly name: string;
   readonly hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** --preserve-environment / --preserve-entire-environment: engine variables the tool sees (HOME and TMPDIR still the job's). */
+  readonly preservedEnv?: Readonly<Record<string, string>>;
   /**
    * Whether the container sees its own paths (/var/spool/cwl, as with Docker)
    * or the engine's (Kubernetes: the same volumes at the same paths).
@@ -136,7 +138,7 @@ export async function buildCommandLineJob(
     }
   }
 
-  const env: Record<string, string> = { HOME: outdir, TMPDIR: tmpdir };
+  const env: Record<string, string> = { ...options.preservedEnv, HOME: outdir, TMPDIR: tmpdir };
   // A host process inherits the engine's PATH; a pod (containerPaths false)
   // keeps its image's own, like any container.
   if (!container && options.containerPaths !== false) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';

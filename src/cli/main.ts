@@ -5,12 +5,14 @@ import type { Backend } from '../backends/backend.js';
 import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
-import { ENGINE_OPTIONS, scratchPrefix } from './options.js';
+import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, scratchPrefix, unsupportedFlag } from './options.js';
+import { inspect, isInspection } from './inspect.js';
+import { preservedEnvironment, selectProcess } from './selection.js';
+import { readStdinJob } from './stdinJob.js';
 import { resolveOptions } from './conf.js';
 import { splitArgv } from './splitArgv.js';
 import { parseToolInputs } from './toolInputs.js';
 import { UserError, ValidationError, errorMessage } from '../errors.js';
-import { loadProcess } from '../load/loadProcess.js';
 import { loadJobFile } from '../load/jobFile.js';
 import { completeJobObject } from '../validate/jobObject.js';
 import { ExpressionEngines } from '../build/expressionEngines.js';
@@ -22,9 +24,7 @@ import { parseQuantityBytes, parseQuantityCores } from '../schedule/quantity.js'
 import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
-import { makeTemplate } from '../report/template.js';
 import { Progress } from '../report/progress.js';
-import { workflowDot } from '../report/dot.js';
 import { formatOutputObject } from '../report/outputObject.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { uriToPath } from '../load/uri.js';
@@ -75,6 +75,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function parseAndRun(argv: readonly string[], cancel: Cancellation): Promise<number> {
   const split = splitArgv(argv);
+  // A cwltool flag bespin knows but cannot honour is not a usage error: one line, exit 33.
+  const unsupported = unsupportedFlag(split.engine);
+  if (unsupported) {
+    process.stderr.write(`ERROR --${unsupported} is not supported: ${UNSUPPORTED_FLAGS[unsupported]}\n`);
+    return 33;
+  }
   const parser = yargs([...split.engine])
     .scriptName('bespin')
     .usage('$0 [options] <document.cwl> [job.yml] [--input value ...]')
@@ -127,8 +133,13 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   const abort = cancel.controller;
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
+  // cwltool's --rm-container / --rm-tmpdir undo a --leave-… given earlier (a conf file's, say).
+  const leaveContainer = Boolean(opts['leave-container']) && !opts['rm-container'];
+  const leaveTmpdir = Boolean(opts['leave-tmpdir']) && !opts['rm-tmpdir'];
   const writeOutputObject = async (text: string): Promise<void> => {
-    process.stdout.write(text);
+    // cwltool's --write-summary takes the output object's place on standard output.
+    if (typeof opts['write-summary'] === 'string') await writeFile(opts['write-summary'], text);
+    else process.stdout.write(text);
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
   };
   try {
@@ -137,23 +148,15 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const maxRamMiB = Math.floor(maxRamBytes / 2 ** 20);
     if (typeof opts['usage-report'] === 'string') usage = new UsageReport(maxCores, maxRamBytes);
     const downloadLimits = resolveDownloadLimits({ maxSize: opts['max-download-size'], timeoutSeconds: opts['download-timeout'] });
-    const tool = await loadProcess(split.document, { signal: abort.signal });
-    if (opts.validate) {
-      process.stdout.write(`${split.document} is valid CWL.\n`);
-      return 0;
+    if (isInspection(opts, split.toolInputs)) {
+      const code = await inspect({ document: split.document, options: opts, toolInputs: split.toolInputs, signal: abort.signal, write: (t) => process.stdout.write(t) });
+      if (code !== undefined) return code;
     }
-    if (opts['print-dot']) {
-      if (tool.class !== 'Workflow') throw new ValidationError(`${split.document}: --print-dot needs a Workflow, not a ${tool.class}`);
-      process.stdout.write(workflowDot(tool));
-      return 0;
-    }
-    if (opts['make-template']) {
-      process.stdout.write(makeTemplate(tool.inputs));
-      return 0;
-    }
-    const jobFile = split.jobFile ? await loadJobFile(split.jobFile, { signal: abort.signal }) : { inputs: {}, requirements: [] };
+    const selected = await selectProcess(split.document, opts, abort.signal, path.basename(split.document));
+    const tool = selected.process;
+    const jobFile = split.jobFile === '-' ? await readStdinJob() : split.jobFile ? await loadJobFile(split.jobFile, { signal: abort.signal }) : { inputs: {}, requirements: [] };
     const fromArgs = parseToolInputs(split.toolInputs, tool.inputs, process.cwd());
-    const where = split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
+    const where = split.jobFile === '-' ? 'job object on standard input' : split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
     const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
     const tmp = os.tmpdir();
     progress = new Progress(process.stderr.isTTY === true && !opts.quiet && typeof opts.stderr !== 'string');
@@ -162,7 +165,9 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const tmpOutdirPrefix = scratchPrefix(opts['tmp-outdir-prefix'], path.join(tmp, 'bespin-out-'));
     const tmpdirPrefix = scratchPrefix(opts['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-'));
     remote = new RemoteInputs({ prefix: tmpOutdirPrefix, limits: downloadLimits, signal: abort.signal, logger });
-    const toolLogsBasepath = typeof opts['tool-logs-basepath'] === 'string' ? path.resolve(opts['tool-logs-basepath']) : undefined;
+    const logsOption = opts['tool-logs-basepath'] ?? opts['log-dir'];
+    const toolLogsBasepath = typeof logsOption === 'string' ? path.resolve(logsOption) : undefined;
+    const preservedEnv = preservedEnvironment(opts);
     const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
     if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
     if (backendName === 'kubernetes') {
@@ -183,7 +188,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
         envFromConfigMaps: list(opts['env-from-configmap']),
         imagePullSecrets: list(opts['pod-image-pull-secret']),
         ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
-        leaveContainer: Boolean(opts['leave-container']),
+        leaveContainer,
         allowRoot: Boolean(opts['pod-allow-root']),
         unschedulableTimeoutSeconds: Number(opts['unschedulable-timeout'] ?? 300),
         defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
@@ -196,7 +201,10 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const ctx = {
       local: new ProcessBackend({ ...(toolLogsBasepath ? { toolLogsBasepath } : {}) }),
       ...(cluster ? { cluster } : {}),
-      docker: new DockerBackend({ forcePull: Boolean(opts['force-docker-pull']), leaveContainer: Boolean(opts['leave-container']), ...(toolLogsBasepath ? { toolLogsBasepath } : {}) }),
+      docker: new DockerBackend({
+        forcePull: Boolean(opts['force-docker-pull']), leaveContainer, ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
+        matchUser: !opts['no-match-user'], strictMemoryLimit: Boolean(opts['strict-memory-limit']), disablePull: Boolean(opts['disable-pull']),
+      }),
       engines,
       ontologies: await loadOntologies(tool),
       logger,
@@ -204,7 +212,9 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       ...(typeof opts['default-container'] === 'string' ? { defaultContainer: opts['default-container'] } : {}),
       tmpOutdirPrefix,
       tmpdirPrefix,
-      leaveTmpdir: Boolean(opts['leave-tmpdir']),
+      leaveTmpdir,
+      strict: Boolean(opts.strict) && !opts['non-strict'],
+      ...(preservedEnv ? { preservedEnv } : {}),
       signal: abort.signal,
       pool: new ResourcePool({ cores: maxCores, ram: maxRamMiB, gpus: typeof opts['max-gpus'] === 'number' ? opts['max-gpus'] : 0 }),
       onError: opts['on-error'] === 'continue' ? 'continue' as const : 'stop' as const,
@@ -217,10 +227,12 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       secrets: new Set(secretValues(RequirementSet.forProcess(tool), job)),
     };
     const name = tool.id ? tool.id.split(/[#/]/).pop()! : path.basename(split.document);
-    const inherited = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
+    const fromJob = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
+    const enclosing = selected.enclosing;
+    const inherited = enclosing ? RequirementSet.forProcess(enclosing.workflow, fromJob).withLayer(enclosing.step.requirements, enclosing.step.hints) : fromJob;
     const outputs = await runProcess(tool, job, inherited, ctx, name || path.basename(uriToPath(split.document)), true);
     const final = await relocateOutputs(outputs, outdir, mode, jobOutdirs, job);
-    if (mode !== 'leave' && !opts['leave-tmpdir']) {
+    if (mode !== 'leave' && !leaveTmpdir) {
       // Intermediate outputs nobody asked for go with their directories.
       await Promise.all([...jobOutdirs].map((d) => rm(d, { recursive: true, force: true })));
       await remote.remove();
@@ -232,7 +244,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     // Whatever still runs stops, and nothing of a failed run stays behind
     // unless asked for: its outputs were never relocated.
     if (!abort.signal.aborted) abort.abort();
-    if (!opts['leave-tmpdir']) {
+    if (!leaveTmpdir) {
       await removeJobDirectories(jobOutdirs, cluster);
       await remote?.remove();
     }

@@ -28,13 +28,26 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'default-container': { type: 'string', describe: 'Image for tools without DockerRequirement' },
   'force-docker-pull': { type: 'boolean', describe: 'Pull images even when present locally' },
   'leave-container': { type: 'boolean', describe: 'Do not delete containers/pods after they finish' },
+  'rm-container': { type: 'boolean', describe: 'Delete containers/pods after they finish (default)' },
   'leave-tmpdir': { type: 'boolean', describe: 'Do not delete temporary directories' },
+  'rm-tmpdir': { type: 'boolean', describe: 'Delete temporary directories (default)' },
+  'disable-pull': { type: 'boolean', describe: 'Never pull images: use local ones, fail when missing' },
+  'no-match-user': { type: 'boolean', describe: "Run containers as the image's user, not the invoking user" },
+  'strict-memory-limit': { type: 'boolean', describe: "Limit a container's memory to its ResourceRequirement ramMax (or ramMin)" },
+  'preserve-environment': { type: 'array', describe: 'Pass this environment variable to tools (repeatable)' },
+  'preserve-entire-environment': { type: 'boolean', describe: "Pass the engine's whole environment to tools" },
+  'relax-path-checks': { type: 'boolean', describe: 'Accept file names with characters cwltool refuses (spaces, #, …) (bespin accepts them always)' },
+  'write-summary': { type: 'string', describe: 'Write the output object to this file instead of standard output' },
+  'log-dir': { type: 'string', describe: "Directory for each step's stdout/stderr log (as --tool-logs-basepath)" },
+  overrides: { type: 'string', describe: 'YAML/JSON file of requirement overrides (cwltool:overrides)' },
+  target: { type: 'array', describe: 'Run only what this workflow output or step needs (repeatable)' },
+  'single-step': { type: 'string', describe: 'Run only this workflow step; the job object gives its inputs' },
   'leave-outputs': { type: 'boolean', describe: 'Leave outputs where the tools wrote them' },
   'move-outputs': { type: 'boolean', describe: 'Move outputs into --outdir (default)' },
   'copy-outputs': { type: 'boolean', describe: 'Copy outputs into --outdir' },
   'enable-ext': { type: 'boolean', describe: 'Enable cwltool extensions' },
-  strict: { type: 'boolean', describe: 'Strict validation (default)' },
-  'non-strict': { type: 'boolean', describe: 'Lenient validation' },
+  strict: { type: 'boolean', describe: 'Refuse what cwltool tolerates where the spec is silent (null items in array outputs, $graph without #main)' },
+  'non-strict': { type: 'boolean', describe: 'Tolerate what cwltool tolerates, with a warning (default)' },
   'eval-timeout': { type: 'number', describe: 'Seconds a JavaScript expression may run', default: 60 },
   timestamps: { type: 'boolean', describe: 'Add timestamps to log lines' },
   'on-error': { type: 'string', describe: 'stop|continue after a step fails', default: 'stop' },
@@ -66,6 +79,30 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'download-timeout': { type: 'number', describe: 'Seconds one remote (http/https) input may take to download (default 3600, or BESPIN_DOWNLOAD_TIMEOUT)' },
   volume: { type: 'array', describe: 'CLAIM:MOUNTPATH mapping of a PVC (outside a cluster)' },
 };
+
+/**
+ * cwltool flags bespin knows but cannot honour: each one is refused with one
+ * line saying why, exit 33 (cwltool's code for an unsupported feature), not
+ * as an unknown flag (exit 2).
+ */
+export const UNSUPPORTED_FLAGS: Readonly<Record<string, string>> = {
+  singularity: 'bespin runs containers with Docker (or as Kubernetes pods), not Singularity/Apptainer',
+  podman: 'bespin runs containers with Docker (or as Kubernetes pods), not Podman',
+  udocker: 'bespin runs containers with Docker (or as Kubernetes pods), not udocker',
+  'user-space-docker-cmd': 'bespin runs containers with Docker (or as Kubernetes pods) only',
+  provenance: 'bespin does not record CWLProv research objects',
+  'enable-user-provenance': 'bespin does not record CWLProv research objects',
+  'enable-host-provenance': 'bespin does not record CWLProv research objects',
+  'beta-dependency-resolvers-configuration': 'bespin does not resolve SoftwareRequirement with Galaxy tool dependency resolvers',
+  'beta-conda-dependencies': 'bespin does not install SoftwareRequirement packages with Conda',
+  'enable-ga4gh-tool-registry': 'bespin does not look tools up in a GA4GH tool registry',
+  'mpi-config-file': 'bespin does not run MPI jobs (cwltool:MPIRequirement)',
+};
+
+/** The unsupported cwltool flag among engine arguments, if any. */
+export function unsupportedFlag(engineArgs: readonly string[]): string | undefined {
+  return engineArgs.map((a) => a.replace(/^--?/, '').split('=')[0]!).find((name) => UNSUPPORTED_FLAGS[name] !== undefined);
+}
 
 /** Names (and `no-` negations) of boolean options, for splitting argv without yargs. */
 export function takesValue(flag: string): boolean {

@@ -24,7 +24,8 @@ export function splitArgv(argv: readonly string[]): SplitArgv {
   const document = argv[i];
   let rest = argv.slice(i + 1);
   let jobFile: string | undefined;
-  if (rest.length > 0 && !rest[0]!.startsWith('-')) {
+  // `-` is the job object on standard input, as in cwltool.
+  if (rest.length > 0 && (rest[0] === '-' || !rest[0]!.startsWith('-'))) {
     jobFile = rest[0];
     rest = rest.slice(1);
   }

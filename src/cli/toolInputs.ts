@@ -1,4 +1,4 @@
-import type { CwlType, InputParameter } from '../model/types.js';
+import type { CwlType, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { toUri } from '../load/uri.js';
@@ -14,24 +14,23 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
   const job: Record<string, unknown> = {};
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
-    if (!token.startsWith('--')) throw new ValidationError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
-    let name = token.slice(2);
+    // cwltool (argparse) names a one-letter input `-a`; bespin takes `--a` as well.
+    const short = /^-[^-]$/.test(token);
+    if (!token.startsWith('--') && !short) throw new ValidationError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
+    let name = token.slice(short ? 1 : 2);
     let inline: string | undefined;
     const eq = name.indexOf('=');
     if (eq >= 0) { inline = name.slice(eq + 1); name = name.slice(0, eq); }
-    const param = byName.get(name) ?? byName.get(name.replace(/-/g, '_'));
-    if (!param) {
-      throw new ValidationError(`unknown tool input '--${name}'; the tool's inputs are: ${inputs.map((p) => `--${p.id}`).join(', ') || '(none)'}`);
-    }
-    const type = nonNull(param.type);
+    const target = inputTarget(name, byName, inputs, job);
+    const type = nonNull(target.type);
     if (type === 'boolean') {
-      job[param.id] = inline === undefined ? true : inline !== 'false';
+      target.set(inline === undefined ? true : inline !== 'false');
       continue;
     }
     const values: string[] = [];
     if (inline !== undefined) values.push(inline);
     else {
-      while (i + 1 < args.length && !(args[i + 1]!.startsWith('--') && values.length > 0)) {
+      while (i + 1 < args.length && !(/^--?[^-]/.test(args[i + 1]!) && values.length > 0 && Number.isNaN(Number(args[i + 1])))) {
         values.push(args[++i]!);
         if (!isArray(type)) break;
       }
@@ -39,13 +38,56 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
     if (values.length === 0) throw new ValidationError(`tool input '--${name}' needs a value`);
     if (isArray(type)) {
       const items = (type as { items: CwlType }).items;
-      const prev = Array.isArray(job[param.id]) ? (job[param.id] as unknown[]) : [];
-      job[param.id] = [...prev, ...values.map((v) => convert(v, items, name, cwd))];
+      const prev = Array.isArray(target.current()) ? (target.current() as unknown[]) : [];
+      target.set([...prev, ...values.map((v) => convert(v, items, name, cwd))]);
     } else {
-      job[param.id] = convert(values[0]!, type, name, cwd);
+      target.set(convert(values[0]!, type, name, cwd));
     }
   }
   return job;
+}
+
+/** Where a `--name` or `--record.field` value goes in the job object, and its type. */
+interface InputTarget {
+  readonly type: CwlType;
+  current(): unknown;
+  set(value: unknown): void;
+}
+
+function inputTarget(name: string, byName: ReadonlyMap<string, InputParameter>, inputs: readonly InputParameter[], job: Record<string, unknown>): InputTarget {
+  const [head, ...fields] = name.split('.');
+  const param = byName.get(name) ?? byName.get(name.replace(/-/g, '_')) ?? (fields.length > 0 ? byName.get(head!) : undefined);
+  if (!param) {
+    throw new ValidationError(`unknown tool input '--${name}'; the tool's inputs are: ${commandLineNames(inputs).map((n) => `--${n}`).join(', ') || '(none)'}`);
+  }
+  if (byName.has(name) || byName.has(name.replace(/-/g, '_')) || fields.length === 0) {
+    return { type: param.type, current: () => job[param.id], set: (v) => { job[param.id] = v; } };
+  }
+  // cwltool's `--rec.field value`: one field of a record input per flag.
+  let record: Record<string, unknown> = isPlainObject(job[param.id]) ? job[param.id] as Record<string, unknown> : (job[param.id] = {}) as Record<string, unknown>;
+  let type: CwlType = param.type;
+  for (const [i, field] of fields.entries()) {
+    const found = recordOf(type)?.fields.find((f) => f.name === field);
+    if (!found) throw new ValidationError(`unknown tool input '--${name}': '${fields.slice(0, i).reduce((n, f) => `${n}.${f}`, head!)}' has no record field '${field}'`);
+    type = found.type;
+    if (i < fields.length - 1) record = isPlainObject(record[field]) ? record[field] as Record<string, unknown> : (record[field] = {}) as Record<string, unknown>;
+  }
+  const last = fields[fields.length - 1]!;
+  const holder = record;
+  return { type, current: () => holder[last], set: (v) => { holder[last] = v; } };
+}
+
+function recordOf(type: CwlType): RecordType | undefined {
+  const t = nonNull(type);
+  return isPlainObject(t) && (t as { type?: unknown }).type === 'record' ? t as RecordType : undefined;
+}
+
+/** Every input as it is named on the command line, records expanded to `rec.field` as cwltool does. */
+export function commandLineNames(inputs: readonly { readonly id: string; readonly type: CwlType }[]): string[] {
+  return inputs.flatMap((p) => {
+    const record = recordOf(p.type);
+    return record ? commandLineNames(record.fields.map((f) => ({ id: `${p.id}.${f.name}`, type: f.type }))) : [p.id];
+  });
 }
 
 function nonNull(type: CwlType): CwlType {

@@ -35,6 +35,10 @@ export interface RunContext {
   readonly secrets: Set<string>;
   /** Downloads `http(s)://` File locations (job object, defaults) once per run, on the tmpout claim. */
   readonly remote: RemoteInputs;
+  /** --preserve-environment: engine variables passed to every tool. */
+  readonly preservedEnv?: Readonly<Record<string, string>>;
+  /** --strict: refuse what cwltool tolerates where the spec is silent (null items in array outputs). */
+  readonly strict?: boolean;
   /** --usage-report: every CommandLineTool job's requested resources and run time. */
   readonly usage?: UsageReport;
 }

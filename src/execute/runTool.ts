@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandLineTool, ExpressionTool, LoadListing } from '../model/types.js';
+import type { CommandLineTool, ExpressionTool, LoadListing, OutputParameter } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { PermanentFailure, TemporaryFailure } from '../errors.js';
 import { RequirementSet } from '../build/requirements.js';
@@ -12,7 +12,7 @@ import { collectOutputs } from '../collect/outputs.js';
 import { finalizeFiles } from '../collect/fileDetails.js';
 import { FileBoundary } from '../collect/fileBoundary.js';
 import { maskSecrets, secretValues } from '../build/secrets.js';
-import { describeType, matchesOutputType } from '../validate/jobObject.js';
+import { checkOutputValue } from '../validate/outputValue.js';
 import { ExpressionError } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
 
@@ -99,6 +99,7 @@ export async function runCommandLineTool(
           dirs, useContainer: ctx.useContainer || ctx.cluster !== undefined, name,
           ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
           containerPaths: ctx.cluster === undefined,
+          ...(ctx.preservedEnv ? { preservedEnv: ctx.preservedEnv } : {}),
           resources,
         });
         staged = built.staging.length > 0;
@@ -133,7 +134,8 @@ export async function runCommandLineTool(
       // Its own directories, its inputs, and whatever was staged for it (InitialWorkDir's File and Directory literals too).
       const stagedSources = built.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [e.source] : []));
       const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir, ...stagedSources], inputs);
-      const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
+      const collected = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
+      const outputs = checkedOutputs(tool.outputs, collected, name, ctx);
       succeeded = true;
       return outputs;
     } finally {
@@ -182,12 +184,15 @@ export async function runExpressionTool(
       await boundary.check(outputs[p.id], `${name}: output '${p.id}'`);
       await finalizeFiles(outputs[p.id], hostOutdir, `${name}: output '${p.id}'`);
     }
-    for (const p of tool.outputs) {
-      if (!matchesOutputType(p.type, outputs[p.id])) {
-        throw new PermanentFailure(`${name}: output '${p.id}' should be ${describeType(p.type)}, got ${JSON.stringify(outputs[p.id])?.slice(0, 200)}`);
-      }
-    }
-    return outputs;
+    return checkedOutputs(tool.outputs, outputs, name, ctx);
   });
 }
 
+
+/** A process's output object checked against its declared types (leniently unless --strict). */
+export function checkedOutputs(
+  params: readonly OutputParameter[], outputs: Readonly<Record<string, unknown>>, name: string, ctx: RunContext,
+): Record<string, unknown> {
+  const leniency = { strict: ctx.strict === true, warn: (message: string) => ctx.logger.warn(message) };
+  return Object.fromEntries(params.map((p) => [p.id, checkOutputValue(p.type, outputs[p.id] ?? null, `${name}: output '${p.id}'`, leniency)]));
+}

@@ -6,7 +6,8 @@ import { prepareInputFiles, prepareValue } from '../build/inputFiles.js';
 import { mergeSources, pickValue, workflowOutputValue } from '../plan/links.js';
 import { gatherScatter, scatterJobs } from '../plan/scatter.js';
 import { planWorkflow } from '../plan/workflowPlan.js';
-import { completeJobObject, describeType, matchesOutputType } from '../validate/jobObject.js';
+import { completeJobObject, describeType } from '../validate/jobObject.js';
+import { checkedOutputs } from './runTool.js';
 import type { RunContext } from './runContext.js';
 import { runProcess } from './runProcess.js';
 import { isLoadListing } from '../load/types.js';
@@ -83,11 +84,8 @@ export async function runWorkflow(
   for (const o of wf.outputs) {
     const sourceValues = (o.outputSource ?? []).map((s) => values.get(s) ?? null);
     outputs[o.id] = workflowOutputValue(o, sourceValues, `${name}: output '${o.id}'`);
-    if (!matchesOutputType(o.type, outputs[o.id])) {
-      throw new PermanentFailure(`${name}: output '${o.id}' should be ${describeType(o.type)}, got ${JSON.stringify(outputs[o.id])?.slice(0, 200)}`);
-    }
   }
-  return outputs;
+  return checkedOutputs(wf.outputs, outputs, name, ctx);
 }
 
 async function runStep(

@@ -38,7 +38,15 @@ export async function readJobFile(uri: string, limits: LoadLimits, guard?: LoadG
   const limit = jobFileSizeLimit(limits);
   const text = await fetchText(uri, { limit });
   guard?.check();
-  const parsed = parseYaml(text, uri, limit).value;
+  return jobObjectFromText(text, uri, limits);
+}
+
+/**
+ * A job object from its text; locations resolve against `uri` (for `-`,
+ * standard input, the working directory).
+ */
+export function jobObjectFromText(text: string, uri: string, limits: LoadLimits): JobFile {
+  const parsed = parseYaml(text, uri, jobFileSizeLimit(limits)).value;
   if (parsed === null || parsed === undefined) return { inputs: {}, requirements: [] };
   if (!isPlainObject(parsed)) throw new ValidationError(`${uriToPath(uri)}: a job object must be a mapping of input names to values`);
   const { cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': _t, $namespaces: _n, $schemas: _s, ...rest } = parsed;

@@ -16,6 +16,8 @@ export const KNOWN_REQUIREMENTS = new Set([
   'ScatterFeatureRequirement', 'MultipleInputFeatureRequirement', 'StepInputExpressionRequirement',
   'LoadListingRequirement', 'cwltool:CUDARequirement', 'cwltool:LoadListingRequirement',
   'cwltool:InplaceUpdateRequirement', 'cwltool:TimeLimit', 'cwltool:WorkReuse', 'cwltool:NetworkAccess',
+  // A hint in cwltool; under requirements the --enable-ext gate (validate/extensions.ts) refuses it as cwltool does.
+  'cwltool:Secrets',
 ]);
 
 /**

@@ -58,7 +58,11 @@ class ProcessLoader {
       let chosen: unknown;
       if (fragment) chosen = pick(fragment);
       else if (graph.length === 1) chosen = graph[0];
-      else chosen = pick('main');
+      else if (findInGraph(graph, 'main')) chosen = pick('main');
+      else {
+        // cwltool's answer: name one of them (exit 1).
+        throw new ValidationError(`${where}: its $graph has several processes and no '#main'; name one: ${graphIds(graph).map((id) => `${where}#${id}`).join(', ')}`);
+      }
       checkVersionFeatures(chosen, version, where);
       const ctx = this.#context(doc, version, namespaces, where, inherited, graph);
       return normalizeProcess(chosen, ctx);
@@ -119,4 +123,9 @@ class ProcessLoader {
 /** The process in a `$graph` whose id is `#frag` (or `doc.cwl#frag`). */
 function findInGraph(graph: readonly unknown[], frag: string): unknown {
   return graph.find((p) => isPlainObject(p) && typeof p.id === 'string' && (fragmentOf(p.id) || p.id.replace(/^#/, '')) === frag);
+}
+
+/** The ids of the processes in a `$graph`, without their `#`. */
+export function graphIds(graph: readonly unknown[]): string[] {
+  return graph.flatMap((p) => (isPlainObject(p) && typeof p.id === 'string' ? [fragmentOf(p.id) || p.id.replace(/^#/, '')] : []));
 }

@@ -1,4 +1,4 @@
-import type { Workflow } from '../model/types.js';
+import type { Process, Workflow } from '../model/types.js';
 
 /** The workflow's step graph in Graphviz DOT, as `--print-dot` prints it. */
 export function workflowDot(wf: Workflow): string {
@@ -14,4 +14,21 @@ export function workflowDot(wf: Workflow): string {
   for (const p of wf.outputs) for (const src of p.outputSource ?? []) lines.push(`  ${q(node(src))} -> ${q(`out:${p.id}`)};`);
   lines.push('}');
   return `${[...new Set(lines)].join('\n')}\n`;
+}
+
+/**
+ * `--print-dot` for any process: a workflow's step graph, or a single tool as
+ * one step between its inputs and outputs (cwltool draws only workflows).
+ */
+export function processDot(process: Process, name: string): string {
+  if (process.class === 'Workflow') return workflowDot(process);
+  const q = (s: string): string => JSON.stringify(s);
+  const lines = ['digraph workflow {', '  rankdir=LR;'];
+  for (const p of process.inputs) lines.push(`  ${q(p.id)} [shape=ellipse, style=filled, fillcolor="#94DDF4"];`);
+  for (const p of process.outputs) lines.push(`  ${q(`out:${p.id}`)} [label=${q(p.id)}, shape=ellipse, style=filled, fillcolor="#94DDF4"];`);
+  lines.push(`  ${q(name)} [shape=box, style=filled, fillcolor="#F3CEA1"];`);
+  for (const p of process.inputs) lines.push(`  ${q(p.id)} -> ${q(name)};`);
+  for (const p of process.outputs) lines.push(`  ${q(name)} -> ${q(`out:${p.id}`)};`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
 }

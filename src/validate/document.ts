@@ -12,7 +12,9 @@ import type { SourceDocument } from '../load/documentCache.js';
  */
 export async function validateDocument(doc: SourceDocument): Promise<void> {
   try {
-    await loadDocumentByString(JSON.stringify(doc.content, secondaryFilesAsPatterns), doc.uri);
+    const extension = extensionClass(isPlainObject(doc.content) && isPlainObject(doc.content.$namespaces) ? doc.content.$namespaces : {});
+    const forValidation = (key: string, value: unknown): unknown => withoutExtensions(key, secondaryFilesAsPatterns(key, value), extension);
+    await loadDocumentByString(JSON.stringify(doc.content, forValidation), doc.uri);
   } catch (error) {
     if (error instanceof ValidationException) {
       throw new ValidationError(condense(error.toString(), doc));
@@ -29,6 +31,24 @@ export async function validateDocument(doc: SourceDocument): Promise<void> {
 function secondaryFilesAsPatterns(key: string, value: unknown): unknown {
   if (key !== 'secondaryFiles' || !Array.isArray(value)) return value;
   return value.map((e) => (isPlainObject(e) && typeof e.pattern === 'string' ? e.pattern : e));
+}
+
+/**
+ * cwl-ts-auto knows only the standard classes, so cwltool's extensions
+ * (`cwltool:MPIRequirement`, …) are left out of `requirements` for the
+ * schema check; whether they are allowed is checkExtensions's call
+ * (--enable-ext), after loading.
+ */
+function withoutExtensions(key: string, value: unknown, isExtension: (cls: unknown) => boolean): unknown {
+  if (key !== 'requirements') return value;
+  if (Array.isArray(value)) return value.filter((r) => !(isPlainObject(r) && isExtension(r.class)));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).filter(([cls]) => !isExtension(cls)));
+  return value;
+}
+
+function extensionClass(namespaces: Readonly<Record<string, unknown>>): (cls: unknown) => boolean {
+  const prefixes = Object.entries(namespaces).filter(([, ns]) => ns === 'http://commonwl.org/cwltool#').map(([p]) => `${p}:`);
+  return (cls) => typeof cls === 'string' && (cls.startsWith('http://commonwl.org/cwltool#') || prefixes.some((p) => cls.startsWith(p)));
 }
 
 function condense(report: string, doc: SourceDocument): string {

@@ -1,6 +1,7 @@
 import type { CwlType, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
+import { shortName } from '../load/uri.js';
 
 /** A short, readable rendering of a type for error messages. */
 export function describeType(type: CwlType): string {
@@ -35,9 +36,35 @@ export function matchesType(type: CwlType, value: unknown): boolean {
   const t = type as Exclude<CwlType, string | readonly CwlType[]>;
   switch (t.type) {
     case 'array': return Array.isArray(value) && value.every((v) => matchesType(t.items, v));
-    case 'enum': return typeof value === 'string' && t.symbols.includes(value);
+    case 'enum': return typeof value === 'string' && t.symbols.includes(enumSymbol(value));
     case 'record': return isPlainObject(value) && t.fields.every((f) => matchesType(f.type, value[f.name]));
   }
+}
+
+/**
+ * An enum value by its short name: symbols are identifiers, so
+ * `https://example.org/schema.yml#Mode/fast` (as written by schemas
+ * `$import`ed over http) is the symbol `fast` (CWL's identifier resolution).
+ */
+export function enumSymbol(value: string): string {
+  return value.includes('#') ? shortName(value) : value;
+}
+
+/** `value` with every enum symbol given as a full IRI replaced by its short name (the value must match `type`). */
+export function withShortEnumSymbols(type: CwlType, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (typeof type === 'string') return value;
+  if (Array.isArray(type)) {
+    const branch = type.find((t) => t !== 'null' && matchesType(t, value));
+    return branch === undefined ? value : withShortEnumSymbols(branch, value);
+  }
+  const t = type as Exclude<CwlType, string | readonly CwlType[]>;
+  if (t.type === 'enum') return typeof value === 'string' ? enumSymbol(value) : value;
+  if (t.type === 'array') return Array.isArray(value) ? value.map((v) => withShortEnumSymbols(t.items, v)) : value;
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = { ...value };
+  for (const f of t.fields) if (f.name in out) out[f.name] = withShortEnumSymbols(f.type, out[f.name]);
+  return out;
 }
 
 /** Output values are checked leniently for Any: cwltool lets an Any output be null. */
@@ -64,7 +91,7 @@ export function completeJobObject(
     }
     if (value === undefined) value = null;
     checkInput(param.id, param.type, value, where);
-    out[param.id] = value;
+    out[param.id] = withShortEnumSymbols(param.type, value);
   }
   return out;
 }

@@ -17,6 +17,12 @@ export interface DockerBackendOptions {
   readonly leaveContainer: boolean;
   /** --tool-logs-basepath: a log file per step. */
   readonly toolLogsBasepath?: string;
+  /** --no-match-user sets false: run as the image's user, not the invoking one. */
+  readonly matchUser?: boolean;
+  /** --strict-memory-limit: limit each container to its runtime.ram. */
+  readonly strictMemoryLimit?: boolean;
+  /** --disable-pull: use local images only. */
+  readonly disablePull?: boolean;
 }
 
 /** Runs each tool in a Docker container as the invoking user, inputs mounted read-only. */
@@ -25,7 +31,7 @@ export class DockerBackend implements Backend {
   readonly #images: DockerImages;
 
   constructor(readonly options: DockerBackendOptions) {
-    this.#images = new DockerImages({ forcePull: options.forcePull });
+    this.#images = new DockerImages({ forcePull: options.forcePull, disablePull: options.disablePull === true });
   }
 
   async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
@@ -44,7 +50,9 @@ export class DockerBackend implements Backend {
       ...mounts,
     ];
     const args = dockerRunArguments({
-      name, image: container.image, argv: job.argv, workdir: outdir, user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+      name, image: container.image, argv: job.argv, workdir: outdir,
+      ...(this.options.matchUser === false ? {} : { user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}` }),
+      ...(this.options.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
       mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess, where: job.name,
     });
     const toHost = (p: string): string => {

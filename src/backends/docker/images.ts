@@ -9,6 +9,8 @@ const exec = promisify(execFile);
 
 export interface ImageOptions {
   readonly forcePull: boolean;
+  /** --disable-pull: a missing image fails the step instead of being pulled. */
+  readonly disablePull?: boolean;
 }
 
 /**
@@ -47,6 +49,10 @@ export class DockerImages {
       return;
     }
     if (present && !this.options.forcePull) return;
+    if (this.options.disablePull) {
+      if (present) return;
+      throw new PermanentFailure(`${where}: image ${image} is not present locally, and --disable-pull forbids pulling it`);
+    }
     try {
       await exec('docker', ['pull', '--', image], { maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {

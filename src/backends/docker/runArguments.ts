@@ -7,7 +7,10 @@ export interface RunArgumentsInput {
   readonly image: string;
   readonly argv: readonly string[];
   readonly workdir: string;
-  readonly user: string;
+  /** `uid:gid`; absent (--no-match-user): the image's own user. */
+  readonly user?: string;
+  /** --strict-memory-limit: Docker's --memory, in MiB. */
+  readonly memoryMiB?: number;
   readonly mounts: readonly Mount[];
   readonly env: Readonly<Record<string, string>>;
   readonly remove: boolean;
@@ -23,7 +26,9 @@ export interface RunArgumentsInput {
  * image (checked elsewhere) and the command are never read as options.
  */
 export function dockerRunArguments(input: RunArgumentsInput): string[] {
-  const args = ['run', '-i', `--name=${input.name}`, `--workdir=${input.workdir}`, `--user=${input.user}`];
+  const args = ['run', '-i', `--name=${input.name}`, `--workdir=${input.workdir}`];
+  if (input.user !== undefined) args.push(`--user=${input.user}`);
+  if (input.memoryMiB !== undefined) args.push(`--memory=${Math.ceil(input.memoryMiB)}m`);
   if (input.remove) args.push('--rm');
   if (!input.network) args.push('--network=none');
   for (const m of input.mounts) args.push(mountOption(m, input.where));
