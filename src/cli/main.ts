@@ -31,6 +31,7 @@ import { uriToPath } from '../load/uri.js';
 import { StderrTee } from '../report/tee.js';
 import { secretValues } from '../build/secrets.js';
 import { UsageReport } from '../report/usageReport.js';
+import { openWorkReuse } from '../execute/cache/reuse.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
@@ -207,6 +208,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       jobOutdirs,
       retries: Math.max(0, Number(opts.retries ?? 0)),
       ...(usage ? { usage } : {}),
+      ...(typeof opts.cachedir === 'string' ? { reuse: await openWorkReuse(path.resolve(opts.cachedir)) } : {}),
       // The top-level process's Secrets name job-object inputs; tools add their own as they run.
       secrets: new Set(secretValues(RequirementSet.forProcess(tool), job)),
     };

@@ -15,6 +15,7 @@ import { maskSecrets, secretValues } from '../build/secrets.js';
 import { describeType, matchesOutputType } from '../validate/jobObject.js';
 import { ExpressionError } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
+import { publishOutputs, reuseKey, reuseOutputs, type ReuseContext } from './cache/reuse.js';
 
 /**
  * Where one tool run keeps its files; outdir is kept until outputs are
@@ -43,6 +44,14 @@ function defaultListing(requirements: RequirementSet): LoadListing {
 }
 
 /** Turns expression failures into step failures that name the step. */
+/** Where the step's process would run, for its cache key. */
+function reuseContext(ctx: RunContext, requirements: RequirementSet): ReuseContext {
+  const imageFromDefault = !requirements.has('DockerRequirement') && ctx.defaultContainer !== undefined;
+  const kind = ctx.cluster ? 'pod' : ctx.useContainer && (requirements.has('DockerRequirement') || imageFromDefault) ? 'container' : 'host';
+  const place = { kind, ...(kind !== 'host' && imageFromDefault ? { defaultImage: ctx.defaultContainer } : {}) } as const;
+  return { ...(ctx.reuse ? { reuse: ctx.reuse } : {}), logger: ctx.logger, place };
+}
+
 async function named<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -67,6 +76,19 @@ export async function runCommandLineTool(
       discoverSecondaryFiles: topLevel,
       where: name,
     });
+    const reuse = reuseContext(ctx, requirements);
+    const key = await reuseKey(reuse, tool, requirements, inputs, engine, name);
+    if (key !== undefined) {
+      const reused = await reuseOutputs(reuse, key, name, async () => {
+        const outdir = await makeTempDir(ctx.tmpOutdirPrefix);
+        ctx.jobOutdirs.add(outdir);
+        return outdir;
+      });
+      if (reused) {
+        for (const secret of secretValues(requirements, inputs)) ctx.secrets.add(secret);
+        return reused;
+      }
+    }
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
     const resources = await evaluateResources(requirements, engine, inputs);
@@ -133,6 +155,7 @@ export async function runCommandLineTool(
       const stagedSources = built.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [e.source] : []));
       const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir, ...stagedSources], inputs);
       const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
+      if (key !== undefined) await publishOutputs(reuse, key, outputs, name);
       succeeded = true;
       return outputs;
     } finally {
