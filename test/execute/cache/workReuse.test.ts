@@ -9,33 +9,15 @@ import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { runCli, scratch } from '../../helpers/cli.js';
 import { until } from '../../helpers/kubernetesRun.js';
+import { gatedChain } from '../../helpers/workflows.js';
 
 const lines = async (file: string): Promise<string[]> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-
-/** Three steps in a chain; the last waits (at most 20 s) for a gate file the test creates. */
-function chain(dir: string): string {
-  const step = (name: string, script: string): string => `
-  ${name}:
-    in: {f: ${name === 'one' ? 'f' : name === 'two' ? 'one/out' : 'two/out'}}
-    out: [out]
-    run:
-      class: CommandLineTool
-      inputs: {f: {type: File, inputBinding: {position: 1}}}
-      baseCommand: [sh, -c, 'echo ${name} >> ${dir}/counter; ${script}']
-      outputs: {out: {type: File, outputBinding: {glob: out.txt}}}`;
-  return `cwlVersion: v1.2
-class: Workflow
-inputs: {f: File}
-outputs: {out: {type: File, outputSource: three/out}}
-steps:${step('one', 'tr a-z A-Z < $0 > out.txt')}${step('two', 'rev < $0 > out.txt')}${step('three', `for i in $(seq 200); do [ -e ${dir}/gate ] && break; sleep 0.1; done; cat $0 $0 > out.txt`)}
-`;
-}
 
 const args = (dir: string, out: string): string[] => ['--cachedir', path.join(dir, 'cache'), '--outdir', path.join(dir, out), '--tmp-outdir-prefix', `${dir}/tmpout/`, '--tmpdir-prefix', `${dir}/tmp/`];
 
 test('a run killed after two of three steps, started again, runs only the third', { timeout: 60_000 }, async () => {
   const dir = await scratch({ 'in.txt': 'abc\n' });
-  await writeFile(path.join(dir, 'wf.cwl'), chain(dir));
+  await writeFile(path.join(dir, 'wf.cwl'), gatedChain(path.join(dir, 'counter'), path.join(dir, 'gate')));
   let pid = 0;
   const first = runCli([...args(dir, 'out1'), path.join(dir, 'wf.cwl'), '--f', path.join(dir, 'in.txt')], { onSpawn: (p) => { pid = p; } });
   await until('the third step started', async () => (await lines(path.join(dir, 'counter'))).includes('three'), 20_000);
