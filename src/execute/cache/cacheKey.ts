@@ -31,9 +31,19 @@ const WHERE_FIELDS = new Set(['location', 'path', 'dirname', 'nameroot', 'nameex
 const DESCRIPTIVE_FIELDS = new Set(['id', 'baseUri', 'label', 'doc', 'originalVersion']);
 
 /**
+ * Requirements that cannot change a tool's outputs: how a workflow is put
+ * together, whether reuse is allowed, how long a run may take. A tool run
+ * inside a workflow and the same tool run alone then share entries.
+ */
+const IGNORED_REQUIREMENTS = new Set([
+  'ScatterFeatureRequirement', 'SubworkflowFeatureRequirement', 'MultipleInputFeatureRequirement', 'StepInputExpressionRequirement',
+  'WorkReuse', 'cwltool:WorkReuse', 'ToolTimeLimit', 'cwltool:TimeLimit',
+]);
+
+/**
  * The cache key of one CommandLineTool run: a SHA-256 over the tool as
  * loaded (minus its id, base URI and documentation), the requirements in
- * force, the input object and the execution place. Files and Directories
+ * force (except IGNORED_REQUIREMENTS), the input object and the execution place. Files and Directories
  * count by basename and content checksum, never by location, so the same
  * data at another path hits; parameter defaults are left out because their
  * values already reach the key through the inputs.
@@ -44,7 +54,7 @@ export function cacheKey(parts: CacheKeyParts): string {
   const described = {
     version: CACHE_KEY_VERSION,
     tool: canonical(tool),
-    requirements: canonical(parts.requirements),
+    requirements: canonical(parts.requirements.filter((r) => !IGNORED_REQUIREMENTS.has(r.class))),
     inputs: canonical(parts.inputs),
     place: canonical(parts.place),
   };

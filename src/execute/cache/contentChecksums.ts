@@ -34,7 +34,8 @@ export class ContentChecksums {
     if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = (await this.fill(out.secondaryFiles)) as FileOrDirectory[];
     if (out.class === 'Directory' && out.listing) out.listing = (await this.fill(out.listing)) as FileOrDirectory[];
     if (typeof out.checksum === 'string' && out.checksum.startsWith('sha1$')) return out;
-    if (!value.location) return out; // a literal: its contents or listing are the key
+    // A literal (no location, or a blank node `_:` id): its contents or listing are the key.
+    if (!value.location || value.location.startsWith('_:')) return out;
     // Anything not on this file system (a URI the engine fetches) counts by its address.
     if (!value.location.startsWith('file:') && !value.location.startsWith('/')) return { ...out, checksum: `uri$${value.location}` };
     const p = value.location.startsWith('/') ? value.location : uriToPath(value.location);

@@ -52,6 +52,11 @@ test('a parameter default does not count by itself (its value reaches the key th
   assert.equal(cacheKey(parts()), cacheKey(parts({ tool: other })));
 });
 
+test('requirements that cannot change outputs (inherited workflow features, WorkReuse, time limits) do not count', () => {
+  const inherited = [{ class: 'ScatterFeatureRequirement' }, { class: 'StepInputExpressionRequirement' }, { class: 'ToolTimeLimit', timelimit: 5 }, { class: 'WorkReuse', enableReuse: true }];
+  assert.equal(cacheKey(parts()), cacheKey(parts({ requirements: inherited })));
+});
+
 test('object key order does not matter; the key is a SHA-256 in hex', () => {
   const a = cacheKey(parts({ inputs: { n: 3, f: file('/x'), r: { b: 1, a: [1, { d: 2, c: 3 }] } } }));
   const b = cacheKey(parts({ inputs: { r: { a: [1, { c: 3, d: 2 }], b: 1 }, f: file('/x'), n: 3 } }));
