@@ -13,7 +13,7 @@ import { finalizeFiles } from '../collect/fileDetails.js';
 import { FileBoundary } from '../collect/fileBoundary.js';
 import { maskSecrets, secretValues } from '../build/secrets.js';
 import { describeType, matchesOutputType } from '../validate/jobObject.js';
-import { ExpressionError } from '../expressions/index.js';
+import { ExpressionError, type ExpressionEngine } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
 import { publishOutputs, reuseKey, reuseOutputs, type ReuseContext } from './cache/reuse.js';
 
@@ -43,15 +43,35 @@ function defaultListing(requirements: RequirementSet): LoadListing {
   return isLoadListing(req?.loadListing) ? req.loadListing : 'no_listing';
 }
 
-/** Turns expression failures into step failures that name the step. */
-/** Where the step's process would run, for its cache key. */
-function reuseContext(ctx: RunContext, requirements: RequirementSet): ReuseContext {
+interface Reuse {
+  readonly context: ReuseContext;
+  /** Undefined when the step is not to be reused or published (no --cachedir, WorkReuse false). */
+  readonly key?: string;
+  /** Set on a cache hit: the outputs, restored into a new job output directory. */
+  readonly outputs?: Record<string, unknown>;
+}
+
+/** --cachedir: the step's cache key, and its outputs when a finished run of it is in the cache. */
+async function lookupReuse(
+  ctx: RunContext, tool: CommandLineTool, requirements: RequirementSet, inputs: Record<string, unknown>, engine: ExpressionEngine, name: string,
+): Promise<Reuse> {
   const imageFromDefault = !requirements.has('DockerRequirement') && ctx.defaultContainer !== undefined;
   const kind = ctx.cluster ? 'pod' : ctx.useContainer && (requirements.has('DockerRequirement') || imageFromDefault) ? 'container' : 'host';
   const place = { kind, ...(kind !== 'host' && imageFromDefault ? { defaultImage: ctx.defaultContainer } : {}) } as const;
-  return { ...(ctx.reuse ? { reuse: ctx.reuse } : {}), logger: ctx.logger, place };
+  const context: ReuseContext = { ...(ctx.reuse ? { reuse: ctx.reuse } : {}), logger: ctx.logger, place };
+  const key = await reuseKey(context, tool, requirements, inputs, engine, name);
+  if (key === undefined) return { context };
+  const outputs = await reuseOutputs(context, key, name, async () => {
+    const outdir = await makeTempDir(ctx.tmpOutdirPrefix);
+    ctx.jobOutdirs.add(outdir);
+    return outdir;
+  });
+  // Secrets of a reused step still mask later log lines.
+  if (outputs) for (const secret of secretValues(requirements, inputs)) ctx.secrets.add(secret);
+  return { context, key, ...(outputs ? { outputs } : {}) };
 }
 
+/** Turns expression failures into step failures that name the step. */
 async function named<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -76,19 +96,8 @@ export async function runCommandLineTool(
       discoverSecondaryFiles: topLevel,
       where: name,
     });
-    const reuse = reuseContext(ctx, requirements);
-    const key = await reuseKey(reuse, tool, requirements, inputs, engine, name);
-    if (key !== undefined) {
-      const reused = await reuseOutputs(reuse, key, name, async () => {
-        const outdir = await makeTempDir(ctx.tmpOutdirPrefix);
-        ctx.jobOutdirs.add(outdir);
-        return outdir;
-      });
-      if (reused) {
-        for (const secret of secretValues(requirements, inputs)) ctx.secrets.add(secret);
-        return reused;
-      }
-    }
+    const reuse = await lookupReuse(ctx, tool, requirements, inputs, engine, name);
+    if (reuse.outputs) return reuse.outputs;
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
     const resources = await evaluateResources(requirements, engine, inputs);
@@ -155,7 +164,7 @@ export async function runCommandLineTool(
       const stagedSources = built.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [e.source] : []));
       const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir, ...stagedSources], inputs);
       const outputs = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
-      if (key !== undefined) await publishOutputs(reuse, key, outputs, name);
+      if (reuse.key !== undefined) await publishOutputs(reuse.context, reuse.key, outputs, name);
       succeeded = true;
       return outputs;
     } finally {
