@@ -26,6 +26,8 @@ interface Marker {
 /** Temporary files and unclaimed data directories older than this are a crashed run's and are removed. */
 const DEFAULT_STALE_MS = 6 * 3600_000;
 const KEY = /^[0-9a-f]{64}$/;
+const DATA = /^[0-9a-f]{64}-[0-9a-f]+$/;
+const TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]+\.tmp$/;
 /** Copies are reflinks where the file system can (copy-on-write), plain copies elsewhere: never shared inodes. */
 const COPY = { recursive: true, dereference: true, force: true, mode: constants.COPYFILE_FICLONE } as const;
 
@@ -109,18 +111,26 @@ export class StepCache {
     }
   }
 
-  /** Removes what crashed or losing runs left: old temporary markers and data directories no marker names. */
+  /**
+   * Removes what crashed or losing runs left: old temporary markers and old
+   * data directories no marker names. Markers are read only for keys with
+   * more than one data directory (a race), so a large cache costs one
+   * directory listing.
+   */
   async removeStale(now = Date.now()): Promise<number> {
+    const names = await readdir(this.dir);
+    const markers = new Set(names.flatMap((n) => (/^[0-9a-f]{64}\.json$/.test(n) ? [n.slice(0, 64)] : [])));
+    const dataDirs = new Map<string, number>();
+    for (const n of names) if (DATA.test(n)) dataDirs.set(n.slice(0, 64), (dataDirs.get(n.slice(0, 64)) ?? 0) + 1);
     let removed = 0;
-    for (const name of await readdir(this.dir)) {
-      const temp = /^\.([0-9a-f]{64})\.[0-9a-f]+\.tmp$/.exec(name);
-      const data = /^([0-9a-f]{64})-[0-9a-f]+$/.exec(name);
-      if (!temp && !data) continue;
-      const full = path.join(this.dir, name);
-      const info = await stat(full).catch(() => undefined);
+    for (const name of names) {
+      const isTemp = TEMP.test(name);
+      if (!isTemp && !DATA.test(name)) continue;
+      const key = isTemp ? name.slice(1, 65) : name.slice(0, 64);
+      if (!isTemp && markers.has(key) && (dataDirs.get(key) === 1 || (await this.#readMarker(key))?.data === name)) continue;
+      const info = await stat(path.join(this.dir, name)).catch(() => undefined);
       if (!info || now - info.mtimeMs < this.#staleMs) continue;
-      if (data && (await this.#readMarker(data[1]!))?.data === name) continue;
-      await rm(full, { recursive: true, force: true });
+      await rm(path.join(this.dir, name), { recursive: true, force: true });
       removed++;
     }
     return removed;

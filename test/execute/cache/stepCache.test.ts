@@ -85,6 +85,12 @@ test('what a killed publisher left (data without a marker, a temporary marker) i
   for (const n of await readdir(root)) await utimes(path.join(root, n), old, old);
   assert.equal(await cache.removeStale(), 0);
   assert.ok(await cache.lookup(KEY));
+  // The data of a publisher that lost a race (its marker was replaced) goes once stale.
+  await mkdir(path.join(root, `${KEY}-ffffffffffff`));
+  await utimes(path.join(root, `${KEY}-ffffffffffff`), old, old);
+  assert.equal(await cache.removeStale(), 1);
+  assert.equal((await readdir(root)).length, 2, 'the marker and its data');
+  assert.ok(await cache.lookup(KEY));
 });
 
 test('a marker that cannot be read is a miss, not an error', async () => {
