@@ -1,4 +1,4 @@
-import type { CommandLineTool } from '../../model/types.js';
+import type { CommandLineTool, Requirement } from '../../model/types.js';
 import type { RequirementSet } from '../../build/requirements.js';
 import type { ExpressionEngine } from '../../expressions/index.js';
 import { PermanentFailure, UserError, errorMessage } from '../../errors.js';
@@ -46,7 +46,7 @@ export async function reuseKey(
     if (typeof enabled !== 'boolean') throw new PermanentFailure(`${name}: WorkReuse enableReuse must be a boolean, got ${JSON.stringify(enabled)}`);
     if (!enabled) return undefined;
   }
-  const filled = await ctx.reuse.checksums.fill({ inputs, requirements: requirements.effective() }) as { inputs: Record<string, unknown>; requirements: [] };
+  const filled = await ctx.reuse.checksums.fill({ inputs, requirements: requirements.effective() }) as { inputs: Record<string, unknown>; requirements: Requirement[] };
   return cacheKey({ tool, requirements: filled.requirements, inputs: filled.inputs, place: ctx.place });
 }
 
