@@ -8,11 +8,11 @@ import { uriToPath } from '../../load/uri.js';
 
 /**
  * Content checksums of the Files and Directories a step is given, for its
- * cache key. A File that already has a sha1 checksum (every output of an
- * earlier step does) is not read again; others are hashed once per run for
- * the same (device, inode, size, mtime), so a wide scatter over one input
- * reads it once. A Directory's checksum covers its whole tree: names, kinds
- * and file contents.
+ * cache key. A checksum a File carries is not trusted: a step with
+ * InplaceUpdateRequirement may have changed the file since it was computed.
+ * Each file is hashed once per run for the same (device, inode, size,
+ * mtime), so a wide scatter over one input reads it once. A Directory's
+ * checksum covers its whole tree: names, kinds and file contents.
  */
 export class ContentChecksums {
   readonly #memo = new Map<string, Promise<string>>();
@@ -33,7 +33,6 @@ export class ContentChecksums {
     const out: FileOrDirectory = { ...value };
     if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = (await this.fill(out.secondaryFiles)) as FileOrDirectory[];
     if (out.class === 'Directory' && out.listing) out.listing = (await this.fill(out.listing)) as FileOrDirectory[];
-    if (typeof out.checksum === 'string' && out.checksum.startsWith('sha1$')) return out;
     // A literal (no location, or a blank node `_:` id): its contents or listing are the key.
     if (!value.location || value.location.startsWith('_:')) return out;
     // Anything not on this file system (a URI the engine fetches) counts by its address.

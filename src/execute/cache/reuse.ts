@@ -33,13 +33,17 @@ export const keyPrefix = (key: string): string => key.slice(0, 12);
 
 /**
  * The cache key of this run of `tool`, or undefined when it must run and
- * not be published: no --cachedir, or WorkReuse says enableReuse false
- * (cwltool's `cwltool:WorkReuse` hint too; the field may be an expression).
+ * not be published: no --cachedir, WorkReuse says enableReuse false
+ * (cwltool's `cwltool:WorkReuse` hint too; the field may be an expression),
+ * or the tool updates its inputs in place (InplaceUpdateRequirement).
  */
 export async function reuseKey(
   ctx: ReuseContext, tool: CommandLineTool, requirements: RequirementSet, inputs: Record<string, unknown>, engine: ExpressionEngine, name: string,
 ): Promise<string | undefined> {
   if (!ctx.reuse) return undefined;
+  // Its effect includes changes to its inputs, which no entry holds: it always runs.
+  const inplace = requirements.get('InplaceUpdateRequirement') ?? requirements.get('cwltool:InplaceUpdateRequirement');
+  if (inplace?.inplaceUpdate === true) return undefined;
   const workReuse = requirements.get('WorkReuse') ?? requirements.get('cwltool:WorkReuse');
   if (workReuse?.enableReuse !== undefined) {
     const enabled = await engine.evaluate(workReuse.enableReuse, { inputs, self: null, runtime: {} });

@@ -118,3 +118,49 @@ test('WorkReuse enableReuse false (and cwltool:WorkReuse) always runs and is nev
   assert.equal((await lines(path.join(dir, 'counter'))).length, 7, 'every run but the last ran its tool');
   assert.equal((await readdir(path.join(dir, 'cache'))).filter((n) => n.endsWith('.json')).length, 1, 'only the reusable run was cached');
 });
+
+test('a step that updates a file in place always runs, and a later step sees the file as it is now', { timeout: 60_000 }, async () => {
+  const dir = await scratch({});
+  await writeFile(path.join(dir, 'wf.cwl'), `cwlVersion: v1.2
+class: Workflow
+requirements: {StepInputExpressionRequirement: {}}
+inputs: {add: int}
+outputs: {seen: {type: File, outputSource: read/out}}
+steps:
+  make:
+    in: {}
+    out: [out]
+    run:
+      class: CommandLineTool
+      inputs: []
+      baseCommand: [sh, -c, 'echo make >> ${dir}/counter; echo 3 > n.txt']
+      outputs: {out: {type: File, outputBinding: {glob: n.txt}}}
+  bump:
+    in: {f: make/out, add: add}
+    out: [out]
+    run:
+      class: CommandLineTool
+      requirements:
+        InitialWorkDirRequirement: {listing: [{entry: $(inputs.f), writable: true}]}
+        InplaceUpdateRequirement: {inplaceUpdate: true}
+      inputs: {f: File, add: {type: int, inputBinding: {position: 1}}}
+      baseCommand: [sh, -c, 'echo bump >> ${dir}/counter; echo $(( $(cat n.txt) + $0 )) > n.txt']
+      outputs: {out: {type: File, outputBinding: {glob: n.txt}}}
+  read:
+    in: {f: make/out, after: {source: bump/out, valueFrom: 'done'}}
+    out: [out]
+    run:
+      class: CommandLineTool
+      inputs: {f: {type: File, inputBinding: {position: 1}}, after: string}
+      baseCommand: [sh, -c, 'echo read >> ${dir}/counter; cat $0 > seen.txt']
+      outputs: {out: {type: File, outputBinding: {glob: seen.txt}}}
+`);
+  const seen: string[] = [];
+  for (const [i, add] of ['1', '1', '2'].entries()) {
+    const r = await runCli([...args(dir, `out${i}`), path.join(dir, 'wf.cwl'), '--add', add]);
+    assert.equal(r.code, 0, r.stderr);
+    seen.push(await readFile((JSON.parse(r.stdout) as { seen: { path: string } }).seen.path, 'utf8'));
+  }
+  assert.deepEqual(seen, ['4\n', '4\n', '5\n'], 'the file as the in-place step left it, not as a cached checksum says');
+  assert.deepEqual(await lines(path.join(dir, 'counter')), ['make', 'bump', 'read', 'bump', 'bump', 'read']);
+});
