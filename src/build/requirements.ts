@@ -42,6 +42,12 @@ export class RequirementSet {
     return this.#requirements.some((r) => r.class === cls) || this.#overrides.some((r) => r.class === cls);
   }
 
+  /** The effective entry of every class named anywhere in the set, in order of first appearance. */
+  effective(): Requirement[] {
+    const classes = new Set([...this.#hints, ...this.#requirements, ...this.#overrides].map((r) => r.class));
+    return [...classes].map((cls) => this.get(cls)!);
+  }
+
   has(cls: string): boolean {
     return this.get(cls) !== undefined;
   }

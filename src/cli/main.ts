@@ -33,6 +33,7 @@ import { secretValues } from '../build/secrets.js';
 import { UsageReport } from '../report/usageReport.js';
 import { RemoteInputs } from '../build/remoteInputs.js';
 import { resolveDownloadLimits } from '../load/download.js';
+import { openWorkReuse } from '../execute/cache/reuse.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
@@ -223,6 +224,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       retries: Math.max(0, Number(opts.retries ?? 0)),
       ...(usage ? { usage } : {}),
       remote,
+      ...(typeof opts.cachedir === 'string' ? { reuse: await openWorkReuse(path.resolve(opts.cachedir)) } : {}),
       // The top-level process's Secrets name job-object inputs; tools add their own as they run.
       secrets: new Set(secretValues(RequirementSet.forProcess(tool), job)),
     };

@@ -15,7 +15,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   outdir: { type: 'string', describe: 'Output directory for the final outputs', default: '.' },
   'tmp-outdir-prefix': { type: 'string', describe: 'Prefix for the temporary output directories of steps' },
   'tmpdir-prefix': { type: 'string', describe: 'Prefix for temporary directories' },
-  cachedir: { type: 'string', describe: 'Directory to cache step outputs (accepted; caching is not implemented yet)' },
+  cachedir: { type: 'string', describe: 'Reuse the outputs of CommandLineTool steps run before with the same tool, requirements and inputs (by content), and cache new ones here' },
   parallel: { type: 'boolean', describe: 'Run independent steps in parallel (the default)' },
   quiet: { type: 'boolean', describe: 'Only print warnings and errors' },
   verbose: { type: 'boolean', describe: 'Print more progress' },

@@ -6,6 +6,7 @@ import type { ResourcePool } from '../schedule/resourcePool.js';
 import type { Progress } from '../report/progress.js';
 import type { UsageReport } from '../report/usageReport.js';
 import type { RemoteInputs } from '../build/remoteInputs.js';
+import type { WorkReuse } from './cache/reuse.js';
 
 /** The small, read-only set of dependencies a run passes down explicitly. */
 export interface RunContext {
@@ -41,4 +42,6 @@ export interface RunContext {
   readonly strict?: boolean;
   /** --usage-report: every CommandLineTool job's requested resources and run time. */
   readonly usage?: UsageReport;
+  /** --cachedir: finished CommandLineTool runs are reused and published here. */
+  readonly reuse?: WorkReuse;
 }

@@ -13,8 +13,9 @@ import { finalizeFiles } from '../collect/fileDetails.js';
 import { FileBoundary } from '../collect/fileBoundary.js';
 import { maskSecrets, secretValues } from '../build/secrets.js';
 import { checkOutputValue } from '../validate/outputValue.js';
-import { ExpressionError } from '../expressions/index.js';
+import { ExpressionError, type ExpressionEngine } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
+import { publishOutputs, reuseKey, reuseOutputs, type ReuseContext } from './cache/reuse.js';
 
 /**
  * Where one tool run keeps its files; outdir is kept until outputs are
@@ -40,6 +41,35 @@ async function makeTempDir(prefix: string): Promise<string> {
 function defaultListing(requirements: RequirementSet): LoadListing {
   const req = requirements.get('LoadListingRequirement') ?? requirements.get('cwltool:LoadListingRequirement');
   return isLoadListing(req?.loadListing) ? req.loadListing : 'no_listing';
+}
+
+interface Reuse {
+  readonly context: ReuseContext;
+  /** Undefined when the step is not to be reused or published (no --cachedir, WorkReuse false). */
+  readonly key?: string;
+  /** Set on a cache hit: the outputs, restored into a new job output directory. */
+  readonly outputs?: Record<string, unknown>;
+}
+
+/** --cachedir: the step's cache key, and its outputs when a finished run of it is in the cache. */
+async function lookupReuse(
+  ctx: RunContext, tool: CommandLineTool, requirements: RequirementSet, inputs: Record<string, unknown>, engine: ExpressionEngine, name: string,
+): Promise<Reuse> {
+  const imageFromDefault = !requirements.has('DockerRequirement') && ctx.defaultContainer !== undefined;
+  const kind = ctx.cluster ? 'pod' : ctx.useContainer && (requirements.has('DockerRequirement') || imageFromDefault) ? 'container' : 'host';
+  const environment = ctx.preservedEnv && Object.keys(ctx.preservedEnv).length > 0 ? { environment: ctx.preservedEnv } : {};
+  const place = { kind, ...(kind !== 'host' && imageFromDefault ? { defaultImage: ctx.defaultContainer } : {}), ...environment } as const;
+  const context: ReuseContext = { ...(ctx.reuse ? { reuse: ctx.reuse } : {}), logger: ctx.logger, place };
+  const key = await reuseKey(context, tool, requirements, inputs, engine, name);
+  if (key === undefined) return { context };
+  const outputs = await reuseOutputs(context, key, name, async () => {
+    const outdir = await makeTempDir(ctx.tmpOutdirPrefix);
+    ctx.jobOutdirs.add(outdir);
+    return outdir;
+  });
+  // Secrets of a reused step still mask later log lines.
+  if (outputs) for (const secret of secretValues(requirements, inputs)) ctx.secrets.add(secret);
+  return { context, key, ...(outputs ? { outputs } : {}) };
 }
 
 /** Turns expression failures into step failures that name the step. */
@@ -68,6 +98,8 @@ export async function runCommandLineTool(
       where: name,
       remote: ctx.remote,
     });
+    const reuse = await lookupReuse(ctx, tool, requirements, inputs, engine, name);
+    if (reuse.outputs) return reuse.outputs;
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
     const resources = await evaluateResources(requirements, engine, inputs);
@@ -136,6 +168,7 @@ export async function runCommandLineTool(
       const boundary = await FileBoundary.of([dirs.hostOutdir, dirs.hostStageDir, ...stagedSources], inputs);
       const collected = await collectOutputs(tool, built, code, engine, defaultListing(requirements), boundary);
       const outputs = checkedOutputs(tool.outputs, collected, name, ctx);
+      if (reuse.key !== undefined) await publishOutputs(reuse.context, reuse.key, outputs, name);
       succeeded = true;
       return outputs;
     } finally {

@@ -51,3 +51,28 @@ ${reqs.length > 0 ? `      requirements:\n${reqs.map(([k, v]) => `        ${k}: 
       outputs: {said: stdout}
 `;
 }
+
+/**
+ * Three steps in a chain (one → two → three over a File), each appending its
+ * name to `counter` when it starts; the third waits (at most 20 s) for the
+ * file `gate`, so a test can kill the engine after two steps finished.
+ * `hints` are the tools' own (a YAML flow mapping).
+ */
+export function gatedChain(counter: string, gate: string, hints = '{}'): string {
+  const step = (name: string, source: string, script: string): string => `
+  ${name}:
+    in: {f: ${source}}
+    out: [out]
+    run:
+      class: CommandLineTool
+      hints: ${hints}
+      inputs: {f: {type: File, inputBinding: {position: 1}}}
+      baseCommand: [sh, -c, 'echo ${name} >> ${counter}; ${script}']
+      outputs: {out: {type: File, outputBinding: {glob: out.txt}}}`;
+  return `cwlVersion: v1.2
+class: Workflow
+inputs: {f: File}
+outputs: {out: {type: File, outputSource: three/out}}
+steps:${step('one', 'f', 'tr a-z A-Z < $0 > out.txt')}${step('two', 'one/out', 'rev < $0 > out.txt')}${step('three', 'two/out', `for i in $(seq 200); do [ -e ${gate} ] && break; sleep 0.1; done; cat $0 $0 > out.txt`)}
+`;
+}
