@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { downloadToFile, DownloadError, type DownloadLimits } from '../load/download.js';
+import { displayUrl, downloadToFile, DownloadError, type DownloadLimits } from '../load/download.js';
 import { withoutFragment } from '../load/uri.js';
 import type { Logger } from '../report/logger.js';
 
@@ -91,9 +91,9 @@ export class RemoteInputs {
     await mkdir(dir);
     const target = path.join(dir, basenameOfUrl(url));
     const started = performance.now();
-    this.#options.logger?.info(`downloading ${url}`);
+    this.#options.logger?.info(`downloading ${displayUrl(url)}`);
     const bytes = await downloadToFile(url, target, this.#options.limits, this.#options.signal);
-    this.#options.logger?.debug({ url, bytes, ms: Math.round(performance.now() - started) }, `downloaded ${url} to ${target}`);
+    this.#options.logger?.debug({ url: displayUrl(url), bytes, ms: Math.round(performance.now() - started) }, `downloaded ${displayUrl(url)} to ${target}`);
     return target;
   }
 

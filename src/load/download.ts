@@ -27,10 +27,26 @@ export type DownloadFailure =
   | { readonly kind: 'too-large' }
   | { readonly kind: 'connection'; readonly code?: string };
 
+/**
+ * A URL as logs and messages show it: a signed URL's query (tokens,
+ * signatures) and a password in it are credentials, so they are elided.
+ */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    const query = u.search ? '?…' : '';
+    u.search = '';
+    return `${u.href}${query}`;
+  } catch {
+    return url;
+  }
+}
+
 /** A download that failed for a reason the user can act on: the URL, what went wrong. Exit code 1, as cwltool's for an input it cannot fetch. */
 export class DownloadError extends UserError {
   constructor(readonly url: string, readonly failure: DownloadFailure, detail: string) {
-    super(`cannot download ${url}: ${detail}`);
+    super(`cannot download ${displayUrl(url)}: ${detail}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_DOWNLOAD_LIMITS, DownloadError, downloadToFile, resolveDownloadLimits } from '../../src/load/download.js';
+import { DEFAULT_DOWNLOAD_LIMITS, DownloadError, displayUrl, downloadToFile, resolveDownloadLimits } from '../../src/load/download.js';
 import { endless, serveFiles, stall } from '../helpers/fileServer.js';
 
 const LIMITS = { maxBytes: 1024 * 1024, timeoutMs: 5_000 };
@@ -42,6 +42,22 @@ test('an HTTP error status fails naming the URL and the status, and writes nothi
       return true;
     });
     assert.deepEqual(await readdir(dir), []);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a signed URL's query and a password never reach a message: they are credentials", async () => {
+  assert.equal(displayUrl('https://bucket.example/a/b.tif?X-Amz-Signature=abc&X-Amz-Credential=k'), 'https://bucket.example/a/b.tif?…');
+  assert.equal(displayUrl('https://user:secret@host.example/f'), 'https://user:***@host.example/f');
+  const server = await serveFiles({});
+  try {
+    await assert.rejects(downloadToFile(`${server.url}/missing.txt?token=s3cr3t`, path.join(await emptyDir(), 'm'), LIMITS), (error: unknown) => {
+      assert.ok(error instanceof DownloadError);
+      assert.equal(error.message, `cannot download ${server.url}/missing.txt?…: HTTP 404 Not Found`);
+      assert.ok(!error.message.includes('s3cr3t'));
+      return true;
+    });
   } finally {
     await server.close();
   }
