@@ -7,7 +7,7 @@ import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import { expandFormat, mapToList, normalizeSecondaryFiles, normalizeType, type SchemaDefs } from './types.js';
 import { fragmentOf, resolveUri, shortName, sourceReference } from './uri.js';
 import { resolveLocations } from './locations.js';
-import { impliedHints } from './upgrade.js';
+import { impliedHints, liftLoadContents } from './upgrade.js';
 
 export const KNOWN_REQUIREMENTS = new Set([
   'InlineJavascriptRequirement', 'SchemaDefRequirement', 'DockerRequirement', 'SoftwareRequirement',
@@ -150,7 +150,7 @@ export function normalizeRequirements(
 }
 
 function normalizeInputs(raw: unknown, ctx: NormalizeContext): InputParameter[] {
-  return mapToList(raw, 'id', 'type').map((p) => {
+  return mapToList(raw, 'id', 'type').map(liftLoadContents).map((p) => {
     const id = shortName(String(p.id));
     const where = `${ctx.where} input '${id}'`;
     const out: Record<string, unknown> = { ...p, id, type: normalizeType(p.type, { ...ctx, where }) };

@@ -30,6 +30,20 @@ export function impliedHints(version: CwlVersion): { class: string; [k: string]:
 }
 
 /**
+ * `loadContents` written in a parameter's `inputBinding` (the v1.0 place,
+ * deprecated but still valid in v1.1 and v1.2) means the parameter's own
+ * `loadContents`: the contents are loaded for expressions wherever the
+ * parameter is, a Workflow or ExpressionTool input included.
+ */
+export function liftLoadContents<T extends Record<string, unknown>>(param: T): T {
+  const binding = param.inputBinding;
+  if (binding === null || typeof binding !== 'object' || Array.isArray(binding)) return param;
+  const loadContents = (binding as Record<string, unknown>).loadContents;
+  if (loadContents === undefined || param.loadContents !== undefined) return param;
+  return { ...param, loadContents };
+}
+
+/**
  * Rejects features newer than the version a document declares (the upgrade
  * to v1.2 semantics must not make an invalid older document valid): `when`,
  * `pickValue`, Operation and fractional ResourceRequirement values need v1.2;
