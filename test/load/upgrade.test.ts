@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadProcess } from '../../src/load/loadProcess.js';
-import { liftLoadContents } from '../../src/load/upgrade.js';
+import { liftLoadContents, upgradeRequirements } from '../../src/load/upgrade.js';
+import { ValidationError } from '../../src/errors.js';
 import type { InputParameter, RecordType } from '../../src/model/types.js';
 
 /** Writes a document into a fresh directory and returns its path. */
@@ -62,5 +63,57 @@ describe('loading a v1.0 document', () => {
     ].join('\n'));
     const process = await loadProcess(file);
     assert.equal(process.inputs[0]?.loadContents, true);
+  });
+});
+
+describe('upgradeRequirements', () => {
+  it("reads a v1.0 document's cwltool extensions as the standard classes v1.1 made of them", () => {
+    const hints = upgradeRequirements([
+      { class: 'cwltool:TimeLimit', timelimit: 3 },
+      { class: 'cwltool:InplaceUpdateRequirement', inplaceUpdate: true },
+      { class: 'DockerRequirement', dockerPull: 'alpine' },
+    ], 'v1.0', false, 'tool.cwl');
+    assert.deepEqual(hints.map((h) => h.class), ['ToolTimeLimit', 'InplaceUpdateRequirement', 'DockerRequirement']);
+    assert.equal(hints[0]?.timelimit, 3);
+  });
+
+  it('rejects a v1.1 class required by a v1.0 document, naming the version, and ignores it as a hint', () => {
+    assert.throws(
+      () => upgradeRequirements([{ class: 'ToolTimeLimit', timelimit: 3 }], 'v1.0', true, 'tool.cwl'),
+      (e: unknown) => e instanceof ValidationError && /tool\.cwl: requirement ToolTimeLimit needs cwlVersion v1\.1/.test(e.message),
+    );
+    assert.deepEqual(upgradeRequirements([{ class: 'NetworkAccess', networkAccess: false }], 'v1.0', false, 'tool.cwl'), []);
+  });
+
+  it('leaves v1.1 and v1.2 documents alone', () => {
+    const reqs = [{ class: 'ToolTimeLimit', timelimit: 3 }, { class: 'cwltool:TimeLimit', timelimit: 4 }];
+    assert.deepEqual(upgradeRequirements(reqs, 'v1.1', true, 'tool.cwl'), reqs);
+  });
+
+  it('applies to a loaded v1.0 tool and its steps', async () => {
+    const file = documentFile('wf.cwl', [
+      'cwlVersion: v1.0',
+      'class: Workflow',
+      '$namespaces: {cwltool: "http://commonwl.org/cwltool#"}',
+      'inputs: []',
+      'outputs: []',
+      'steps:',
+      '  s:',
+      '    hints: [{class: "cwltool:TimeLimit", timelimit: 5}]',
+      '    in: []',
+      '    out: []',
+      '    run:',
+      '      class: CommandLineTool',
+      '      baseCommand: "true"',
+      '      inputs: []',
+      '      outputs: []',
+      '      hints: [{class: "cwltool:InplaceUpdateRequirement", inplaceUpdate: true}]',
+    ].join('\n'));
+    const wf = await loadProcess(file);
+    assert.equal(wf.class, 'Workflow');
+    if (wf.class !== 'Workflow') return;
+    const step = wf.steps[0]!;
+    assert.deepEqual(step.hints.map((h) => h.class), ['ToolTimeLimit']);
+    assert.ok(step.run.hints.some((h) => h.class === 'InplaceUpdateRequirement' && h.inplaceUpdate === true));
   });
 });
