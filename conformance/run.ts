@@ -216,7 +216,7 @@ function writeSummary(paths: Paths, report: Report): void {
     warnings: report.warnings,
   };
   writeFileSync(paths.summaryJson, `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(paths.summaryMd, renderMarkdown(summary));
+  writeFileSync(paths.summaryMd, renderMarkdown(summary, `CWL ${options.cwlVersion} conformance`));
 }
 
 function reportBaseline(check: BaselineCheck, size: number, file: string): number {
