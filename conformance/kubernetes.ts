@@ -5,9 +5,11 @@
  * for any cluster; see test/helpers/clusterUnderTest.ts). The suite's
  * directory is the input claim (read-only) and a scratch directory the
  * tmpout claim, mounted at the same paths in step pods as in the engine.
- * Each kind of cluster has its own baseline:
+ * Each kind of cluster and CWL version has its own baseline and out dir:
  * conformance/baseline-kubernetes.txt (stand-in) and
- * conformance/baseline-kubernetes-real.txt (real clusters).
+ * conformance/baseline-kubernetes-real.txt (real clusters) for v1.2,
+ * baseline-kubernetes-v1.0.txt, baseline-kubernetes-real-v1.1.txt, … for
+ * the older suites (`--cwl-version`, passed on to the harness too).
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,10 +17,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCluster } from '../test/helpers/clusterUnderTest.js';
+import { cwlVersionOf, OptionsError, versioned } from './options.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const suite = path.resolve(repo, '../shared/cwl-v1.2');
+let cwlVersion;
+try {
+  cwlVersion = cwlVersionOf(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof OptionsError)) throw e;
+  console.error(`conformance: ${e.message}`);
+  process.exit(2);
+}
+const suite = path.resolve(repo, `../shared/cwl-${cwlVersion}`);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'bespin-k8s-conformance-'));
 chmodSync(scratch, 0o755);
 const tmpout = path.join(scratch, 'tmpout');
@@ -28,7 +39,7 @@ const cluster = await openCluster({ claims: { 'calrissian-input-data': { hostDir
 const wrapper = path.join(scratch, 'bespin-kubernetes');
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const real = cluster.kind !== 'standin';
-const out = path.join(repo, real ? 'conformance/out-kubernetes-real' : 'conformance/out-kubernetes');
+const out = path.join(repo, versioned(real ? 'conformance/out-kubernetes-real' : 'conformance/out-kubernetes', cwlVersion));
 // cwltest keeps only "Returned non-zero": each run's arguments and standard
 // error go to engine-logs/ as well, to explain a failure seen only on a cluster.
 const engineLogs = path.join(out, 'engine-logs');
@@ -53,7 +64,7 @@ chmodSync(wrapper, 0o755);
 const args = [
   path.join(repo, 'dist/conformance/run.js'), '--tool', wrapper,
   '--out', out,
-  '--baseline', path.join(repo, real ? 'conformance/baseline-kubernetes-real.txt' : 'conformance/baseline-kubernetes.txt'),
+  '--baseline', path.join(repo, versioned(real ? 'conformance/baseline-kubernetes-real.txt' : 'conformance/baseline-kubernetes.txt', cwlVersion)),
   ...process.argv.slice(2),
 ];
 let code = 1;

@@ -1,5 +1,5 @@
 /**
- * The conformance harness: runs the official CWL v1.2 suite with cwltest,
+ * The conformance harness: runs an official CWL suite (v1.0, v1.1 or v1.2) with cwltest,
  * reads its JUnit report and log, writes summary.json / summary.md, and
  * checks the baseline. This file is the I/O edge; the logic lives in the
  * modules beside it.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { checkBaseline, formatBaseline, parseBaseline, updateBaseline, type BaselineCheck } from './baseline.js';
 import { parseCwltestLog } from './cwltest-log.js';
 import { parseJUnit } from './junit.js';
-import { OptionsError, parseOptions, USAGE, type Options } from './options.js';
+import { OptionsError, parseOptions, TEST_LISTS, USAGE, type Options } from './options.js';
 import { attributeResults } from './results.js';
 import { selectTests, SelectionError, type Selection } from './selection.js';
 import { loadSuite, SuiteError, type SuiteTest } from './suite.js';
@@ -40,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const paths = outputPaths(options);
   if (!existsSync(paths.testFile)) {
-    throw new HarnessError(`no test list at ${paths.testFile} (set --shared to the directory holding cwl-v1.2/)`);
+    throw new HarnessError(`no test list at ${paths.testFile} (set --shared to the directory holding cwl-${options.cwlVersion}/)`);
   }
   const suite = loadSuite(paths.testFile, (p) => readFileSync(p, 'utf8'));
   const selection = selectTests(suite, options);
@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function outputPaths(options: Options): Paths {
   return {
-    testFile: join(options.shared, 'cwl-v1.2', 'conformance_tests.yaml'),
+    testFile: join(options.shared, `cwl-${options.cwlVersion}`, TEST_LISTS[options.cwlVersion]),
     junit: join(options.out, 'junit.xml'),
     badges: join(options.out, 'badges'),
     log: join(options.out, 'cwltest.log'),
@@ -196,6 +196,7 @@ function writeSummary(paths: Paths, report: Report): void {
   const { options, summary, check } = report;
   const json = {
     generatedAt: new Date().toISOString(),
+    cwlVersion: options.cwlVersion,
     tool: report.tool,
     cwltestArgs: report.args,
     selection: {
@@ -215,7 +216,7 @@ function writeSummary(paths: Paths, report: Report): void {
     warnings: report.warnings,
   };
   writeFileSync(paths.summaryJson, `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(paths.summaryMd, renderMarkdown(summary));
+  writeFileSync(paths.summaryMd, renderMarkdown(summary, `CWL ${options.cwlVersion} conformance`));
 }
 
 function reportBaseline(check: BaselineCheck, size: number, file: string): number {

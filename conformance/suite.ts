@@ -54,7 +54,8 @@ export function splitTopLevelItems(text: string): Item[] {
     if (start !== null) {
       const indent = start[0].length;
       items.push({ line: index + 1, indent, lines: [raw.slice(indent)] });
-    } else if (/^[^\s#]/.test(raw)) {
+    } else if (/^[^\s#\]}]/.test(raw)) {
+      // A `}` or `]` at column 0 closes a flow collection (v1.1's list has one); anything else is an error.
       throw new SuiteError(`line ${index + 1}: expected a top-level list item`);
     } else if (items.length > 0 && !raw.startsWith('#')) {
       const item = items.at(-1)!;
@@ -82,7 +83,7 @@ function keepKeys(lines: readonly string[]): string[] {
   const kept: string[] = [];
   let keep = false;
   for (const line of lines) {
-    if (/^[^\s#]/.test(line)) {
+    if (/^[^\s#\]}]/.test(line)) {
       const key = /^(["']?)([^"':]+)\1\s*:/.exec(line)?.[2];
       keep = key !== undefined && KEPT_KEYS.has(key);
     }

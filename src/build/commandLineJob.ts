@@ -119,7 +119,9 @@ export async function buildCommandLineJob(
   const inplace = requirements.get('InplaceUpdateRequirement')?.inplaceUpdate === true;
   const dockerRequired = container !== undefined && requirements.isRequired('DockerRequirement');
   const absolute: AbsoluteEntrynames = !dockerRequired ? 'needs-docker' : ownPaths ? 'allowed' : 'not-in-pods';
-  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, outdir, absolute, inplace, where);
+  const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, {
+    outdir, absolute, inplaceUpdate: inplace, version: tool.originalVersion, where,
+  });
   if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
 
   const words = await buildCommandLine(tool, mapped, ev);

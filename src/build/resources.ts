@@ -1,4 +1,6 @@
 import type { ExpressionEngine } from '../expressions/index.js';
+import type { CwlVersion } from '../model/types.js';
+import { ValidationError } from '../errors.js';
 import type { RequirementSet } from './requirements.js';
 
 /** ResourceRequirement as written (evaluated): requests and limits for a pod. */
@@ -23,6 +25,8 @@ export interface ResourceEvaluation {
 /** CWL's defaults when a bound is absent: 1 core and 256 MiB (outdir/tmpdir 1024 MiB). */
 export const DEFAULT_CORES = 1;
 export const DEFAULT_RAM_MIB = 256;
+/** cwltool's runtime.ram for a v1.0 tool that names no RAM (v1.1 wrote 256 into the spec). */
+const V1_0_DEFAULT_RAM_MIB = 1024;
 
 /**
  * What a job asks a scheduler for: the minimum, else the maximum, else CWL's
@@ -37,11 +41,15 @@ const FIELDS = ['coresMin', 'coresMax', 'ramMin', 'ramMax', 'outdirMin', 'outdir
 /**
  * Evaluates ResourceRequirement (and cwltool:CUDARequirement) once per job:
  * the scheduler admits the job on it, the runtime object and a pod's
- * requests/limits are derived from it.
+ * requests/limits are derived from it. `version` is the tool's own: before
+ * v1.2 an expression must give a whole number, and a v1.0 tool's runtime.ram
+ * defaults to 1024 MiB, as cwltool has it (the scheduler still reserves 256).
  */
 export async function evaluateResources(
   requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>,
+  tool: { readonly version: CwlVersion; readonly where: string } = { version: 'v1.2', where: 'tool' },
 ): Promise<ResourceEvaluation> {
+  const { version, where } = tool;
   const rr = requirements.get('ResourceRequirement') ?? requirements.get('cwltool:ResourceRequirement');
   const cuda = requirements.get('cwltool:CUDARequirement');
   const values: Partial<Record<(typeof FIELDS)[number], number>> = {};
@@ -50,6 +58,9 @@ export async function evaluateResources(
     for (const key of FIELDS) {
       if (rr[key] === undefined) continue;
       const v = await engine.evaluate(rr[key], { inputs, self: null, runtime });
+      if (typeof v === 'number' && version !== 'v1.2' && !Number.isInteger(v)) {
+        throw new ValidationError(`${where}: ResourceRequirement ${key} evaluated to ${v}; fractional values need cwlVersion v1.2, but the tool declares ${version}`);
+      }
       if (typeof v === 'number') values[key] = v;
     }
   }
@@ -59,7 +70,7 @@ export async function evaluateResources(
   if (cuda) bounds.gpus = Number(cuda.cudaDeviceCountMin ?? 1);
   return {
     cores: pick(values.coresMin, values.coresMax, DEFAULT_CORES),
-    ram: pick(values.ramMin, values.ramMax, DEFAULT_RAM_MIB),
+    ram: pick(values.ramMin, values.ramMax, version === 'v1.0' ? V1_0_DEFAULT_RAM_MIB : DEFAULT_RAM_MIB),
     outdirSize: pick(values.outdirMin, values.outdirMax, 1024),
     tmpdirSize: pick(values.tmpdirMin, values.tmpdirMax, 1024),
     bounds,

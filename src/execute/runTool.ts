@@ -102,7 +102,7 @@ export async function runCommandLineTool(
     if (reuse.outputs) return reuse.outputs;
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
-    const resources = await evaluateResources(requirements, engine, inputs);
+    const resources = await evaluateResources(requirements, engine, inputs, { version: tool.originalVersion, where: name });
     ctx.progress.jobQueued();
     let release: () => void;
     try {
@@ -205,7 +205,7 @@ export async function runExpressionTool(
     // An ExpressionTool only needs a place for File literals it returns.
     const hostOutdir = await makeTempDir(ctx.tmpOutdirPrefix);
     ctx.jobOutdirs.add(hostOutdir);
-    const { bounds: _bounds, ...sizes } = await evaluateResources(requirements, engine, inputs);
+    const { bounds: _bounds, ...sizes } = await evaluateResources(requirements, engine, inputs, { version: tool.originalVersion, where: name });
     const runtime = { outdir: hostOutdir, tmpdir: ctx.tmpdirPrefix, ...sizes };
     const result = await engine.evaluate(tool.expression, { inputs, self: null, runtime });
     if (!isPlainObject(result)) throw new PermanentFailure(`${name}: the expression must return an object, got ${JSON.stringify(result)}`);

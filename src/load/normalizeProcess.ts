@@ -7,7 +7,7 @@ import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import { expandFormat, mapToList, normalizeSecondaryFiles, normalizeType, type SchemaDefs } from './types.js';
 import { fragmentOf, resolveUri, shortName, sourceReference } from './uri.js';
 import { resolveLocations } from './locations.js';
-import { impliedHints } from './upgrade.js';
+import { impliedHints, liftLoadContents, upgradeRequirements } from './upgrade.js';
 
 export const KNOWN_REQUIREMENTS = new Set([
   'InlineJavascriptRequirement', 'SchemaDefRequirement', 'DockerRequirement', 'SoftwareRequirement',
@@ -56,8 +56,11 @@ export async function normalizeProcess(raw: unknown, ctx: NormalizeContext): Pro
   const cls = raw.class;
   const id = typeof raw.id === 'string' ? raw.id : '';
   const where = id ? `${ctx.where}#${shortName(id)}` : ctx.where;
-  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true, ctx.baseUri);
-  const hints = [...impliedHints(ctx.version), ...normalizeRequirements(raw.hints, ctx.namespaces, where, false, ctx.baseUri)];
+  const requirements = upgradeRequirements(normalizeRequirements(raw.requirements, ctx.namespaces, where, true, ctx.baseUri), ctx.version, true, where);
+  const hints = [
+    ...impliedHints(ctx.version),
+    ...upgradeRequirements(normalizeRequirements(raw.hints, ctx.namespaces, where, false, ctx.baseUri), ctx.version, false, where),
+  ];
   const schemaDefs = withSchemaDefs(ctx.schemaDefs, [...requirements, ...hints]);
   const inner: NormalizeContext = { ...ctx, schemaDefs, where };
   const base = {
@@ -152,7 +155,7 @@ export function normalizeRequirements(
 }
 
 function normalizeInputs(raw: unknown, ctx: NormalizeContext): InputParameter[] {
-  return mapToList(raw, 'id', 'type').map((p) => {
+  return mapToList(raw, 'id', 'type').map(liftLoadContents).map((p) => {
     const id = shortName(String(p.id));
     const where = `${ctx.where} input '${id}'`;
     const out: Record<string, unknown> = { ...p, id, type: normalizeType(p.type, { ...ctx, where }) };
@@ -181,8 +184,8 @@ async function normalizeStep(raw: Record<string, unknown>, ctx: NormalizeContext
   const id = shortName(String(raw.id));
   const where = `${ctx.where} step '${id}'`;
   const stepFragment = wfFragment ? `${wfFragment}/${id}` : id;
-  const requirements = normalizeRequirements(raw.requirements, ctx.namespaces, where, true, ctx.baseUri);
-  const hints = normalizeRequirements(raw.hints, ctx.namespaces, where, false, ctx.baseUri);
+  const requirements = upgradeRequirements(normalizeRequirements(raw.requirements, ctx.namespaces, where, true, ctx.baseUri), ctx.version, true, where);
+  const hints = upgradeRequirements(normalizeRequirements(raw.hints, ctx.namespaces, where, false, ctx.baseUri), ctx.version, false, where);
   const inputs: WorkflowStepInput[] = mapToList(raw.in, 'id', 'source').map((i) => {
     const src = i.source === undefined || i.source === null ? [] : Array.isArray(i.source) ? i.source : [i.source];
     const out: Record<string, unknown> = { ...i, id: shortName(String(i.id)), source: src.map((s) => sourceReference(String(s), wfFragment)) };

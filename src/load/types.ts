@@ -4,6 +4,7 @@ import type {
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { shortName } from './uri.js';
+import { liftLoadContents } from './upgrade.js';
 
 const PRIMITIVES = new Set([
   'null', 'boolean', 'int', 'long', 'float', 'double', 'string', 'File', 'Directory', 'Any', 'stdout', 'stderr',
@@ -74,7 +75,7 @@ function enumSymbol(symbol: string): string {
 }
 
 function normalizeFields(raw: unknown, ctx: TypeContext, seen: ReadonlySet<string>): RecordField[] {
-  const list = mapToList(raw, 'name', 'type');
+  const list = mapToList(raw, 'name', 'type').map(liftLoadContents);
   return list.map((f) => {
     const name = shortName(String(f.name));
     const where = `${ctx.where} field '${name}'`;

@@ -1,4 +1,4 @@
-import type { CwlVersion } from '../model/types.js';
+import type { CwlVersion, Requirement } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 
 const VERSIONS: Record<string, CwlVersion> = {
@@ -27,6 +27,57 @@ export function impliedHints(version: CwlVersion): { class: string; [k: string]:
     ];
   }
   return [];
+}
+
+/**
+ * v1.0 documents named these cwltool (and Arvados) extensions; v1.1 made
+ * them standard, and cwltool reads a v1.0 document's extension as the
+ * standard class.
+ */
+const V1_0_EXTENSIONS: Readonly<Record<string, string>> = {
+  'cwltool:WorkReuse': 'WorkReuse',
+  'http://arvados.org/cwl#ReuseRequirement': 'WorkReuse',
+  'cwltool:TimeLimit': 'ToolTimeLimit',
+  'cwltool:NetworkAccess': 'NetworkAccess',
+  'cwltool:InplaceUpdateRequirement': 'InplaceUpdateRequirement',
+  'cwltool:LoadListingRequirement': 'LoadListingRequirement',
+};
+
+/** The standard classes v1.1 added, which a v1.0 document cannot name. */
+const SINCE_V1_1 = new Set(['WorkReuse', 'ToolTimeLimit', 'NetworkAccess', 'InplaceUpdateRequirement', 'LoadListingRequirement']);
+
+/**
+ * A v1.0 process's requirements (`strict`) or hints, with class names
+ * resolved, as v1.0 reads them: its cwltool extensions become the standard
+ * classes; a standard class added in v1.1 is an error as a requirement (the
+ * v1.0 schema has no such class) and ignored as a hint, as cwltool does.
+ */
+export function upgradeRequirements(list: readonly Requirement[], version: CwlVersion, strict: boolean, where: string): Requirement[] {
+  if (version !== 'v1.0') return [...list];
+  const out: Requirement[] = [];
+  for (const req of list) {
+    if (SINCE_V1_1.has(req.class)) {
+      if (strict) throw new ValidationError(`${where}: requirement ${req.class} needs cwlVersion v1.1, but the document declares v1.0 (v1.0 named it cwltool:${req.class === 'ToolTimeLimit' ? 'TimeLimit' : req.class})`);
+      continue;
+    }
+    const renamed = V1_0_EXTENSIONS[req.class];
+    out.push(renamed === undefined ? req : { ...req, class: renamed });
+  }
+  return out;
+}
+
+/**
+ * `loadContents` written in a parameter's `inputBinding` (the v1.0 place,
+ * deprecated but still valid in v1.1 and v1.2) means the parameter's own
+ * `loadContents`: the contents are loaded for expressions wherever the
+ * parameter is, a Workflow or ExpressionTool input included.
+ */
+export function liftLoadContents<T extends Record<string, unknown>>(param: T): T {
+  const binding = param.inputBinding;
+  if (binding === null || typeof binding !== 'object' || Array.isArray(binding)) return param;
+  const loadContents = (binding as Record<string, unknown>).loadContents;
+  if (loadContents === undefined || param.loadContents !== undefined) return param;
+  return { ...param, loadContents };
 }
 
 /**

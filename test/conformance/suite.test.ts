@@ -94,6 +94,12 @@ describe('splitTopLevelItems', () => {
       { line: 4, lines: ['d: 3', 'e: 4', ''] },
     ]);
   });
+
+  it('reads an item whose flow mapping closes at column 0, as the v1.1 list has one', () => {
+    const text = '- id: first\n  output: {\n    a: 1,\n    b: 2\n}\n\n- id: next\n  tags: [x]\n';
+    assert.deepEqual(parseTestList(text).map((t) => (t as { id?: string }).id), ['first', 'next']);
+    assert.throws(() => splitTopLevelItems('- a: 1\nb: 2\n'), SuiteError);
+  });
 });
 
 describe('shortName', () => {

@@ -117,16 +117,22 @@ export function buildPodSpec(
   };
 }
 
-/** `exec argv < stdin > stdout 2> stderr`, quoted for sh; a shell-command job's script is used as is. */
+/**
+ * `cat stdin | exec argv > stdout 2> stderr`, quoted for sh; a shell-command
+ * job's script is used as is. Standard input comes through a pipe, as under
+ * `docker run -i` (cwltool, and bespin's local backend), not as a regular
+ * file, so a tool sees the same thing in a pod (GNU wc, for one, pads its
+ * counts differently for a regular file).
+ */
 export function redirectingScript(job: CommandLineJob): string {
   const isShell = job.argv.length === 3 && job.argv[0] === '/bin/sh' && job.argv[1] === '-c';
   const command = isShell ? `/bin/sh -c ${shellQuote(job.argv[2]!)}` : `exec ${job.argv.map(shellQuote).join(' ')}`;
+  const feed = job.stdin !== undefined ? `cat ${shellQuote(job.stdin)} | ` : '';
   const redirects = [
-    job.stdin !== undefined ? `< ${shellQuote(job.stdin)}` : '',
     job.stdout !== undefined ? `> ${shellQuote(`${job.runtime.outdir}/${job.stdout}`)}` : '',
     job.stderr !== undefined ? `2> ${shellQuote(`${job.runtime.outdir}/${job.stderr}`)}` : '',
   ].filter(Boolean);
-  return [command, ...redirects].join(' ');
+  return feed + [command, ...redirects].join(' ');
 }
 
 /**

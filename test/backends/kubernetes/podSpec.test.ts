@@ -74,6 +74,11 @@ test('the command redirects stdout and keeps arguments intact', () => {
   assert.equal(redirectingScript(shell), "/bin/sh -c 'echo a | wc -l'");
 });
 
+test('standard input comes through a pipe, as under docker run -i, not as a redirected regular file', () => {
+  const fed = job({ argv: ['wc'], stdin: '/calrissian/input-data/whale.txt', stdout: 'output' });
+  assert.equal(redirectingScript(fed), 'cat /calrissian/input-data/whale.txt | exec wc > /calrissian/tmpout/out1/output');
+});
+
 test('the pull policy is always explicit: a :latest image is not pulled when present, unless pulls are forced', () => {
   const latest = job({ container: { image: 'docker.io/alpine:latest', requirement: {} } });
   const pod = buildPodSpec(latest, 'p', 'wf/step', latest.resources, volumes, options);
