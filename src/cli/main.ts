@@ -14,7 +14,7 @@ import { splitArgv } from './splitArgv.js';
 import { parseToolInputs } from './toolInputs.js';
 import { UserError, ValidationError, errorMessage } from '../errors.js';
 import { loadJobFile } from '../load/jobFile.js';
-import { completeJobObject } from '../validate/jobObject.js';
+import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
 import { ExpressionEngines } from '../build/expressionEngines.js';
 import { ProcessBackend } from '../backends/local/processBackend.js';
 import { DockerBackend } from '../backends/docker/dockerBackend.js';
@@ -158,6 +158,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const jobFile = split.jobFile === '-' ? await readStdinJob() : split.jobFile ? await loadJobFile(split.jobFile, { signal: abort.signal }) : { inputs: {}, requirements: [] };
     const fromArgs = parseToolInputs(split.toolInputs, tool.inputs, process.cwd());
     const where = split.jobFile === '-' ? 'job object on standard input' : split.jobFile ? `job ${split.jobFile}` : path.basename(split.document);
+    checkJobRequirements(tool.originalVersion, jobFile.requirements, where);
     const job = completeJobObject(tool.inputs, { ...jobFile.inputs, ...fromArgs }, where);
     const tmp = os.tmpdir();
     progress = new Progress(process.stderr.isTTY === true && !opts.quiet && typeof opts.stderr !== 'string');

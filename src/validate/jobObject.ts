@@ -1,4 +1,4 @@
-import type { CwlType, InputParameter, RecordType } from '../model/types.js';
+import type { CwlType, CwlVersion, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { shortName } from '../load/uri.js';
@@ -80,6 +80,16 @@ function mentionsAny(type: CwlType): boolean {
  * Fills defaults and checks every input of a job object against its declared
  * type; the first mismatch is reported naming the input.
  */
+/**
+ * `cwl:requirements` in a job object came with CWL v1.1: under a v1.0
+ * document it is refused, as cwltool refuses it, naming the way out.
+ */
+export function checkJobRequirements(version: CwlVersion, requirements: readonly unknown[], where: string): void {
+  if (version === 'v1.0' && requirements.length > 0) {
+    throw new ValidationError(`${where}: cwl:requirements in the job object is not part of CWL v1.0; use --overrides, or set the document's cwlVersion to v1.1 or later`);
+  }
+}
+
 export function completeJobObject(
   inputs: readonly InputParameter[], job: Readonly<Record<string, unknown>>, where: string,
 ): Record<string, unknown> {

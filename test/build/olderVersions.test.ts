@@ -77,3 +77,18 @@ describe('InitialWorkDirRequirement before v1.2', () => {
     assert.equal((await run('v1.1', req, 'x')).out, 'x');
   });
 });
+
+describe('cwl:requirements in the job object', () => {
+  it('is refused under v1.0 (it came with v1.1), naming the way out, and applied from v1.1', async () => {
+    const job = 'cwl:requirements:\n  - class: EnvVarRequirement\n    envDef: {FOO: bar}\n';
+    const results = await Promise.all(['v1.0', 'v1.1'].map(async (version) => {
+      const dir = await scratch({ 'tool.cwl': tool(version, '', '$(1)').replace("arguments: [echo, '$(1)']", "arguments: [sh, -c, 'echo $FOO']"), 'job.yml': job });
+      return runCli(['--quiet', '--outdir', path.join(dir, 'out'), path.join(dir, 'tool.cwl'), path.join(dir, 'job.yml')]);
+    }));
+    assert.equal(results[0]!.code, 1);
+    assert.match(results[0]!.stderr, /cwl:requirements in the job object is not part of CWL v1\.0; use --overrides/);
+    assert.doesNotMatch(results[0]!.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(results[1]!.code, 0, results[1]!.stderr);
+    assert.equal((JSON.parse(results[1]!.stdout) as { out: string }).out, 'bar');
+  });
+});
