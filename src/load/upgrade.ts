@@ -61,7 +61,8 @@ export function upgradeRequirements(list: readonly Requirement[], version: CwlVe
       continue;
     }
     const renamed = V1_0_EXTENSIONS[req.class];
-    out.push(renamed === undefined ? req : { ...req, class: renamed });
+    // The extension's own name stays beside the standard one: --enable-ext gates it by that name.
+    out.push(renamed === undefined ? req : { ...req, class: renamed, ...(req.class.startsWith('cwltool:') ? { extensionClass: req.class } : {}) });
   }
   return out;
 }

@@ -28,14 +28,16 @@ const HINT_ONLY = new Set(['Secrets']);
 export function checkExtensions(process: Process, enableExt: boolean, where: string): void {
   const check = (requirements: readonly Requirement[], version: CwlVersion, at: string): void => {
     for (const req of requirements) {
-      if (!req.class.startsWith('cwltool:')) continue;
-      const name = req.class.slice('cwltool:'.length);
+      // A v1.0 extension read as its standard class keeps its own name (load/upgrade.ts).
+      const given = typeof req.extensionClass === 'string' ? req.extensionClass : req.class;
+      if (!given.startsWith('cwltool:')) continue;
+      const name = given.slice('cwltool:'.length);
       if (!enableExt) {
-        throw new ValidationError(`${at}: requirement ${req.class} is a cwltool extension; run with --enable-ext to use it (or list it under hints)`);
+        throw new ValidationError(`${at}: requirement ${given} is a cwltool extension; run with --enable-ext to use it (or list it under hints)`);
       }
-      if (HINT_ONLY.has(name)) throw new ValidationError(`${at}: ${req.class} may only be a hint (as in cwltool); move it under hints`);
+      if (HINT_ONLY.has(name)) throw new ValidationError(`${at}: ${given} may only be a hint (as in cwltool); move it under hints`);
       if (!EXTENSIONS_BY_VERSION[version].has(name)) {
-        throw new ValidationError(`${at}: requirement ${req.class} is not among cwltool's extensions for CWL ${version} (${[...EXTENSIONS_BY_VERSION[version]].join(', ')})`);
+        throw new ValidationError(`${at}: requirement ${given} is not among cwltool's extensions for CWL ${version} (${[...EXTENSIONS_BY_VERSION[version]].join(', ')})`);
       }
     }
   };
