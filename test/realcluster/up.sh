@@ -219,7 +219,10 @@ mirror() { # docker image, repository path in the mirror
   docker tag "$1" "$REGISTRY_ADDR/$2" && docker push -q "$REGISTRY_ADDR/$2" >/dev/null && docker rmi "$REGISTRY_ADDR/$2" >/dev/null
 }
 mirror bespin/pause:local pause:3.10
-for image in ${BESPIN_REALCLUSTER_IMAGES:-docker.io/debian:stable-slim docker.io/alpine:latest docker.io/python:3-slim docker.io/bash:4.4}; do
+# The images .ci/build-test-images.sh makes: the v1.2 suite's and the older suites' (v1.0, v1.1).
+default_images="docker.io/debian:stable-slim docker.io/alpine:latest docker.io/python:3-slim docker.io/bash:4.4
+  docker.io/debian:stretch-slim docker.io/python:3 docker.io/python:2-slim docker.io/python:2.7.15-alpine3.7 docker.io/bash:4.4.12"
+for image in ${BESPIN_REALCLUSTER_IMAGES:-$default_images}; do
   if docker image inspect "$image" >/dev/null 2>&1; then
     ref=${image#docker.io/}
     case "$ref" in */*) ;; *) ref=library/$ref ;; esac
