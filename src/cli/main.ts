@@ -212,7 +212,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
         matchUser: !opts['no-match-user'], strictMemoryLimit: Boolean(opts['strict-memory-limit']), disablePull: Boolean(opts['disable-pull']),
       }),
       engines,
-      ontologies: await loadOntologies(tool),
+      ontologies: await loadOntologies(tool, (m) => logger.warn(m)),
       logger,
       useContainer: !opts['no-container'],
       ...(typeof opts['default-container'] === 'string' ? { defaultContainer: opts['default-container'] } : {}),
@@ -257,7 +257,10 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     }
     // A failed run still leaves an output object ({}) in the --stdout file,
     // so the platform never reads a missing or stale one.
-    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);
+    if (typeof opts.stdout === 'string') {
+      const file = opts.stdout;
+      await writeFile(file, '{}\n').catch((e: unknown) => logger.warn(`--stdout ${file}: cannot write the empty output object: ${errorMessage(e)}`));
+    }
     // The one message a user reads is plain text, whatever the log format.
     const cancelledBy = cancel.by;
     if (cancelledBy) {
@@ -274,7 +277,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
-    await cluster?.shutdown().catch(() => undefined);
+    await cluster?.shutdown().catch((e: unknown) => logger.warn(`cannot shut the Kubernetes backend down cleanly (step pods may be left): ${errorMessage(e)}`));
     if (usage && typeof opts['usage-report'] === 'string') {
       await usage.write(opts['usage-report']).catch((error: unknown) => process.stderr.write(`ERROR --usage-report ${String(opts['usage-report'])}: ${errorMessage(error)}\n`));
     }
@@ -292,6 +295,7 @@ process.exitCode = code;
  * runs concurrently, so this is a second pass over the same set.
  */
 async function removeJobDirectories(jobOutdirs: ReadonlySet<string>, cluster: { shutdown(): Promise<void> } | undefined): Promise<void> {
+  // A failed shutdown is reported by the second one, in run's finally.
   await cluster?.shutdown().catch(() => undefined);
   await Promise.all([...jobOutdirs].flatMap((d) => [rm(d, { recursive: true, force: true }), rm(`${d}.stage`, { recursive: true, force: true })]));
 }
