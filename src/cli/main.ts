@@ -257,10 +257,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     }
     // A failed run still leaves an output object ({}) in the --stdout file,
     // so the platform never reads a missing or stale one.
-    if (typeof opts.stdout === 'string') {
-      const file = opts.stdout;
-      await writeFile(file, '{}\n').catch((e: unknown) => logger.warn(`--stdout ${file}: cannot write the empty output object: ${errorMessage(e)}`));
-    }
+    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch((e: unknown) => logger.warn(`--stdout: cannot write the empty output object: ${errorMessage(e)}`));
     // The one message a user reads is plain text, whatever the log format.
     const cancelledBy = cancel.by;
     if (cancelledBy) {

@@ -11,7 +11,7 @@ import { parseQuantityBytes, parseQuantityCores } from '../schedule/quantity.js'
 
 /** The value as the user wrote it, for messages (`''` for a flag given without one). */
 function shown(raw: unknown): string {
-  return typeof raw === 'string' ? raw : JSON.stringify(raw) ?? String(raw);
+  return typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw) ?? String(raw);
 }
 
 function numberOf(raw: unknown): number {

@@ -19,11 +19,19 @@ inputs: []
 outputs: []
 `;
 
-type Run = (args: string[]) => Promise<{ code: number | null; stderr: string; ms: number }>;
+type Run = (args: string[], env?: Record<string, string>) => Promise<{ code: number | null; stderr: string; ms: number }>;
 
 function withStandin(work: (c: TestCluster, run: Run, input: string) => Promise<void>): Promise<void> {
-  return withKubernetesRun(({ cluster, run, input }) => work(cluster.standin!, (args) => run(args), input), 'standin');
+  return withKubernetesRun(({ cluster, run, input }) => work(cluster.standin!, (args, env) => run(args, env ? { env } : {}), input), 'standin');
 }
+
+const FAILING = `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
+baseCommand: [sh, -c, 'echo "line from the pod"; exit 4']
+inputs: []
+outputs: []
+`;
 
 function assertOneErrorLine(stderr: string, line: RegExp): void {
   const errors = stderr.split('\n').filter((l) => l.startsWith('ERROR'));
@@ -80,4 +88,27 @@ test('a malformed, missing or empty kubeconfig is one line naming the file, not 
     assert.equal(r.code, 1, r.stderr);
     assertOneErrorLine(r.stderr, line);
   }
+});
+
+test('a failed pod whose log cannot be read says so and why, in its failure message', { timeout: 60_000 }, async () => {
+  await withStandin(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'failing.cwl'), FAILING);
+    cluster.faults.failNext({ count: 100, code: 403, verb: 'get', resource: 'pods/log', user: 'engine' });
+    // Not streamed: the whole log is read once the pod has ended.
+    const r = await run([path.join(input, 'failing.cwl')], { CALRISSIAN_STREAM_LOGS: 'NO' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^ERROR failing\.cwl: exited with code 4$/m);
+    assert.match(r.stderr, /^\(the log of pod failing-cwl-[0-9a-f]+ could not be read: cannot get pods\/log failing-cwl-[0-9a-f]+ in namespace \S+: forbidden \(403\): .*\)$/m);
+  });
+});
+
+test("a step pod's log lines reach the engine's log as records naming the step", { timeout: 60_000 }, async () => {
+  await withStandin(async (_cluster, run, input) => {
+    await writeFile(path.join(input, 'failing.cwl'), FAILING);
+    const r = await run(['--debug', path.join(input, 'failing.cwl')]);
+    assert.equal(r.code, 1, r.stderr);
+    const records = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { step?: string; msg: string; level: number });
+    assert.ok(records.some((x) => x.step === 'failing.cwl' && x.msg === '[failing.cwl] line from the pod' && x.level === 30), r.stderr);
+    assert.doesNotMatch(r.stderr, /^\[failing\.cwl\] line from the pod$/m, 'not written raw');
+  });
 });
