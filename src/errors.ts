@@ -10,6 +10,11 @@ export class UserError extends Error {
   }
 }
 
+/** An engine option or environment variable with a value it cannot take: exit 2, as argparse's usage errors in cwltool. */
+export class UsageError extends UserError {
+  override readonly exitCode = 2;
+}
+
 /** The document or job object is not valid CWL. */
 export class ValidationError extends UserError {}
 
@@ -33,4 +38,20 @@ export class InternalError extends Error {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Why a file system call failed, in words a user can act on: a file that is
+ * there but unreadable is "permission denied", never "not found".
+ */
+export function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT': return 'not found';
+    case 'ENOTDIR': return 'not found (a parent is not a directory)';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'ELOOP': return 'too many levels of symbolic links';
+    default: return errorMessage(error);
+  }
 }

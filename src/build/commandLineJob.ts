@@ -10,6 +10,7 @@ import { PathMapper } from './pathMapping.js';
 import { planInitialWorkDir, type AbsoluteEntrynames } from './initialWorkDir.js';
 import type { StagingEntry } from './staging.js';
 import type { ResourceBounds, ResourceEvaluation } from './resources.js';
+import { refuseNulBytes } from './nulBytes.js';
 
 /** Where a job's directories are, on the host and as the process sees them. */
 export interface JobDirectories {
@@ -158,6 +159,7 @@ export async function buildCommandLineJob(
     if (typeof v !== 'number' || v < 0) throw new ValidationError(`${where}: ToolTimeLimit timelimit must be a non-negative number, got ${JSON.stringify(v)}`);
     if (v > 0) timeLimitSeconds = v;
   }
+  refuseNulBytes({ argv, env, stdin, stdout, stderr }, inputs, where);
   return {
     name: options.name,
     argv,

@@ -4,7 +4,7 @@ import { lstat, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue, LoadListing } from '../model/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { ValidationError } from '../errors.js';
+import { ValidationError, fileProblem } from '../errors.js';
 
 /** The CWL limit on `loadContents`. */
 export const CONTENTS_LIMIT = 64 * 1024;
@@ -15,6 +15,7 @@ export function splitName(basename: string): { nameroot: string; nameext: string
   return { nameroot: basename.slice(0, dot), nameext: basename.slice(dot) };
 }
 
+/** Probes (secondary files by pattern, optional paths): whatever stops a stat means "not there" to the caller. */
 export async function exists(p: string): Promise<boolean> {
   try { await stat(p); return true; } catch { return false; }
 }
@@ -45,14 +46,20 @@ export function sha1File(file: string): Promise<string> {
   });
 }
 
+/** A stat that failed because nothing is there (rather than, say, a permission error, which is reported as one). */
+function notThere(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 /** Fills basename/nameroot/nameext/dirname/size of a File at a host path, checking it exists. */
 export async function describeHostFile(file: FileValue, where: string): Promise<FileValue> {
   const p = uriToPath(file.location);
   let info;
   try {
     info = await stat(p);
-  } catch {
-    throw new ValidationError(`${where}: file not found: ${p}`);
+  } catch (error) {
+    throw new ValidationError(`${where}: ${notThere(error) ? `file not found: ${p}` : `cannot read ${p}: ${fileProblem(error)}`}`);
   }
   if (info.isDirectory()) throw new ValidationError(`${where}: ${p} is a directory, but a File was expected`);
   const basename = file.basename ?? path.basename(p);
@@ -64,8 +71,8 @@ export async function describeHostDirectory(dir: DirectoryValue, where: string):
   let info;
   try {
     info = await stat(p);
-  } catch {
-    throw new ValidationError(`${where}: directory not found: ${p}`);
+  } catch (error) {
+    throw new ValidationError(`${where}: ${notThere(error) ? `directory not found: ${p}` : `cannot read ${p}: ${fileProblem(error)}`}`);
   }
   if (!info.isDirectory()) throw new ValidationError(`${where}: ${p} is a file, but a Directory was expected`);
   return { ...dir, path: p, basename: dir.basename ?? path.basename(p) };

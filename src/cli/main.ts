@@ -10,9 +10,11 @@ import { inspect, isInspection } from './inspect.js';
 import { preservedEnvironment, selectProcess } from './selection.js';
 import { readStdinJob } from './stdinJob.js';
 import { resolveOptions } from './conf.js';
+import { existingFile } from './optionParsers.js';
+import { checkRunOptions, type RunOptions } from './runOptions.js';
 import { splitArgv } from './splitArgv.js';
 import { parseToolInputs } from './toolInputs.js';
-import { UserError, ValidationError, errorMessage } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import { loadJobFile } from '../load/jobFile.js';
 import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
 import { ExpressionEngines } from '../build/expressionEngines.js';
@@ -20,7 +22,6 @@ import { ProcessBackend } from '../backends/local/processBackend.js';
 import { DockerBackend } from '../backends/docker/dockerBackend.js';
 import { runProcess } from '../execute/runProcess.js';
 import { ResourcePool } from '../schedule/resourcePool.js';
-import { parseQuantityBytes, parseQuantityCores } from '../schedule/quantity.js';
 import { RequirementSet } from '../build/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { createLogger, type LogLevel } from '../report/logger.js';
@@ -32,7 +33,6 @@ import { StderrTee } from '../report/tee.js';
 import { secretValues } from '../build/secrets.js';
 import { UsageReport } from '../report/usageReport.js';
 import { RemoteInputs } from '../build/remoteInputs.js';
-import { resolveDownloadLimits } from '../load/download.js';
 import { openWorkReuse } from '../execute/cache/reuse.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
@@ -92,13 +92,17 @@ async function parseAndRun(argv: readonly string[], cancel: Cancellation): Promi
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false });
   // Defaults are applied after parsing, below the conf files (see resolveOptions).
   for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
-    parser.option(name, { type: spec.type, describe: `${spec.describe}${spec.default !== undefined ? ` [default: ${String(spec.default)}]` : ''}` });
+    // Numbers reach checkRunOptions as written, so a bad one is named as given rather than as NaN.
+    parser.option(name, { type: spec.type === 'number' ? 'string' : spec.type, describe: `${spec.describe}${spec.default !== undefined ? ` [default: ${String(spec.default)}]` : ''}` });
   }
   let opts: Record<string, unknown>;
+  let checked: RunOptions;
   try {
     const given = (await parser.parseAsync()) as Record<string, unknown>;
     if (given.help || given.version) return 0;
+    if (given.conf !== undefined) existingFile('--conf', given.conf);
     opts = await resolveOptions(given);
+    checked = checkRunOptions(opts);
   } catch (error) {
     process.stderr.write(error instanceof UserError ? `ERROR ${error.message}\n` : `bespin: ${errorMessage(error)}\n`);
     return error instanceof UserError ? error.exitCode : 2;
@@ -111,14 +115,14 @@ async function parseAndRun(argv: readonly string[], cancel: Cancellation): Promi
     return 1;
   }
   try {
-    return await run(split, opts, cancel);
+    return await run(split, opts, checked, cancel);
   } finally {
     tee?.close();
   }
 }
 
 /** One run with resolved options; everything it writes to stderr is also in the --stderr file. */
-async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unknown>, cancel: Cancellation): Promise<number> {
+async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unknown>, checked: RunOptions, cancel: Cancellation): Promise<number> {
   const level: LogLevel = opts.debug ? 'debug' : opts.quiet ? 'warn' : 'info';
   const logger = await createLogger(level, { timestamps: Boolean(opts.timestamps), plain: typeof opts.stderr === 'string' });
   if (!split.document) {
@@ -130,7 +134,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
   let usage: UsageReport | undefined;
   let remote: RemoteInputs | undefined;
   const jobOutdirs = new Set<string>();
-  const engines = new ExpressionEngines(Number(opts['eval-timeout'] ?? 60) * 1000);
+  const engines = new ExpressionEngines(checked.evalTimeoutMs);
   const abort = cancel.controller;
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
@@ -144,11 +148,11 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     if (typeof opts.stdout === 'string') await writeFile(opts.stdout, text);
   };
   try {
-    const maxCores = opts['max-cores'] === undefined ? os.availableParallelism() : parseQuantityCores(String(opts['max-cores']));
-    const maxRamBytes = opts['max-ram'] === undefined ? os.totalmem() : parseQuantityBytes(String(opts['max-ram']));
+    const maxCores = checked.maxCores ?? os.availableParallelism();
+    const maxRamBytes = checked.maxRamBytes ?? os.totalmem();
     const maxRamMiB = Math.floor(maxRamBytes / 2 ** 20);
     if (typeof opts['usage-report'] === 'string') usage = new UsageReport(maxCores, maxRamBytes);
-    const downloadLimits = resolveDownloadLimits({ maxSize: opts['max-download-size'], timeoutSeconds: opts['download-timeout'] });
+    const downloadLimits = checked.downloadLimits;
     if (isInspection(opts, split.toolInputs)) {
       const code = await inspect({ document: split.document, options: opts, toolInputs: split.toolInputs, signal: abort.signal, write: (t) => process.stdout.write(t) });
       if (code !== undefined) return code;
@@ -170,8 +174,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     const logsOption = opts['tool-logs-basepath'] ?? opts['log-dir'];
     const toolLogsBasepath = typeof logsOption === 'string' ? path.resolve(logsOption) : undefined;
     const preservedEnv = preservedEnvironment(opts);
-    const backendName = String(opts.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local'));
-    if (backendName !== 'local' && backendName !== 'kubernetes') throw new ValidationError(`--backend must be local or kubernetes, not '${backendName}'`);
+    const backendName = checked.backend ?? (existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token') && process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local');
     if (backendName === 'kubernetes') {
       // Loaded only when asked for: the Kubernetes client costs start-up time.
       const { createKubernetesBackend } = await import('../backends/kubernetes/setup.js');
@@ -192,11 +195,12 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
         ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
         leaveContainer,
         allowRoot: Boolean(opts['pod-allow-root']),
-        unschedulableTimeoutSeconds: Number(opts['unschedulable-timeout'] ?? 300),
+        unschedulableTimeoutSeconds: checked.unschedulableTimeoutSeconds,
         defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
         forcePull: Boolean(opts['force-docker-pull']),
-        oomRetries: Math.max(0, Number(opts['oom-retry'] ?? 0)),
+        oomRetries: checked.oomRetries,
         maxRamMiB,
+        retry: checked.apiRetry,
         logger,
       });
     }
@@ -208,7 +212,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
         matchUser: !opts['no-match-user'], strictMemoryLimit: Boolean(opts['strict-memory-limit']), disablePull: Boolean(opts['disable-pull']),
       }),
       engines,
-      ontologies: await loadOntologies(tool),
+      ontologies: await loadOntologies(tool, (m) => logger.warn(m)),
       logger,
       useContainer: !opts['no-container'],
       ...(typeof opts['default-container'] === 'string' ? { defaultContainer: opts['default-container'] } : {}),
@@ -218,11 +222,11 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       strict: Boolean(opts.strict) && !opts['non-strict'],
       ...(preservedEnv ? { preservedEnv } : {}),
       signal: abort.signal,
-      pool: new ResourcePool({ cores: maxCores, ram: maxRamMiB, gpus: typeof opts['max-gpus'] === 'number' ? opts['max-gpus'] : 0 }),
-      onError: opts['on-error'] === 'continue' ? 'continue' as const : 'stop' as const,
+      pool: new ResourcePool({ cores: maxCores, ram: maxRamMiB, gpus: checked.maxGpus }),
+      onError: checked.onError,
       progress,
       jobOutdirs,
-      retries: Math.max(0, Number(opts.retries ?? 0)),
+      retries: checked.retries,
       ...(usage ? { usage } : {}),
       remote,
       ...(typeof opts.cachedir === 'string' ? { reuse: await openWorkReuse(path.resolve(opts.cachedir)) } : {}),
@@ -253,7 +257,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     }
     // A failed run still leaves an output object ({}) in the --stdout file,
     // so the platform never reads a missing or stale one.
-    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch(() => undefined);
+    if (typeof opts.stdout === 'string') await writeFile(opts.stdout, '{}\n').catch((e: unknown) => logger.warn(`--stdout: cannot write the empty output object: ${errorMessage(e)}`));
     // The one message a user reads is plain text, whatever the log format.
     const cancelledBy = cancel.by;
     if (cancelledBy) {
@@ -270,7 +274,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
-    await cluster?.shutdown().catch(() => undefined);
+    await cluster?.shutdown().catch((e: unknown) => logger.warn(`cannot shut the Kubernetes backend down cleanly (step pods may be left): ${errorMessage(e)}`));
     if (usage && typeof opts['usage-report'] === 'string') {
       await usage.write(opts['usage-report']).catch((error: unknown) => process.stderr.write(`ERROR --usage-report ${String(opts['usage-report'])}: ${errorMessage(error)}\n`));
     }
@@ -288,6 +292,7 @@ process.exitCode = code;
  * runs concurrently, so this is a second pass over the same set.
  */
 async function removeJobDirectories(jobOutdirs: ReadonlySet<string>, cluster: { shutdown(): Promise<void> } | undefined): Promise<void> {
+  // A failed shutdown is reported by the second one, in run's finally.
   await cluster?.shutdown().catch(() => undefined);
   await Promise.all([...jobOutdirs].flatMap((d) => [rm(d, { recursive: true, force: true }), rm(`${d}.stage`, { recursive: true, force: true })]));
 }

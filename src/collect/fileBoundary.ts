@@ -60,7 +60,7 @@ export class FileBoundary {
       const p = localPath(value);
       if (p !== undefined) {
         const real = await realpath(p).catch(() => undefined);
-        // A missing file is reported later, as "output file not found".
+        // A missing file is reported later, as "output file …: not found".
         if (real !== undefined && !this.#allows(real)) throw outside(where, value.class, p, real);
         if (real !== undefined && value.class === 'Directory') await this.#checkTree(p, where);
         if (real !== undefined && real !== p && value.class === 'File' && this.files.has(real)) {

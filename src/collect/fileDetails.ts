@@ -2,7 +2,7 @@ import { stat, writeFile, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
-import { PermanentFailure } from '../errors.js';
+import { PermanentFailure, fileProblem } from '../errors.js';
 import { listDirectory, sha1File, splitName } from '../build/fileSystem.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 
@@ -32,8 +32,7 @@ async function finalizeFile(file: FileValue, literalDir: string, where: string):
     file.location = pathToUri(p);
   }
   const p = uriToPath(file.location);
-  const info = await stat(p).catch(() => undefined);
-  if (!info) throw new PermanentFailure(`${where}: output file not found: ${p}`);
+  const info = await stat(p).catch((error: unknown) => { throw new PermanentFailure(`${where}: output file ${p}: ${fileProblem(error)}`); });
   file.path = p;
   file.basename = file.basename ?? path.basename(p);
   Object.assign(file, splitName(file.basename));
@@ -58,8 +57,8 @@ async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where:
     dir.listing = undefined;
   }
   const p = uriToPath(dir.location);
-  const info = await stat(p).catch(() => undefined);
-  if (!info?.isDirectory()) throw new PermanentFailure(`${where}: output directory not found: ${p}`);
+  const info = await stat(p).catch((error: unknown) => { throw new PermanentFailure(`${where}: output directory ${p}: ${fileProblem(error)}`); });
+  if (!info.isDirectory()) throw new PermanentFailure(`${where}: output directory ${p}: not a directory`);
   dir.path = p;
   dir.basename = dir.basename ?? path.basename(p);
   dir.listing = await listDirectory(p, 'deep_listing');

@@ -48,6 +48,7 @@ export async function relocateOutputs(
         try {
           await rename(real, target);
         } catch {
+          // Across file systems (EXDEV) or claims that cannot rename: copy, then remove; a real failure surfaces from cp.
           await cp(real, target, { recursive: true, dereference: true, force: true });
           await rm(real, { recursive: true, force: true });
         }

@@ -3,8 +3,7 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { UserError, ValidationError, errorMessage } from '../errors.js';
-import { parseQuantityBytes } from '../schedule/quantity.js';
+import { UserError, errorMessage } from '../errors.js';
 import { formatBytes } from './limits.js';
 
 /** How much one download may take, in bytes and in time (from the first byte asked for to the last written). */
@@ -129,36 +128,4 @@ function connectionError(url: string, error: unknown): DownloadError {
   }
   const detail = (code && CONNECTION_CODES[code]) ?? errorMessage(cause);
   return new DownloadError(url, { kind: 'connection', ...(code ? { code } : {}) }, detail);
-}
-
-/**
- * The limits for a run: an option's value (`--max-download-size 10Gi`,
- * `--download-timeout 600`) wins over its environment variable, which wins
- * over the default. A value that is not a positive size or duration is refused, named.
- */
-export function resolveDownloadLimits(
-  given: { readonly maxSize?: unknown; readonly timeoutSeconds?: unknown }, env: NodeJS.ProcessEnv = process.env,
-): DownloadLimits {
-  const pick = (value: unknown, limit: keyof typeof DOWNLOAD_LIMIT_NAMES): { text: string; name: string } | undefined => {
-    const names = DOWNLOAD_LIMIT_NAMES[limit];
-    if (value !== undefined) return { text: String(value), name: names.option };
-    const text = env[names.variable];
-    return text === undefined || text.trim() === '' ? undefined : { text, name: names.variable };
-  };
-  const size = pick(given.maxSize, 'maxBytes');
-  const time = pick(given.timeoutSeconds, 'timeoutMs');
-  let maxBytes = DEFAULT_DOWNLOAD_LIMITS.maxBytes;
-  if (size) {
-    let bytes = NaN;
-    try { bytes = parseQuantityBytes(size.text); } catch { /* refused below, named */ }
-    if (!(bytes >= 1)) throw new ValidationError(`${size.name}: '${size.text}' is not a size in bytes (e.g. 10Gi, 500M, 1048576)`);
-    maxBytes = Math.floor(bytes);
-  }
-  let timeoutMs = DEFAULT_DOWNLOAD_LIMITS.timeoutMs;
-  if (time) {
-    const seconds = Number(time.text);
-    if (!(seconds > 0) || !Number.isFinite(seconds)) throw new ValidationError(`${time.name}: '${time.text}' is not a number of seconds`);
-    timeoutMs = Math.ceil(seconds * 1000);
-  }
-  return { maxBytes, timeoutMs };
 }

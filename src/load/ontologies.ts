@@ -1,5 +1,6 @@
 import type { Process } from '../model/types.js';
 import { NO_ONTOLOGIES, type Ontologies } from '../build/formats.js';
+import { errorMessage } from '../errors.js';
 import { fetchText } from './fetch.js';
 import { documentSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
 
@@ -7,8 +8,10 @@ import { documentSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
  * Reads the format ontologies named by `$schemas` (RDF/XML, such as EDAM)
  * into subclass/equivalence links, so that a file whose format is a subclass
  * of the expected one is accepted. Only what format checking needs is read.
+ * One that cannot be read is a warning naming it (as in cwltool), not an
+ * error: formats are then compared without its links.
  */
-export async function loadOntologies(process: Process, limits: LoadLimits = limitsFromEnv()): Promise<Ontologies> {
+export async function loadOntologies(process: Process, warn: (message: string) => void, limits: LoadLimits = limitsFromEnv()): Promise<Ontologies> {
   const uris = [...new Set(collectSchemas(process))];
   if (uris.length === 0) return NO_ONTOLOGIES;
   const links = new Map<string, string[]>();
@@ -16,8 +19,9 @@ export async function loadOntologies(process: Process, limits: LoadLimits = limi
     let text: string;
     try {
       text = await fetchText(uri, { limit: documentSizeLimit(limits) });
-    } catch {
-      continue; // cwltool also only warns when an ontology cannot be read
+    } catch (error) {
+      warn(`cannot read the format ontology ${uri} ($schemas): ${errorMessage(error)}; formats are compared without it`);
+      continue;
     }
     if (/^\s*@prefix/m.test(text)) parseTurtle(text, links);
     else parseRdfXml(text, links);

@@ -12,7 +12,8 @@ import { runCli, scratch } from '../helpers/cli.js';
 import { schemaProblems } from '../../src/validate/schemas.js';
 import { resolveOptions } from '../../src/cli/conf.js';
 import { parseQuantityCores } from '../../src/schedule/quantity.js';
-import { retryDelaySeconds, retryPolicyFromEnv } from '../../src/backends/kubernetes/apiRetry.js';
+import { retryDelaySeconds } from '../../src/backends/kubernetes/apiRetry.js';
+import { apiRetryPolicy } from '../../src/cli/runOptions.js';
 
 const TOOL = `cwlVersion: v1.2
 class: CommandLineTool
@@ -134,18 +135,18 @@ test('--max-cores takes Kubernetes CPU quantities; nonsense is one clear error',
   assert.throws(() => parseQuantityCores('0'), /is not a CPU quantity/);
   const dir = await scratch({ 'tool.cwl': TOOL });
   const r = await runCli(['--max-cores', 'lots', path.join(dir, 'tool.cwl'), '--word', 'x']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2, 'a usage error, as argparse gives cwltool');
   assert.match(r.stderr, /^ERROR --max-cores: 'lots' is not a CPU quantity/m);
   assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
 });
 
 test("RETRY_* defaults are Calrissian's: about 40 minutes of retries before giving up", () => {
-  const policy = retryPolicyFromEnv({});
+  const policy = apiRetryPolicy({});
   assert.deepEqual(policy, { multiplier: 5, minSeconds: 5, maxSeconds: 1200, attempts: 10 });
   const waits = Array.from({ length: policy.attempts - 1 }, (_, i) => retryDelaySeconds(policy, i + 1));
   assert.deepEqual(waits, [5, 10, 20, 40, 80, 160, 320, 640, 1200]);
   assert.equal(waits.reduce((a, b) => a + b), 2475);
-  assert.equal(retryPolicyFromEnv({ RETRY_ATTEMPTS: '3' }).attempts, 3);
+  assert.equal(apiRetryPolicy({ RETRY_ATTEMPTS: '3' }).attempts, 3);
 });
 
 test('--version names bespin and the CWL versions it runs', async () => {

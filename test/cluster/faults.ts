@@ -5,7 +5,7 @@ import { ApiError } from './status.js';
 export interface RequestFault {
   /** How many matching requests fail (default 1). */
   count?: number;
-  /** 429 (with Retry-After) or a 5xx (default 429). */
+  /** 429 (with Retry-After), a 5xx, or a permanent 401/403/404/422 (default 429). */
   code?: number;
   /** Only requests with this verb (get, list, watch, create, patch, delete, deletecollection, update). */
   verb?: string;
@@ -58,6 +58,8 @@ export class Faults {
       if (code === 429) return ApiError.tooManyRequests(f.retryAfterSeconds ?? 1);
       if (code === 503) return new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request', {});
       if (code === 504) return new ApiError(504, 'Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request', {});
+      const permanent = permanentFault(code, req);
+      if (permanent) return permanent;
       return ApiError.internal('injected fault');
     }
     return undefined;
@@ -103,5 +105,17 @@ export class Faults {
     this.#rules = [];
     this.#pullFailures.clear();
     if (this.#unschedulable && this.#targets) this.setUnschedulable(false);
+  }
+}
+
+/** The permanent errors a real API server gives, worded as it words them. */
+function permanentFault(code: number, req: RequestAttributes): ApiError | undefined {
+  const resource = req.resource ?? '';
+  switch (code) {
+    case 401: return ApiError.unauthorized();
+    case 403: return new ApiError(403, 'Forbidden', `${resource} is forbidden: User "${req.user}" cannot ${req.verb} resource "${resource}" in API group "" (injected fault)`, { kind: resource });
+    case 404: return new ApiError(404, 'NotFound', `${resource} not found (injected fault)`, { kind: resource });
+    case 422: return new ApiError(422, 'Invalid', `${resource} is invalid (injected fault)`, { kind: resource });
+    default: return undefined;
   }
 }

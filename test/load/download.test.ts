@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_DOWNLOAD_LIMITS, DownloadError, displayUrl, downloadToFile, resolveDownloadLimits } from '../../src/load/download.js';
+import { DownloadError, displayUrl, downloadToFile } from '../../src/load/download.js';
 import { endless, serveFiles, stall } from '../helpers/fileServer.js';
 
 const LIMITS = { maxBytes: 1024 * 1024, timeoutMs: 5_000 };
@@ -154,12 +154,4 @@ test('cancelling ends a download with the signal\'s reason', async () => {
   } finally {
     await server.close();
   }
-});
-
-test('limits: an option wins over its variable, which wins over the default; bad values are named', () => {
-  assert.deepEqual(resolveDownloadLimits({}, {}), DEFAULT_DOWNLOAD_LIMITS);
-  assert.deepEqual(resolveDownloadLimits({}, { BESPIN_MAX_DOWNLOAD_BYTES: '2Mi', BESPIN_DOWNLOAD_TIMEOUT: '1.5' }), { maxBytes: 2 * 2 ** 20, timeoutMs: 1500 });
-  assert.deepEqual(resolveDownloadLimits({ maxSize: '1k', timeoutSeconds: 3 }, { BESPIN_MAX_DOWNLOAD_BYTES: '2Mi', BESPIN_DOWNLOAD_TIMEOUT: '9' }), { maxBytes: 1000, timeoutMs: 3000 });
-  assert.throws(() => resolveDownloadLimits({ maxSize: 'lots' }, {}), /^ValidationError: --max-download-size: 'lots' is not a size in bytes/);
-  assert.throws(() => resolveDownloadLimits({}, { BESPIN_DOWNLOAD_TIMEOUT: '-1' }), /^ValidationError: BESPIN_DOWNLOAD_TIMEOUT: '-1' is not a number of seconds/);
 });

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { PermanentFailure } from '../../errors.js';
+import { PermanentFailure, fileProblem } from '../../errors.js';
 import { uriToPath } from '../../load/uri.js';
 import { checkImages } from './imageReference.js';
 
@@ -44,7 +44,7 @@ export class DockerImages {
     if (typeof req.dockerLoad === 'string') {
       if (present && !this.options.forcePull) return;
       const file = uriToPath(req.dockerLoad);
-      const data = await readFile(file).catch(() => { throw new PermanentFailure(`${where}: dockerLoad file not found: ${file}`); });
+      const data = await readFile(file).catch((error: unknown) => { throw new PermanentFailure(`${where}: dockerLoad file ${file}: ${fileProblem(error)}`); });
       await run(['load'], data, `${where}: cannot load image from ${file}`);
       return;
     }

@@ -1,9 +1,14 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { asApiError, classifyApiError, type ApiCall } from './apiErrors.js';
+
 /**
- * Retries Kubernetes API calls that failed for reasons worth retrying (429,
- * 5xx, connection resets) with exponential backoff, as Calrissian does with
- * RETRY_MULTIPLIER / RETRY_MIN / RETRY_MAX / RETRY_ATTEMPTS and its defaults
- * (5, 5, 1200, 10): an API server that is down for half an hour (an upgrade,
- * a lost control-plane node) costs the run time, not the run.
+ * Retries Kubernetes API calls that failed for transient reasons (429, 5xx,
+ * connection resets, timeouts) with exponential backoff, as Calrissian does
+ * with RETRY_MULTIPLIER / RETRY_MIN / RETRY_MAX / RETRY_ATTEMPTS and its
+ * defaults (5, 5, 1200, 10): an API server that is down for half an hour (an
+ * upgrade, a lost control-plane node) costs the run time, not the run.
+ * Permanent errors (401, 403, 404, 422, …) fail at once. This module imports
+ * nothing of the Kubernetes client, so the CLI can read its defaults cheaply.
  */
 export interface RetryPolicy {
   readonly multiplier: number;
@@ -12,38 +17,49 @@ export interface RetryPolicy {
   readonly attempts: number;
 }
 
-export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
-  const num = (name: string, fallback: number): number => {
-    const v = Number(env[name]);
-    return Number.isFinite(v) && v >= 0 ? v : fallback;
-  };
-  return { multiplier: num('RETRY_MULTIPLIER', 5), minSeconds: num('RETRY_MIN', 5), maxSeconds: num('RETRY_MAX', 1200), attempts: Math.max(1, Math.floor(num('RETRY_ATTEMPTS', 10))) };
-}
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { multiplier: 5, minSeconds: 5, maxSeconds: 1200, attempts: 10 };
 
 /** Seconds to wait after failed attempt `attempt` (1-based): tenacity's wait_exponential, as Calrissian uses it. */
 export function retryDelaySeconds(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxSeconds, Math.max(policy.minSeconds, policy.multiplier * 2 ** (attempt - 1)));
 }
 
-export function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number') return code === 429 || code >= 500;
-  if (typeof code === 'string') return ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes(code);
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET'].includes(cause.code);
+/** A 429's Retry-After, in seconds, when the server sent one. */
+function retryAfterSeconds(error: unknown): number | undefined {
+  const headers = (error as { headers?: Record<string, string> } | undefined)?.headers;
+  const value = Number(headers?.['retry-after'] ?? headers?.['Retry-After']);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-export async function withRetries<T>(
-  what: string, call: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal, onRetry?: (message: string) => void,
-): Promise<T> {
+export interface RetryOptions {
+  readonly signal?: AbortSignal;
+  readonly onRetry?: (message: string) => void;
+  /** Waits `ms` (tests pass a fake clock); rejects when `signal` aborts. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const realSleep = (ms: number, signal?: AbortSignal): Promise<void> => sleepFor(ms, undefined, signal ? { signal } : {});
+
+/**
+ * Calls `request` until it succeeds, a permanent error, the policy's last
+ * attempt or the signal; every failure leaves as one KubernetesApiError
+ * naming the call.
+ */
+export async function withRetries<T>(call: ApiCall, request: () => Promise<T>, policy: RetryPolicy, options: RetryOptions = {}): Promise<T> {
+  const sleep = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await request();
     } catch (error) {
-      if (attempt >= policy.attempts || !isRetryable(error) || signal?.aborted) throw error;
-      const delay = retryDelaySeconds(policy, attempt);
-      onRetry?.(`${what}: ${String((error as Error).message ?? error).split('\n')[0]}; retrying in ${delay.toFixed(1)} s (${attempt}/${policy.attempts - 1})`);
-      await new Promise((resolve) => setTimeout(resolve, delay * 1000));
+      if (attempt >= policy.attempts || classifyApiError(error) === 'permanent' || options.signal?.aborted) throw asApiError(call, error, attempt);
+      // The server's Retry-After is a floor: asking sooner only earns another 429.
+      const delay = Math.min(policy.maxSeconds, Math.max(retryDelaySeconds(policy, attempt), retryAfterSeconds(error) ?? 0));
+      options.onRetry?.(`${asApiError(call, error).message}; retrying in ${delay.toFixed(1)} s (${attempt}/${policy.attempts - 1})`);
+      try {
+        await sleep(delay * 1000, options.signal);
+      } catch {
+        throw asApiError(call, error, attempt); // cancelled while waiting: the last failure is the reason
+      }
     }
   }
 }

@@ -5,9 +5,10 @@ import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
 import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
-import { PermanentFailure } from '../../errors.js';
+import { PermanentFailure, errorMessage } from '../../errors.js';
 import type { Logger } from '../../report/logger.js';
 import { TailBuffer, openToolLog, type Backend, type ProcessOutcome } from '../backend.js';
+import { apiErrorDetail, apiStatus } from './apiErrors.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { podName } from './names.js';
 import { buildPodSpec, CONTAINER_NAME, RUN_LABEL, type PodOptions } from './podSpec.js';
@@ -106,8 +107,8 @@ export class KubernetesBackend implements Backend {
     const sink = this.#sink(job.name, tail, logFile);
     const sinkDone = new Promise<void>((resolve) => sink.on('end', resolve));
     let streaming: Promise<AbortController> | undefined;
-    await withRetries(`create pod for ${job.name}`, () => this.#core.createNamespacedPod({ namespace: ns, body: pod }), this.options.retry, signal, (m) => this.options.logger.warn(m))
-      .catch((error: unknown) => { throw new PermanentFailure(`${job.name}: cannot create its pod: ${apiMessage(error)}`); });
+    // A failure leaves as one line naming the call (`cannot create pods in namespace x: forbidden (403): …`).
+    await withRetries({ verb: 'create', resource: 'pods', namespace: ns, step: job.name }, () => this.#core.createNamespacedPod({ namespace: ns, body: pod }), this.options.retry, { signal, onRetry: (m) => this.options.logger.warn(m) });
     this.#live.add(name);
     const onAbort = (): void => {
       this.#watcher.cancel(name);
@@ -121,16 +122,23 @@ export class KubernetesBackend implements Backend {
       });
       // The follow request is never aborted: client-node's log stream has no
       // error listener, so an abort would crash the engine. It ends by itself
-      // when the container ends or the pod is deleted.
-      const stream = streaming ? await streaming.catch(() => undefined) : undefined;
+      // when the container ends or the pod is deleted. A follow that could not
+      // start is no failure: the whole log is read below instead.
+      const stream = streaming ? await streaming.catch((error: unknown) => { this.options.logger.debug(`${job.name}: following the log of pod ${name} failed (${apiErrorDetail(error)}); reading it whole`); return undefined; }) : undefined;
       if (stream && outcome.kind === 'terminated') {
         // A followed log ends when the container does; give it a moment to drain.
         await Promise.race([sinkDone, new Promise((r) => setTimeout(r, 5000).unref())]);
       } else {
         // Short-lived pods end before a stream starts: read the whole log once.
-        const text = await withRetries(`read log of ${name}`, () => this.#core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER_NAME }), this.options.retry)
-          .catch(() => '');
-        if (!sink.writableEnded) sink.write(text);
+        const text = await withRetries({ verb: 'get', resource: 'pods/log', namespace: ns, name }, () => this.#core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER_NAME }), this.options.retry)
+          .catch((error: unknown) => {
+            // The step's outcome stands without its log; the failure message says why the tail is missing.
+            const why = `the log of pod ${name} could not be read: ${errorMessage(error)}`;
+            this.options.logger.warn(`${job.name}: ${why}`);
+            tail.push(Buffer.from(`(${why})\n`));
+            return '';
+          });
+        if (!sink.writableEnded && text !== '') sink.write(text);
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -178,11 +186,17 @@ export class KubernetesBackend implements Backend {
   }
 
   async #deleteNow(name: string): Promise<void> {
-    await withRetries(`delete pod ${name}`, () => this.#core.deleteNamespacedPod({ name, namespace: this.options.pod.namespace, gracePeriodSeconds: 0 }), this.options.retry)
-      .catch((error: unknown) => { if ((error as { code?: number }).code !== 404) this.options.logger.warn(`cannot delete pod ${name}: ${apiMessage(error)}`); });
+    const namespace = this.options.pod.namespace;
+    await withRetries({ verb: 'delete', resource: 'pods', namespace, name }, () => this.#core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), this.options.retry)
+      // Already gone is what deleting wanted; anything else leaves a pod behind, and the user is told.
+      .catch((error: unknown) => { if (apiStatus(error) !== 404) this.options.logger.warn(errorMessage(error)); });
   }
 
-  /** Log lines go to the engine's stderr with a step prefix, to the step's log file, and to the failure tail. */
+  /**
+   * Log lines go to the engine's log with a step prefix (at info, as
+   * Calrissian logs them: one record per line, so the JSON log stays JSON),
+   * to the step's log file as they came, and to the failure tail.
+   */
   #sink(step: string, tail: TailBuffer, file: WriteStream | undefined): PassThrough {
     const sink = new PassThrough();
     // An aborted follow request destroys the sink with an AbortError: the log
@@ -195,18 +209,10 @@ export class KubernetesBackend implements Backend {
       pending += chunk.toString();
       const lines = pending.split('\n');
       pending = lines.pop()!;
-      for (const line of lines) process.stderr.write(`[${step}] ${line}\n`);
+      for (const line of lines) this.options.logger.info({ step }, `[${step}] ${line}`);
     });
-    sink.on('end', () => { if (pending) process.stderr.write(`[${step}] ${pending}\n`); });
+    sink.on('end', () => { if (pending) this.options.logger.info({ step }, `[${step}] ${pending}`); });
     return sink;
   }
 }
 
-function apiMessage(error: unknown): string {
-  const body = (error as { body?: unknown }).body;
-  if (typeof body === 'string') {
-    try { return (JSON.parse(body) as { message?: string }).message ?? body; } catch { return body; }
-  }
-  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
-  return String((error as Error).message ?? error).split('\n')[0]!;
-}

@@ -1,5 +1,7 @@
 import { makeInformer, type CoreV1Api, type KubeConfig, type V1Pod, type Informer, type ObjectCache } from '@kubernetes/client-node';
 import type { Logger } from '../../report/logger.js';
+import { asApiError, type ApiCall, type KubernetesApiError } from './apiErrors.js';
+import { RestartBackoff } from './restartBackoff.js';
 
 /** What a step's pod came to, as decided from the cached pod. */
 export type PodOutcome =
@@ -10,6 +12,7 @@ export type PodOutcome =
 
 interface Waiter {
   readonly resolve: (outcome: PodOutcome) => void;
+  readonly reject: (error: KubernetesApiError) => void;
   readonly onRunning: () => void;
   running: boolean;
   unschedulableSince?: number;
@@ -20,22 +23,27 @@ const IMAGE_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImag
 /**
  * One shared informer (list + watch on the run's label selector) for every
  * pod of a run: handlers only note the pod's name; `reconcile` decides from
- * the cached current state, never from event order. The informer is
- * restarted with backoff when its watch fails.
+ * the cached current state, never from event order. A transient failure of
+ * its list or watch restarts it with growing backoff; a permanent one (403,
+ * 401, 404) ends every wait, and the run, with that error.
  */
 export class PodWatcher {
   readonly #informer: Informer<V1Pod> & ObjectCache<V1Pod>;
   readonly #waiters = new Map<string, Waiter>();
+  readonly #backoff: RestartBackoff;
   #stopped = false;
-  #restartDelay = 500;
+  #failure: KubernetesApiError | undefined;
 
   constructor(
     kc: KubeConfig, core: CoreV1Api, readonly namespace: string, labelSelector: string,
-    readonly logger: Logger, readonly unschedulableTimeoutMs: number,
+    readonly logger: Logger, readonly unschedulableTimeoutMs: number, backoff = new RestartBackoff(),
   ) {
+    this.#backoff = backoff;
+    const list: ApiCall = { verb: 'list', resource: 'pods', namespace };
     this.#informer = makeInformer<V1Pod>(
       kc, `/api/v1/namespaces/${namespace}/pods`,
-      () => core.listNamespacedPod({ namespace, labelSelector }),
+      // Its errors are the list's; any other error the informer reports is its watch's.
+      () => core.listNamespacedPod({ namespace, labelSelector }).catch((error: unknown) => { throw asApiError(list, error); }),
       labelSelector,
     );
     const note = (pod: V1Pod): void => { if (pod.metadata?.name) this.reconcile(pod.metadata.name); };
@@ -46,17 +54,36 @@ export class PodWatcher {
       const w = name ? this.#waiters.get(name) : undefined;
       if (name && w) { this.#waiters.delete(name); w.resolve({ kind: 'deleted' }); }
     });
-    this.#informer.on('error', (err: unknown) => {
-      if (this.#stopped) return;
-      this.logger.warn(`pod watch failed (${String((err as Error)?.message ?? err)}); restarting in ${this.#restartDelay} ms`);
-      const delay = this.#restartDelay;
-      this.#restartDelay = Math.min(this.#restartDelay * 2, 30_000);
-      setTimeout(() => { if (!this.#stopped) void this.#informer.start().then(() => { this.#restartDelay = 500; }, () => undefined); }, delay);
-    });
+    this.#informer.on('error', (err: unknown) => this.#onError(asApiError({ verb: 'watch', resource: 'pods', namespace }, err)));
   }
 
+  #onError(error: KubernetesApiError): void {
+    if (this.#stopped) return;
+    if (error.kind === 'permanent') {
+      this.#fail(error);
+      return;
+    }
+    const delay = this.#backoff.failed();
+    this.logger.warn(`pod watch failed (${error.message}); restarting in ${delay} ms`);
+    // A restart's own failure comes back through the 'error' event. Not
+    // unref'd: while the informer is down, this timer may be all that keeps
+    // the run's event loop alive.
+    setTimeout(() => { if (!this.#stopped) void this.#informer.start(); }, delay);
+  }
+
+  /** A permanent failure: no pod of the run can be followed any more, so every wait ends with it. */
+  #fail(error: KubernetesApiError): void {
+    this.#failure = error;
+    this.#stopped = true;
+    void this.#informer.stop();
+    for (const [name, w] of this.#waiters) { this.#waiters.delete(name); w.reject(error); }
+  }
+
+  /** Lists the run's pods and starts watching; rejects when that fails permanently. */
   async start(): Promise<void> {
     await this.#informer.start();
+    // The informer reports a failed list through 'error', not by rejecting.
+    if (this.#failure) throw this.#failure;
   }
 
   async stop(): Promise<void> {
@@ -66,8 +93,9 @@ export class PodWatcher {
 
   /** Waits for a pod created by the caller to reach an outcome. */
   wait(name: string, onRunning: () => void): Promise<PodOutcome> {
-    return new Promise((resolve) => {
-      this.#waiters.set(name, { resolve, onRunning, running: false });
+    return new Promise((resolve, reject) => {
+      if (this.#failure) { reject(this.#failure); return; }
+      this.#waiters.set(name, { resolve, reject, onRunning, running: false });
       this.reconcile(name);
     });
   }

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { ValidationError } from '../../errors.js';
+import { ValidationError, fileProblem } from '../../errors.js';
 import { schemaProblems } from '../../validate/schemas.js';
 import type { Logger } from '../../report/logger.js';
-import { retryPolicyFromEnv, withRetries } from './apiRetry.js';
+import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { connect } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';
 import { VolumeMap, type VolumeMount } from './storage.js';
@@ -34,6 +34,8 @@ export interface KubernetesSetupOptions {
   readonly forcePull: boolean;
   readonly oomRetries: number;
   readonly maxRamMiB: number;
+  /** RETRY_* as the CLI read them. */
+  readonly retry: RetryPolicy;
   readonly logger: Logger;
 }
 
@@ -44,7 +46,7 @@ async function stringMap(file: string | undefined, what: string, schema: 'pod-la
   try {
     parsed = load(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new ValidationError(`${what} ${file}: ${String((error as Error).message ?? error).split('\n')[0]}`);
+    throw new ValidationError(`${what} ${file}: ${fileProblem(error).split('\n')[0]}`);
   }
   if (parsed === null || parsed === undefined) return {};
   const problems = await schemaProblems(schema, parsed);
@@ -62,7 +64,7 @@ const FALSY = new Set(['false', 'no', '0']);
 export async function createKubernetesBackend(options: KubernetesSetupOptions): Promise<KubernetesBackend> {
   const { kc, namespace } = connect(options.namespace);
   const core = kc.makeApiClient(CoreV1Api);
-  const retry = retryPolicyFromEnv();
+  const retry = options.retry;
   let mounts: VolumeMount[] = [...VolumeMap.fromOptions(options.volumes).mounts];
   let owner: { name: string; uid: string } | undefined;
   let runAsUser: number | undefined = process.getuid?.();
@@ -73,7 +75,7 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
   // gives the same volumes and owner as in-cluster.
   const ownName = process.env.CALRISSIAN_POD_NAME;
   if (ownName) {
-    const list = await withRetries('find the engine pod', () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), retry);
+    const list = await withRetries({ verb: 'list', resource: 'pods', namespace }, () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), retry, { onRetry: (m) => options.logger.warn(m) });
     const self: V1Pod | undefined = list.items[0];
     if (!self) throw new ValidationError(`CALRISSIAN_POD_NAME=${ownName}: no such pod in namespace ${namespace}`);
     owner = { name: ownName, uid: self.metadata?.uid ?? '' };

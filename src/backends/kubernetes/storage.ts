@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ValidationError } from '../../errors.js';
 
 export interface VolumeMount {
   readonly claim: string;
@@ -23,7 +24,7 @@ export class VolumeMap {
     return new VolumeMap(specs.map((spec) => {
       const [claim, mountPath, mode] = spec.split(':');
       if (!claim || !mountPath || !path.isAbsolute(mountPath)) {
-        throw new Error(`--volume '${spec}': expected CLAIM:ABSOLUTE_MOUNT_PATH[:ro]`);
+        throw new ValidationError(`--volume '${spec}': expected CLAIM:ABSOLUTE_MOUNT_PATH[:ro]`);
       }
       return { claim, mountPath: path.resolve(mountPath), readOnly: mode === 'ro' };
     }));

@@ -3,7 +3,7 @@ import { open, mkdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandLineJob } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
-import { PermanentFailure } from '../../errors.js';
+import { PermanentFailure, fileProblem } from '../../errors.js';
 import { TailBuffer, openToolLog, type Backend, type ProcessOutcome } from '../backend.js';
 
 export interface ProcessBackendOptions {
@@ -56,8 +56,8 @@ export async function runWithRedirects(
         const h = await open(stdinHostPath(job.stdin), 'r');
         handles.push(h);
         stdin = h.fd;
-      } catch {
-        throw new PermanentFailure(`${job.name}: stdin file not found: ${job.stdin}`);
+      } catch (error) {
+        throw new PermanentFailure(`${job.name}: stdin file ${job.stdin}: ${fileProblem(error)}`);
       }
     }
     const stdout = job.stdout !== undefined ? await openOut(job.stdout) : 'pipe';

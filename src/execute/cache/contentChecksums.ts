@@ -38,6 +38,7 @@ export class ContentChecksums {
     // Anything not on this file system (a URI the engine fetches) counts by its address.
     if (!value.location.startsWith('file:') && !value.location.startsWith('/')) return { ...out, checksum: `uri$${value.location}` };
     const p = value.location.startsWith('/') ? value.location : uriToPath(value.location);
+    // A file that cannot be read is keyed as such: the run itself reports it when a step reads it.
     out.checksum = await this.#checksum(p, out.class === 'Directory').catch(() => 'missing');
     return out;
   }
