@@ -5,7 +5,7 @@ import type { Backend } from '../backends/backend.js';
 import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
-import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, scratchPrefix, unsupportedFlag } from './options.js';
+import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, invalidChoice, scratchPrefix, unsupportedFlag } from './options.js';
 import { inspect, isInspection } from './inspect.js';
 import { preservedEnvironment, selectProcess } from './selection.js';
 import { readStdinJob } from './stdinJob.js';
@@ -99,6 +99,8 @@ async function parseAndRun(argv: readonly string[], cancel: Cancellation): Promi
     const given = (await parser.parseAsync()) as Record<string, unknown>;
     if (given.help || given.version) return 0;
     opts = await resolveOptions(given);
+    const badChoice = invalidChoice(opts);
+    if (badChoice) { process.stderr.write(`bespin: ${badChoice}\n`); return 2; }
   } catch (error) {
     process.stderr.write(error instanceof UserError ? `ERROR ${error.message}\n` : `bespin: ${errorMessage(error)}\n`);
     return error instanceof UserError ? error.exitCode : 2;
