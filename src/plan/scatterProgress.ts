@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import type { OnError } from './stepStates.js';
 
 /**
@@ -53,9 +54,12 @@ export function startScatter(total: number): ScatterProgress {
 }
 
 export function applyElementEvent(p: ScatterProgress, event: ElementEvent): ScatterProgress {
+  if (event.kind !== 'started' && event.kind !== 'cancelled' && p.running === 0) {
+    throw new InternalError(`scatter element ${event.index} ${event.kind} while none runs`);
+  }
   switch (event.kind) {
     case 'started':
-      if (event.index !== p.started) throw new RangeError(`scatter element ${event.index} started out of order (next is ${p.started})`);
+      if (event.index !== p.started) throw new InternalError(`scatter element ${event.index} started out of order (next is ${p.started})`);
       return { ...p, started: p.started + 1, running: p.running + 1 };
     case 'finished':
       return { ...p, running: p.running - 1, finished: p.finished + 1 };

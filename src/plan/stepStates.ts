@@ -1,4 +1,5 @@
 import type { WorkflowStep } from '../model/types.js';
+import { InternalError } from '../errors.js';
 import type { WorkflowPlan } from './workflowPlan.js';
 
 /**
@@ -68,6 +69,11 @@ export function startWorkflow(plan: WorkflowPlan, inputs: ReadonlyMap<string, un
 export function applyStepEvent(state: WorkflowRunState, event: StepEvent): WorkflowRunState {
   if (event.kind === 'cancelled') {
     return { ...state, cancelled: true, failure: state.failure ?? { step: undefined, error: event.reason } };
+  }
+  // A step starts from waiting and ends from running; anything else is an executor bug, not a state to plan from.
+  const from = state.steps.get(event.step)?.kind;
+  if (from !== (event.kind === 'started' ? 'waiting' : 'running')) {
+    throw new InternalError(`step '${event.step}' ${event.kind} while ${from ?? 'not in the workflow'}`);
   }
   const steps = new Map(state.steps);
   switch (event.kind) {

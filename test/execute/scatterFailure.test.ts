@@ -35,6 +35,40 @@ ${docker ? '      hints: {DockerRequirement: {dockerPull: docker.io/debian:stabl
 `;
 }
 
+/** The same scatter of slow elements inside a subworkflow, beside a step that fails. */
+function nestedWorkflow(sleep: string): string {
+  return `cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}, SubworkflowFeatureRequirement: {}}
+inputs: {n: 'int[]', marks: string}
+outputs: {}
+steps:
+  broken:
+    run: {class: CommandLineTool, baseCommand: [sh, -c, 'sleep 0.5; echo broken fails >&2; exit 3'], inputs: [], outputs: []}
+    in: []
+    out: []
+  inner:
+    in: {n: n, marks: marks}
+    out: []
+    run:
+      class: Workflow
+      inputs: {n: 'int[]', marks: string}
+      outputs: {}
+      steps:
+        element:
+          scatter: n
+          in: {n: n, marks: marks}
+          out: []
+          run:
+            class: CommandLineTool
+            baseCommand: [sh, -c, 'sleep ${sleep}; touch "$1/done-$0"']
+            inputs:
+              n: {type: int, inputBinding: {position: 1}}
+              marks: {type: string, inputBinding: {position: 2}}
+            outputs: []
+`;
+}
+
 function processesMatching(marker: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return out.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo'));
@@ -48,8 +82,8 @@ interface Observed {
 }
 
 /** Runs the CLI and looks at the elements the moment it reports the failure: it must have nothing running by then. */
-async function runScatter(onError: 'stop' | 'continue', sleep: string, docker: boolean): Promise<Observed & { marks: string }> {
-  const dir = await scratch({ 'wf.cwl': scatterWorkflow(sleep, docker) });
+async function runScatter(onError: 'stop' | 'continue', sleep: string, docker: boolean, document = scatterWorkflow(sleep, docker)): Promise<Observed & { marks: string }> {
+  const dir = await scratch({ 'wf.cwl': document });
   const marks = path.join(dir, 'marks');
   await mkdir(marks);
   const args = ['--on-error', onError, '--max-cores', '8', '--outdir', path.join(dir, 'out'), path.join(dir, 'wf.cwl'), '--marks', marks];
@@ -91,4 +125,11 @@ test('under --on-error stop the containers of the siblings are gone before the r
   assert.match(r.stderr, /^ERROR wf\.cwl\/element\[0\]: exited with code 3/m);
   assert.deepEqual(r.atError?.processes, []);
   assert.deepEqual(processesMatching('sleep 20.579'), []);
+});
+
+test('under --on-error stop a failed step cancels the scatter inside a subworkflow beside it, and waits for it', async () => {
+  const r = await runScatter('stop', '20.691', false, nestedWorkflow('20.691'));
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^ERROR wf\.cwl\/broken: exited with code 3\nbroken fails/m);
+  assert.deepEqual(r.atError, { processes: [], done: [] });
 });

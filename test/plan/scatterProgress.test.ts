@@ -5,6 +5,7 @@ import {
   applyElementEvent, decideElements, startScatter, type ElementEvent, type ScatterOutcome, type ScatterProgress,
 } from '../../src/plan/scatterProgress.js';
 import type { OnError } from '../../src/plan/stepStates.js';
+import { InternalError } from '../../src/errors.js';
 
 function feed(p: ScatterProgress, ...events: ElementEvent[]): ScatterProgress {
   return events.reduce(applyElementEvent, p);
@@ -107,6 +108,7 @@ test('a cancelled step starts no more elements and cancels the running ones, und
     { kind: 'failed', failure: { index: undefined, error: reason }, notRun: 3 });
 });
 
-test('an element started out of order is a bug, refused', () => {
-  assert.throws(() => applyElementEvent(startScatter(3), { kind: 'started', index: 1 }), RangeError);
+test('an element started out of order, or ending when none runs, is a bug, refused', () => {
+  assert.throws(() => applyElementEvent(startScatter(3), { kind: 'started', index: 1 }), InternalError);
+  assert.throws(() => applyElementEvent(startScatter(3), { kind: 'finished', index: 0 }), InternalError);
 });

@@ -5,6 +5,7 @@ import {
   applyStepEvent, decideSteps, startWorkflow, valueOfSource, type OnError, type StepEvent, type WorkflowRunState,
 } from '../../src/plan/stepStates.js';
 import { workflowOf } from '../helpers/workflowModel.js';
+import { InternalError } from '../../src/errors.js';
 
 // A diamond behind a source step: a feeds b and c, d joins them; e depends on nothing but the input.
 const diamond = planWorkflow(workflowOf(['x'], {
@@ -112,6 +113,13 @@ test('a step waiting for a value nothing gives is reported, not waited for forev
   const wf = workflowOf([], { lonely: { in: { i: 'ghost/out' } } });
   const plan: WorkflowPlan = { order: wf.steps, dependencies: new Map([['lonely', ['ghost/out']]]) };
   assert.deepEqual(decideSteps(plan, startWorkflow(plan, new Map()), 'stop').outcome, { kind: 'stuck', waiting: ['lonely'] });
+});
+
+test('a step that starts twice, or ends without having started, is a bug, refused', () => {
+  const state = feed(begin(diamond), ...started('a'));
+  assert.throws(() => applyStepEvent(state, { kind: 'started', step: 'a' }), /step 'a' started while running/);
+  assert.throws(() => applyStepEvent(state, finished('b')), InternalError);
+  assert.throws(() => applyStepEvent(state, finished('nope')), /not in the workflow/);
 });
 
 test('events make a new state and leave the old one as it was', () => {
