@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { ScatterExpansion, ScatterJob } from '../plan/scatter.js';
 import { applyElementEvent, decideElements, startScatter, type ScatterOutcome, type ScatterProgress } from '../plan/scatterProgress.js';
 import type { RunContext } from './runContext.js';
+import { abortScope } from './abortScope.js';
 
 /** Runs one scatter element: its outputs, or null when `when` skipped it. */
 export type ElementRunner = (job: ScatterJob, ctx: RunContext) => Promise<Record<string, unknown> | null>;
@@ -18,13 +19,13 @@ export async function runScatter(
 ): Promise<readonly (Record<string, unknown> | null)[]> {
   const results = new Array<Record<string, unknown> | null>(expansion.count).fill(null);
   // The step's own signal: cancelling its elements leaves the rest of the workflow to its planner.
-  const cancel = new AbortController();
-  const elementCtx: RunContext = { ...ctx, signal: AbortSignal.any([ctx.signal, cancel.signal]) };
+  const cancel = abortScope(ctx.signal);
+  const elementCtx: RunContext = { ...ctx, signal: cancel.signal };
   // A window of elements in flight, not all of them: a 10,000-way scatter
   // would otherwise hold 10,000 prepared jobs waiting for the resource pool.
   const window = Math.max(32, 4 * ctx.pool.limits.cores);
   let progress = startScatter(expansion.count);
-  const outcome = await new Promise<ScatterOutcome>((resolve, reject) => {
+  const settled = new Promise<ScatterOutcome>((resolve, reject) => {
     const advance = (): void => {
       try {
         if (ctx.signal.aborted && !progress.cancelled) progress = applyElementEvent(progress, { kind: 'cancelled', reason: ctx.signal.reason });
@@ -50,6 +51,7 @@ export async function runScatter(
     };
     advance();
   });
+  const outcome = await settled.finally(() => cancel.dispose());
   if (outcome.kind === 'failed') {
     reportFailedElements(progress, outcome, ctx, name);
     throw outcome.failure.error;

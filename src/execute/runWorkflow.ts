@@ -11,6 +11,7 @@ import { checkedOutputs } from './runTool.js';
 import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
 import { forEachFile } from '../build/pathMapping.js';
+import { abortScope } from './abortScope.js';
 
 /**
  * Runs a workflow: `plan/stepStates` decides which steps start (each as soon
@@ -61,8 +62,8 @@ async function runSteps(
   plan: WorkflowPlan, initial: WorkflowRunState, requirements: RequirementSet, ctx: RunContext, name: string, runProcess: ProcessRunner,
 ): Promise<{ state: WorkflowRunState; outcome: WorkflowOutcome }> {
   // The steps' own signal: a failure under stop cancels them, not the run around this workflow.
-  const cancel = new AbortController();
-  const stepCtx: RunContext = { ...ctx, signal: AbortSignal.any([ctx.signal, cancel.signal]) };
+  const cancel = abortScope(ctx.signal);
+  const stepCtx: RunContext = { ...ctx, signal: cancel.signal };
   let state = initial;
   const feed = (event: StepEvent): void => {
     if (event.kind === 'failed' && state.failure === undefined && !state.cancelled && ctx.onError === 'continue') {
@@ -70,7 +71,7 @@ async function runSteps(
     }
     state = applyStepEvent(state, event);
   };
-  const outcome = await new Promise<WorkflowOutcome>((resolve, reject) => {
+  const settled = new Promise<WorkflowOutcome>((resolve, reject) => {
     const advance = (): void => {
       try {
         if (ctx.signal.aborted && !state.cancelled) feed({ kind: 'cancelled', reason: ctx.signal.reason });
@@ -93,6 +94,7 @@ async function runSteps(
     };
     advance();
   });
+  const outcome = await settled.finally(() => cancel.dispose());
   return { state, outcome };
 }
 
