@@ -5,7 +5,7 @@ import type { Backend } from '../backends/backend.js';
 import os from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
-import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, scratchPrefix, unsupportedFlag } from './options.js';
+import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, invalidChoice, scratchPrefix, unsupportedFlag } from './options.js';
 import { inspect, isInspection } from './inspect.js';
 import { preservedEnvironment, selectProcess } from './selection.js';
 import { readStdinJob } from './stdinJob.js';
@@ -102,6 +102,9 @@ async function parseAndRun(argv: readonly string[], cancel: Cancellation): Promi
     if (given.help || given.version) return 0;
     if (given.conf !== undefined) existingFile('--conf', given.conf);
     opts = await resolveOptions(given);
+    // A value outside an option's choices gets cwltool's own message (exit 2).
+    const badChoice = invalidChoice(opts);
+    if (badChoice) { process.stderr.write(`bespin: ${badChoice}\n`); return 2; }
     checked = checkRunOptions(opts);
   } catch (error) {
     process.stderr.write(error instanceof UserError ? `ERROR ${error.message}\n` : `bespin: ${errorMessage(error)}\n`);

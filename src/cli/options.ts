@@ -9,6 +9,8 @@ export interface OptionSpec {
   readonly describe: string;
   readonly default?: unknown;
   readonly group?: string;
+  /** The only values the option takes (anything else is a usage error, as cwltool's argparse choices). */
+  readonly choices?: readonly string[];
 }
 
 export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -50,7 +52,10 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'non-strict': { type: 'boolean', describe: 'Tolerate what cwltool tolerates, with a warning (default)' },
   'eval-timeout': { type: 'number', describe: 'Seconds a JavaScript expression may run', default: 60 },
   timestamps: { type: 'boolean', describe: 'Add timestamps to log lines' },
-  'on-error': { type: 'string', describe: 'stop|continue after a step fails', default: 'stop' },
+  'on-error': {
+    type: 'string', default: 'stop', choices: ['stop', 'continue'],
+    describe: 'After a step fails: stop (start no more steps, cancel the running ones) or continue (run on what does not depend on it); the run fails either way, once nothing runs',
+  },
   retries: { type: 'number', describe: 'Retries for temporary failures', default: 0 },
   backend: { type: 'string', describe: 'local | kubernetes (default: kubernetes inside a pod, else local)' },
   'max-ram': { type: 'string', describe: 'Memory budget (512Mi, 2G, bytes)' },
@@ -98,6 +103,16 @@ export const UNSUPPORTED_FLAGS: Readonly<Record<string, string>> = {
   'enable-ga4gh-tool-registry': 'bespin does not look tools up in a GA4GH tool registry',
   'mpi-config-file': 'bespin does not run MPI jobs (cwltool:MPIRequirement)',
 };
+
+/** cwltool's message for an option value outside its choices (a usage error: exit 2), if any. */
+export function invalidChoice(values: Readonly<Record<string, unknown>>): string | undefined {
+  for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
+    const value = values[name];
+    if (spec.choices === undefined || value === undefined || spec.choices.includes(String(value))) continue;
+    return `argument --${name}: invalid choice: '${String(value)}' (choose from ${spec.choices.map((c) => `'${c}'`).join(', ')})`;
+  }
+  return undefined;
+}
 
 /** The unsupported cwltool flag among engine arguments, if any. */
 export function unsupportedFlag(engineArgs: readonly string[]): string | undefined {

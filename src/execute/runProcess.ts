@@ -3,6 +3,7 @@ import { TemporaryFailure, UnsupportedRequirementError } from '../errors.js';
 import type { RequirementSet } from '../build/requirements.js';
 import { runCommandLineTool, runExpressionTool } from './runTool.js';
 import type { RunContext } from './runContext.js';
+import { runWorkflow } from './runWorkflow.js';
 
 /** Runs any process with a complete job object, returning its output object. */
 export async function runProcess(
@@ -23,10 +24,9 @@ export async function runProcess(
       }
     case 'ExpressionTool':
       return runExpressionTool(process, job, inherited, ctx, name, topLevel);
-    case 'Workflow': {
-      const { runWorkflow } = await import('./runWorkflow.js');
-      return runWorkflow(process, job, inherited, ctx, name, topLevel);
-    }
+    case 'Workflow':
+      // Its steps' processes run through here: passed in, so the two modules do not import each other.
+      return runWorkflow(process, job, inherited, ctx, name, topLevel, runProcess);
     case 'Operation':
       throw new UnsupportedRequirementError(`${name}: an Operation is abstract and cannot be run`);
   }

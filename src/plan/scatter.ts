@@ -9,20 +9,32 @@ export interface ScatterJob {
 }
 
 /**
- * Expands a step's inputs into one job per scatter element. Only the scattered
- * inputs differ between jobs; the others are shared, not copied.
+ * A step's scatter, expanded lazily: element `i` (0 ≤ i < count, in the
+ * order of the gathered outputs) is made only when it starts, so a
+ * 10,000-way scatter holds its input arrays, not 10,000 job objects.
  */
-export function scatterJobs(
+export interface ScatterExpansion {
+  readonly count: number;
+  /** The gathered output's shape: one dimension, or one per input for nested_crossproduct. */
+  readonly shape: readonly number[];
+  element(i: number): ScatterJob;
+}
+
+/**
+ * Expands a step's inputs into its scatter elements. Only the scattered
+ * inputs differ between elements; the others are shared, not copied.
+ */
+export function expandScatter(
   inputs: Readonly<Record<string, unknown>>, scatter: readonly string[], method: ScatterMethod | undefined, where: string,
-): { jobs: ScatterJob[]; shape: number[] } {
+): ScatterExpansion {
   const arrays = scatter.map((name) => {
     const v = inputs[name];
     if (!Array.isArray(v)) throw new PermanentFailure(`${where}: scatter input '${name}' must be an array, got ${JSON.stringify(v)?.slice(0, 100)}`);
-    return v;
+    return v as readonly unknown[];
   });
-  const make = (values: readonly unknown[], index: number[]): ScatterJob => {
+  const make = (index: number[], pick: (a: number) => number): ScatterJob => {
     const job: Record<string, unknown> = { ...inputs };
-    scatter.forEach((name, i) => { job[name] = values[i]; });
+    scatter.forEach((name, a) => { job[name] = arrays[a]![pick(a)]; });
     return { index, inputs: job };
   };
   if (scatter.length === 1 || method === 'dotproduct' || method === undefined) {
@@ -30,16 +42,28 @@ export function scatterJobs(
     if (arrays.some((a) => a.length !== n)) {
       throw new PermanentFailure(`${where}: dotproduct scatter needs arrays of equal length, got ${arrays.map((a) => a.length).join(', ')}`);
     }
-    return { jobs: Array.from({ length: n }, (_, i) => make(arrays.map((a) => a[i]), [i])), shape: [n] };
+    return { count: n, shape: [n], element: (i) => make([i], () => i) };
   }
-  const jobs: ScatterJob[] = [];
-  const walk = (depth: number, values: unknown[], index: number[]): void => {
-    if (depth === arrays.length) { jobs.push(make(values, index)); return; }
-    arrays[depth]!.forEach((v, i) => walk(depth + 1, [...values, v], [...index, i]));
+  const lengths = arrays.map((a) => a.length);
+  const count = lengths.reduce((a, b) => a * b, 1);
+  // Element i's index path is i written in the mixed radix of the input lengths (the last input varies fastest).
+  const element = (i: number): ScatterJob => {
+    const index = new Array<number>(lengths.length);
+    for (let a = lengths.length - 1, rest = i; a >= 0; a--) {
+      index[a] = rest % lengths[a]!;
+      rest = Math.floor(rest / lengths[a]!);
+    }
+    return make(index, (a) => index[a]!);
   };
-  walk(0, [], []);
-  const shape = arrays.map((a) => a.length);
-  return { jobs, shape: method === 'flat_crossproduct' ? [jobs.length] : shape };
+  return { count, shape: method === 'flat_crossproduct' ? [count] : lengths, element };
+}
+
+/** Every element of a scatter at once (for callers that want them all). */
+export function scatterJobs(
+  inputs: Readonly<Record<string, unknown>>, scatter: readonly string[], method: ScatterMethod | undefined, where: string,
+): { jobs: ScatterJob[]; shape: number[] } {
+  const expansion = expandScatter(inputs, scatter, method, where);
+  return { jobs: Array.from({ length: expansion.count }, (_, i) => expansion.element(i)), shape: [...expansion.shape] };
 }
 
 /**

@@ -57,7 +57,7 @@ test('numbers, quantities, enums and files from the command line, a conf file or
     [['--max-ram', '12XB'], {}, /^ERROR --max-ram: '12XB' is not a size in bytes/m],
     [['--eval-timeout', 'soon'], {}, /^ERROR --eval-timeout: 'soon' is not a number of seconds above 0$/m],
     [['--oom-retry', '-2'], {}, /^ERROR --oom-retry: '-2'/m],
-    [['--on-error', 'ignore'], {}, /^ERROR --on-error: 'ignore' is not one of stop, continue$/m],
+    [['--on-error', 'ignore'], {}, /^bespin: argument --on-error: invalid choice: 'ignore' \(choose from 'stop', 'continue'\)$/m],
     [['--download-timeout', 'x'], {}, /^ERROR --download-timeout: 'x' is not a number of seconds/m],
     [['--pod-labels', path.join(dir, 'missing.json')], {}, /^ERROR --pod-labels: cannot read '.*missing\.json': not found$/m],
     [['--conf', path.join(dir, 'conf.json')], {}, /^ERROR --max-cores: 'lots' is not a CPU quantity/m],

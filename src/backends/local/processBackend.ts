@@ -69,9 +69,11 @@ export async function runWithRedirects(
       // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
       child.stdout?.on('data', (d: Buffer) => { log?.write(d); process.stderr.write(d); });
       child.stderr?.on('data', (d: Buffer) => { tail.push(d); log?.write(d); process.stderr.write(d); });
+      // What onKill does (removing a container) is awaited before the job ends: a cancelled job is over only when nothing of it runs.
+      let killing: Promise<void> | undefined;
       const kill = (): void => {
         try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-        void onKill?.();
+        killing ??= onKill?.();
       };
       const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { timedOut = true; kill(); }, job.timeLimitSeconds * 1000) : undefined;
       const onAbort = (): void => { timedOut = true; kill(); };
@@ -82,7 +84,9 @@ export async function runWithRedirects(
         finished = true;
         if (timer) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        resolve({ exitCode: code, timedOut, durationMs: performance.now() - started, stderrTail: tail.toString() });
+        const outcome = { exitCode: code, timedOut, durationMs: performance.now() - started, stderrTail: tail.toString() };
+        if (killing) void killing.then(() => resolve(outcome), () => resolve(outcome));
+        else resolve(outcome);
       };
       child.on('error', (error: NodeJS.ErrnoException) => {
         tail.push(Buffer.from(`${argv[0]}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`));
