@@ -35,6 +35,11 @@ interface Attempt {
   readonly outcome: JobOutcome;
 }
 
+/** The part of a run's context that admitting and running jobs uses. */
+export type AttemptContext = Pick<RunContext,
+  'backend' | 'pool' | 'progress' | 'signal' | 'logger' | 'retry' | 'clock' | 'tmpdirPrefix' | 'tmpOutdirPrefix' | 'leaveTmpdir'
+  | 'jobOutdirs' | 'defaultContainer' | 'preservedEnv' | 'secrets' | 'usage'>;
+
 const poolRequest = (r: ResourceEvaluation): ResourceRequest => ({ cores: r.cores, ram: r.ram, gpus: r.bounds.gpus ?? 0 });
 
 /**
@@ -44,7 +49,7 @@ const poolRequest = (r: ResourceEvaluation): ResourceRequest => ({ cores: r.core
  * so --max-ram is never over-committed; a size that can never fit fails at
  * once. Each attempt has fresh directories.
  */
-export async function runWithRetries(job: ToolJob, ctx: RunContext): Promise<FinishedJob> {
+export async function runWithRetries(job: ToolJob, ctx: AttemptContext): Promise<FinishedJob> {
   let resources = job.resources;
   let counts: RetryCounts = NO_RETRIES;
   ctx.progress.jobQueued();
@@ -82,7 +87,7 @@ function withNote(message: string, note: string): string {
   return [`${first}; ${note}`, ...rest].join('\n');
 }
 
-function retryNote(decision: RetryDecision & { kind: 'retry' }, ctx: RunContext): string {
+function retryNote(decision: RetryDecision & { kind: 'retry' }, ctx: AttemptContext): string {
   const limit = { temporaryFailure: ctx.retry.temporaryFailures, eviction: ctx.retry.evictions, oomKill: ctx.retry.oomKills }[decision.cause];
   const size = decision.cause === 'oomKill' ? ` with ${decision.resources.ram} MiB` : '';
   const delay = decision.delayMs > 0 ? ` in ${(decision.delayMs / 1000).toFixed(1)} s` : '';
@@ -94,7 +99,7 @@ function retryNote(decision: RetryDecision & { kind: 'retry' }, ctx: RunContext)
  * backend's run. The pool's reservation is released when the backend is done
  * (or the attempt could not start), before anything else happens.
  */
-async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: RunContext, release: () => void): Promise<Attempt> {
+async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: AttemptContext, release: () => void): Promise<Attempt> {
   let dirs: JobDirectories | undefined;
   let built: CommandLineJob | undefined;
   try {
@@ -109,7 +114,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: RunC
       resources,
     });
     if (ctx.logger.isLevelEnabled('info')) {
-      ctx.logger.info({ step: job.name, backend: ctx.backend.name, image: built.container?.image }, `[${job.name}] ${maskSecrets(built.argv.join(' '), ctx.secrets)}`);
+      ctx.logger.info({ step: job.name, backend: ctx.backend.name }, `[${job.name}] ${maskSecrets(built.argv.join(' '), ctx.secrets)}`);
     }
     const outcome = await runRecorded(built, resources, ctx);
     return { built, dirs, outcome };
@@ -122,7 +127,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: RunC
 }
 
 /** The backend's run, with a --usage-report row (exit code -1 when there is none: a pod that failed, a job that never ran). */
-async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation, ctx: RunContext): Promise<JobOutcome> {
+async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation, ctx: AttemptContext): Promise<JobOutcome> {
   const start = new Date();
   const requested = requestedResources(built.resources);
   const record = (exitCode: number): void => ctx.usage?.add({
@@ -139,11 +144,11 @@ async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation,
   return outcome;
 }
 
-async function discard(attempt: Attempt, ctx: RunContext): Promise<void> {
+async function discard(attempt: Attempt, ctx: AttemptContext): Promise<void> {
   if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, false, ctx.jobOutdirs);
 }
 
-function finishedJob(attempt: Attempt, ctx: RunContext): FinishedJob {
+function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
   const outcome = attempt.outcome as JobOutcome & { kind: 'exited' };
   return {
     built: attempt.built,
