@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
+import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure } from '../../errors.js';
 import type { Logger } from '../../report/logger.js';
@@ -69,16 +69,16 @@ export class KubernetesBackend implements Backend {
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
     const started = performance.now();
     // One pod per call: retries (eviction, OOMKilled) are the engine's, above the backends.
-    const { outcome, tail, podName: name } = await this.#attempt(job, job.resources, signal);
+    const { outcome, tail, podName: name } = await this.#attempt(job, signal);
     const durationMs = performance.now() - started;
     if (signal.aborted) return cancelledOutcome(durationMs, tail);
     return jobOutcomeOf(outcome, name, durationMs, tail);
   }
 
   /** One pod for the job: create, watch to an outcome, collect its log, delete. */
-  async #attempt(job: CommandLineJob, resources: ResourceBounds, signal: AbortSignal): Promise<{ outcome: PodOutcome; tail: string; podName: string }> {
+  async #attempt(job: CommandLineJob, signal: AbortSignal): Promise<{ outcome: PodOutcome; tail: string; podName: string }> {
     const name = podName(job.name);
-    const pod = buildPodSpec(job, name, job.name, resources, this.options.volumes, this.options.pod);
+    const pod = buildPodSpec(job, name, job.name, job.resources, this.options.volumes, this.options.pod);
     const ns = this.options.pod.namespace;
     const tail = new TailBuffer();
     const logFile = await openToolLog(this.options.toolLogsBasepath, job.name);
