@@ -18,8 +18,8 @@ import { UserError, errorMessage } from '../errors.js';
 import { loadJobFile } from '../load/jobFile.js';
 import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
 import { ExpressionEngines } from '../build/expressionEngines.js';
-import { ProcessBackend } from '../backends/local/processBackend.js';
-import { DockerBackend } from '../backends/docker/dockerBackend.js';
+import { HostBackend } from '../backends/host/hostBackend.js';
+import { DEFAULT_BACKOFF, EVICTION_RETRIES } from '../execute/retryPolicy.js';
 import { runProcess } from '../execute/runProcess.js';
 import { ResourcePool } from '../schedule/resourcePool.js';
 import { RequirementSet } from '../build/requirements.js';
@@ -133,7 +133,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     return 1;
   }
   let progress: Progress | undefined;
-  let cluster: { shutdown(): Promise<void> } & Backend | undefined;
+  let backend: Backend | undefined;
   let usage: UsageReport | undefined;
   let remote: RemoteInputs | undefined;
   const jobOutdirs = new Set<string>();
@@ -182,7 +182,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       // Loaded only when asked for: the Kubernetes client costs start-up time.
       const { createKubernetesBackend } = await import('../backends/kubernetes/setup.js');
       const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-      cluster = await createKubernetesBackend({
+      backend = await createKubernetesBackend({
         ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
         volumes: list(opts.volume),
         ...(typeof opts['pod-labels'] === 'string' ? { podLabels: opts['pod-labels'] } : {}),
@@ -201,23 +201,23 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
         unschedulableTimeoutSeconds: checked.unschedulableTimeoutSeconds,
         defaultImage: typeof opts['default-container'] === 'string' ? opts['default-container'] : 'docker.io/debian:stable-slim',
         forcePull: Boolean(opts['force-docker-pull']),
-        oomRetries: checked.oomRetries,
-        maxRamMiB,
         retry: checked.apiRetry,
         logger,
       });
+    } else {
+      backend = new HostBackend({
+        containers: !opts['no-container'], ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
+        docker: {
+          forcePull: Boolean(opts['force-docker-pull']), leaveContainer,
+          matchUser: !opts['no-match-user'], strictMemoryLimit: Boolean(opts['strict-memory-limit']), disablePull: Boolean(opts['disable-pull']),
+        },
+      });
     }
     const ctx = {
-      local: new ProcessBackend({ ...(toolLogsBasepath ? { toolLogsBasepath } : {}) }),
-      ...(cluster ? { cluster } : {}),
-      docker: new DockerBackend({
-        forcePull: Boolean(opts['force-docker-pull']), leaveContainer, ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
-        matchUser: !opts['no-match-user'], strictMemoryLimit: Boolean(opts['strict-memory-limit']), disablePull: Boolean(opts['disable-pull']),
-      }),
+      backend,
       engines,
       ontologies: await loadOntologies(tool, (m) => logger.warn(m)),
       logger,
-      useContainer: !opts['no-container'],
       ...(typeof opts['default-container'] === 'string' ? { defaultContainer: opts['default-container'] } : {}),
       tmpOutdirPrefix,
       tmpdirPrefix,
@@ -229,7 +229,10 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       onError: checked.onError,
       progress,
       jobOutdirs,
-      retries: checked.retries,
+      retry: {
+        temporaryFailures: checked.retries, evictions: EVICTION_RETRIES,
+        oomKills: checked.oomRetries, backoff: DEFAULT_BACKOFF,
+      },
       ...(usage ? { usage } : {}),
       remote,
       ...(typeof opts.cachedir === 'string' ? { reuse: await openWorkReuse(path.resolve(opts.cachedir)) } : {}),
@@ -255,7 +258,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     // unless asked for: its outputs were never relocated.
     if (!abort.signal.aborted) abort.abort();
     if (!leaveTmpdir) {
-      await removeJobDirectories(jobOutdirs, cluster);
+      await removeJobDirectories(jobOutdirs, backend);
       await remote?.remove();
     }
     // A failed run still leaves an output object ({}) in the --stdout file,
@@ -264,7 +267,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     // The one message a user reads is plain text, whatever the log format.
     const cancelledBy = cancel.by;
     if (cancelledBy) {
-      process.stderr.write(`ERROR run cancelled by ${cancelledBy}${cluster ? '; its step pods were deleted' : ''}\n`);
+      process.stderr.write(`ERROR run cancelled by ${cancelledBy}${backend?.cancelNote ? `; ${backend.cancelNote}` : ''}\n`);
       logger.warn('Final process status is permanentFail');
       return 128 + (SIGNAL_NUMBERS[cancelledBy] ?? 15);
     }
@@ -277,7 +280,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
     process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
     return 1;
   } finally {
-    await cluster?.shutdown().catch((e: unknown) => logger.warn(`cannot shut the Kubernetes backend down cleanly (step pods may be left): ${errorMessage(e)}`));
+    await backend?.close().catch((e: unknown) => logger.warn(`cannot shut the backend down cleanly (step pods or containers may be left): ${errorMessage(e)}`));
     if (usage && typeof opts['usage-report'] === 'string') {
       await usage.write(opts['usage-report']).catch((error: unknown) => process.stderr.write(`ERROR --usage-report ${String(opts['usage-report'])}: ${errorMessage(error)}\n`));
     }
@@ -294,8 +297,8 @@ process.exitCode = code;
  * still be writing into its directory on the claim); the jobs' own clean-up
  * runs concurrently, so this is a second pass over the same set.
  */
-async function removeJobDirectories(jobOutdirs: ReadonlySet<string>, cluster: { shutdown(): Promise<void> } | undefined): Promise<void> {
-  // A failed shutdown is reported by the second one, in run's finally.
-  await cluster?.shutdown().catch(() => undefined);
+async function removeJobDirectories(jobOutdirs: ReadonlySet<string>, backend: Backend | undefined): Promise<void> {
+  // A failed close is reported by the second one, in run's finally.
+  await backend?.close().catch(() => undefined);
   await Promise.all([...jobOutdirs].flatMap((d) => [rm(d, { recursive: true, force: true }), rm(`${d}.stage`, { recursive: true, force: true })]));
 }

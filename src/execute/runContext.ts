@@ -7,17 +7,15 @@ import type { Progress } from '../report/progress.js';
 import type { UsageReport } from '../report/usageReport.js';
 import type { RemoteInputs } from '../build/remoteInputs.js';
 import type { WorkReuse } from './cache/reuse.js';
+import type { Clock, RetryLimits } from './retryPolicy.js';
 
 /** The small, read-only set of dependencies a run passes down explicitly. */
 export interface RunContext {
-  readonly local: Backend;
-  readonly docker: Backend;
-  /** When set (--backend kubernetes), every CommandLineTool job runs here. */
-  readonly cluster?: Backend;
+  /** Where every CommandLineTool job runs (chosen by the CLI: the host, or a cluster). */
+  readonly backend: Backend;
   readonly engines: ExpressionEngines;
   readonly ontologies: Ontologies;
   readonly logger: Logger;
-  readonly useContainer: boolean;
   readonly defaultContainer?: string;
   readonly tmpOutdirPrefix: string;
   readonly tmpdirPrefix: string;
@@ -30,8 +28,10 @@ export interface RunContext {
   readonly progress: Progress;
   /** Every job output directory this run created: the only places outputs may be moved from. */
   readonly jobOutdirs: Set<string>;
-  /** How often a temporary failure (temporaryFailCodes) is retried. */
-  readonly retries: number;
+  /** How often each kind of failure is retried (--retries, evictions, --oom-retry) and the backoff between attempts. */
+  readonly retry: RetryLimits;
+  /** Waits out the backoff between attempts (real time unless a test passes its own). */
+  readonly clock?: Clock;
   /** Values of inputs named by cwltool's Secrets hint: never logged (filled as the run meets them). */
   readonly secrets: Set<string>;
   /** Downloads `http(s)://` File locations (job object, defaults) once per run, on the tmpout claim. */

@@ -1,5 +1,5 @@
 import type { Process } from '../model/types.js';
-import { TemporaryFailure, UnsupportedRequirementError } from '../errors.js';
+import { UnsupportedRequirementError } from '../errors.js';
 import type { RequirementSet } from '../build/requirements.js';
 import { runCommandLineTool, runExpressionTool } from './runTool.js';
 import type { RunContext } from './runContext.js';
@@ -13,15 +13,8 @@ export async function runProcess(
 ): Promise<Record<string, unknown>> {
   switch (process.class) {
     case 'CommandLineTool':
-      // temporaryFailCodes are retried up to --retries times; nothing else is.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await runCommandLineTool(process, job, inherited, ctx, name, topLevel);
-        } catch (error) {
-          if (!(error instanceof TemporaryFailure) || attempt >= ctx.retries) throw error;
-          ctx.logger.warn(`${error.message}; retrying (${attempt + 1} of ${ctx.retries})`);
-        }
-      }
+      // Retries of every kind happen inside, per job (retryPolicy.ts).
+      return runCommandLineTool(process, job, inherited, ctx, name, topLevel);
     case 'ExpressionTool':
       return runExpressionTool(process, job, inherited, ctx, name, topLevel);
     case 'Workflow':

@@ -39,12 +39,18 @@ export class ResourcePool {
     return this.#waiting.length;
   }
 
-  /** Checks a request against the whole budget; throws a message naming `where` and the limit. */
-  checkFits(request: ResourceRequest, where: string): void {
+  /** How a request exceeds the whole budget (`1200 MiB of RAM > --max-ram 1024 MiB`, …); empty when it can fit. */
+  overLimits(request: ResourceRequest): string[] {
     const over: string[] = [];
     if (request.cores > this.limits.cores) over.push(`${request.cores} cores > --max-cores ${this.limits.cores}`);
     if (request.ram > this.limits.ram) over.push(`${request.ram} MiB of RAM > --max-ram ${this.limits.ram} MiB`);
     if (request.gpus > this.limits.gpus) over.push(`${request.gpus} GPUs > --max-gpus ${this.limits.gpus}`);
+    return over;
+  }
+
+  /** Checks a request against the whole budget; throws a message naming `where` and the limit. */
+  checkFits(request: ResourceRequest, where: string): void {
+    const over = this.overLimits(request);
     if (over.length > 0) throw new PermanentFailure(`${where}: requests more than can ever be available: ${over.join(', ')}`);
   }
 

@@ -5,7 +5,7 @@ import type { CommandLineJob } from '../../build/commandLineJob.js';
 import { stageForContainer, type Mount } from '../../build/staging.js';
 import { InternalError } from '../../errors.js';
 import { runWithRedirects } from '../local/processBackend.js';
-import type { Backend, ProcessOutcome } from '../backend.js';
+import type { JobOutcome } from '../backend.js';
 import { checkContainerPaths } from './containerPaths.js';
 import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
@@ -25,16 +25,15 @@ export interface DockerBackendOptions {
   readonly disablePull?: boolean;
 }
 
-/** Runs each tool in a Docker container as the invoking user, inputs mounted read-only. */
-export class DockerBackend implements Backend {
-  readonly name = 'docker';
+/** Runs each tool in a Docker container as the invoking user, inputs mounted read-only (the host backend's jobs with a container). */
+export class DockerBackend {
   readonly #images: DockerImages;
 
   constructor(readonly options: DockerBackendOptions) {
     this.#images = new DockerImages({ forcePull: options.forcePull, disablePull: options.disablePull === true });
   }
 
-  async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
+  async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
     const container = job.container;
     if (!container) throw new InternalError(`${job.name}: DockerBackend given a job without a container`);
     // Everything the document controls is checked before anything is pulled, staged or run.

@@ -3,15 +3,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
+import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure, errorMessage } from '../../errors.js';
 import type { Logger } from '../../report/logger.js';
-import { TailBuffer, openToolLog, type Backend, type ProcessOutcome } from '../backend.js';
+import { TailBuffer, cancelledOutcome, openToolLog, type Backend, type ExecutionPlaceKind, type JobOutcome, type PathLayout } from '../backend.js';
 import { apiErrorDetail, apiStatus } from './apiErrors.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { podName } from './names.js';
 import { buildPodSpec, CONTAINER_NAME, RUN_LABEL, type PodOptions } from './podSpec.js';
+import { jobOutcomeOf } from './podOutcome.js';
 import { PodWatcher, type PodOutcome } from './podWatcher.js';
 import type { VolumeMap } from './storage.js';
 
@@ -24,14 +25,8 @@ export interface KubernetesBackendOptions {
   readonly streamLogs: boolean;
   readonly toolLogsBasepath?: string;
   readonly unschedulableTimeoutMs: number;
-  /** --oom-retry: how often an OOMKilled step is retried with twice the memory, up to maxRamMiB. */
-  readonly oomRetries: number;
-  readonly maxRamMiB: number;
   readonly logger: Logger;
 }
-
-/** Evicted or node-lost pods are always worth another pod, a few times. */
-const MAX_EVICTION_RETRIES = 3;
 
 /**
  * Runs each CommandLineJob as a pod. One PodWatcher (a single informer) per
@@ -40,6 +35,20 @@ const MAX_EVICTION_RETRIES = 3;
  */
 export class KubernetesBackend implements Backend {
   readonly name = 'kubernetes';
+  readonly cancelNote = 'its step pods were deleted';
+  /**
+   * Every job is a pod (the default image when the tool names none); a pod
+   * mounts each claim where the engine has it, so paths need no mapping.
+   */
+  readonly layout: PathLayout = {
+    containers: 'always',
+    containerPaths: 'engine',
+    // The pod's own /tmp (an emptyDir, as Calrissian gives) when the tmpdir prefix is on no claim.
+    privateTmpdir: (tmpdirPrefix) => {
+      const dir = tmpdirPrefix.endsWith('/') ? tmpdirPrefix : path.dirname(tmpdirPrefix);
+      return this.options.volumes.find(dir) ? undefined : CONTAINER_TMPDIR;
+    },
+  };
   readonly #core: CoreV1Api;
   readonly #watcher: PodWatcher;
   readonly #live = new Set<string>();
@@ -51,56 +60,26 @@ export class KubernetesBackend implements Backend {
     this.#watcher = new PodWatcher(options.kc, this.#core, options.pod.namespace, `${RUN_LABEL}=${options.pod.runId}`, options.logger, options.unschedulableTimeoutMs);
   }
 
-  async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
+  async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
     // A job admitted just as the run was cancelled must not create a pod.
-    if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs: 0, stderrTail: '' };
+    if (signal.aborted) return cancelledOutcome();
     this.#started ??= this.#watcher.start();
     await this.#started;
     this.#checkOnVolumes(job);
     if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
     const started = performance.now();
-    let resources = job.resources;
-    let oomRetries = this.options.oomRetries;
-    let evictions = 0;
-    // Attempts run one after another, so a step never runs twice at once.
-    for (;;) {
-      const attempt = await this.#attempt(job, resources, signal);
-      const durationMs = performance.now() - started;
-      const { outcome, tail, podName: name } = attempt;
-      if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail };
-      switch (outcome.kind) {
-        case 'terminated':
-          if (outcome.reason === 'OOMKilled') {
-            const limit = resources.ramMax ?? resources.ramMin;
-            const next = limit === undefined ? undefined : Math.min(limit * 2, this.options.maxRamMiB);
-            if (oomRetries > 0 && next !== undefined && limit !== undefined && next > limit) {
-              oomRetries--;
-              this.options.logger.warn(`${job.name}: pod ${name} was OOMKilled at ${limit} MiB; retrying with ${next} MiB`);
-              resources = { ...resources, ramMin: Math.min((resources.ramMin ?? limit) * 2, this.options.maxRamMiB), ramMax: next };
-              continue;
-            }
-            throw new PermanentFailure(`${job.name}: pod ${name} was OOMKilled (memory limit ${limit === undefined ? 'none' : `${limit} MiB`})`);
-          }
-          return { exitCode: outcome.exitCode, timedOut: false, durationMs, stderrTail: tail };
-        case 'deleted':
-          throw new PermanentFailure(`${job.name}: pod ${name} was deleted before it finished${outcome.exitCode === undefined ? '' : ` (its container was stopped: exit code ${outcome.exitCode})`}`);
-        case 'failed':
-          if (outcome.reason === 'DeadlineExceeded') return { exitCode: 137, timedOut: true, durationMs, stderrTail: tail };
-          if ((outcome.reason === 'Evicted' || outcome.reason === 'NodeLost') && evictions < MAX_EVICTION_RETRIES) {
-            evictions++;
-            this.options.logger.warn(`${job.name}: pod ${name} was ${outcome.reason} (${outcome.message}); running the step again`);
-            continue;
-          }
-          throw new PermanentFailure(`${job.name}: pod ${name} failed: ${outcome.reason}: ${outcome.message}`);
-      }
-    }
+    // One pod per call: retries (eviction, OOMKilled) are the engine's, above the backends.
+    const { outcome, tail, podName: name } = await this.#attempt(job, signal);
+    const durationMs = performance.now() - started;
+    if (signal.aborted) return cancelledOutcome(durationMs, tail);
+    return jobOutcomeOf(outcome, name, durationMs, tail);
   }
 
   /** One pod for the job: create, watch to an outcome, collect its log, delete. */
-  async #attempt(job: CommandLineJob, resources: ResourceBounds, signal: AbortSignal): Promise<{ outcome: PodOutcome; tail: string; podName: string }> {
+  async #attempt(job: CommandLineJob, signal: AbortSignal): Promise<{ outcome: PodOutcome; tail: string; podName: string }> {
     const name = podName(job.name);
-    const pod = buildPodSpec(job, name, job.name, resources, this.options.volumes, this.options.pod);
+    const pod = buildPodSpec(job, name, job.name, job.resources, this.options.volumes, this.options.pod);
     const ns = this.options.pod.namespace;
     const tail = new TailBuffer();
     const logFile = await openToolLog(this.options.toolLogsBasepath, job.name);
@@ -153,16 +132,14 @@ export class KubernetesBackend implements Backend {
   }
 
   /** Deletes every pod of the run that still exists (SIGTERM/SIGINT, end of run). */
-  async shutdown(): Promise<void> {
+  async close(): Promise<void> {
     await Promise.all([...this.#live].map((n) => this.#delete(n)));
     await Promise.all(this.#deleting);
     await this.#watcher.stop();
   }
 
-  /** The pod's own /tmp (an emptyDir, as Calrissian gives) when the tmpdir prefix is on no claim. */
-  privateTmpdir(tmpdirPrefix: string): string | undefined {
-    const dir = tmpdirPrefix.endsWith('/') ? tmpdirPrefix : path.dirname(tmpdirPrefix);
-    return this.options.volumes.find(dir) ? undefined : CONTAINER_TMPDIR;
+  place(): ExecutionPlaceKind {
+    return 'pod';
   }
 
   #checkOnVolumes(job: CommandLineJob): void {

@@ -32,8 +32,6 @@ export interface KubernetesSetupOptions {
   readonly defaultImage: string;
   /** --force-docker-pull: pods pull their image every time (imagePullPolicy Always). */
   readonly forcePull: boolean;
-  readonly oomRetries: number;
-  readonly maxRamMiB: number;
   /** RETRY_* as the CLI read them. */
   readonly retry: RetryPolicy;
   readonly logger: Logger;
@@ -97,8 +95,6 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     streamLogs: !FALSY.has(String(process.env.CALRISSIAN_STREAM_LOGS ?? '').toLowerCase()),
     ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}),
     unschedulableTimeoutMs: options.unschedulableTimeoutSeconds * 1000,
-    oomRetries: options.oomRetries,
-    maxRamMiB: options.maxRamMiB,
     logger: options.logger,
     pod: {
       namespace,

@@ -4,20 +4,18 @@ import path from 'node:path';
 import type { CommandLineJob } from '../../build/commandLineJob.js';
 import { stageOnHost } from '../../build/staging.js';
 import { PermanentFailure, fileProblem } from '../../errors.js';
-import { TailBuffer, openToolLog, type Backend, type ProcessOutcome } from '../backend.js';
+import { TailBuffer, cancelledOutcome, openToolLog, type JobOutcome } from '../backend.js';
 
 export interface ProcessBackendOptions {
   /** --tool-logs-basepath: a log file per step. */
   readonly toolLogsBasepath?: string;
 }
 
-/** Runs tools as host processes, in their output directory, with only the job's environment. */
-export class ProcessBackend implements Backend {
-  readonly name = 'local';
-
+/** Runs tools as host processes, in their output directory, with only the job's environment (the host backend's jobs without a container). */
+export class ProcessBackend {
   constructor(readonly options: ProcessBackendOptions = {}) {}
 
-  async run(job: CommandLineJob, signal: AbortSignal): Promise<ProcessOutcome> {
+  async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
     if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
     return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p, { toolLogsBasepath: this.options.toolLogsBasepath });
@@ -35,9 +33,9 @@ const EXIT_DRAIN_MS = 200;
 export async function runWithRedirects(
   job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
   stdinHostPath: (p: string) => string, extra: { readonly toolLogsBasepath?: string | undefined; readonly onKill?: () => Promise<void> } = {},
-): Promise<ProcessOutcome> {
+): Promise<JobOutcome> {
   // A job admitted just as the run was cancelled must not start its process.
-  if (signal.aborted) return { exitCode: 137, timedOut: true, durationMs: 0, stderrTail: '' };
+  if (signal.aborted) return cancelledOutcome();
   const { onKill } = extra;
   const log = await openToolLog(extra.toolLogsBasepath, job.name);
   const started = performance.now();
@@ -63,8 +61,8 @@ export async function runWithRedirects(
     const stdout = job.stdout !== undefined ? await openOut(job.stdout) : 'pipe';
     const stderr = job.stderr !== undefined ? await openOut(job.stderr) : 'pipe';
     const tail = new TailBuffer();
-    return await new Promise<ProcessOutcome>((resolve) => {
-      let timedOut = false;
+    return await new Promise<JobOutcome>((resolve) => {
+      let stoppedBy: 'timeLimit' | 'cancel' | undefined;
       const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: [stdin, stdout, stderr], detached: true });
       // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
       child.stdout?.on('data', (d: Buffer) => { log?.write(d); process.stderr.write(d); });
@@ -75,8 +73,8 @@ export async function runWithRedirects(
         try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
         killing ??= onKill?.();
       };
-      const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { timedOut = true; kill(); }, job.timeLimitSeconds * 1000) : undefined;
-      const onAbort = (): void => { timedOut = true; kill(); };
+      const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { stoppedBy ??= 'timeLimit'; kill(); }, job.timeLimitSeconds * 1000) : undefined;
+      const onAbort = (): void => { stoppedBy ??= 'cancel'; kill(); };
       signal.addEventListener('abort', onAbort, { once: true });
       let finished = false;
       const finish = (code: number): void => {
@@ -84,7 +82,11 @@ export async function runWithRedirects(
         finished = true;
         if (timer) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        const outcome = { exitCode: code, timedOut, durationMs: performance.now() - started, stderrTail: tail.toString() };
+        const durationMs = performance.now() - started;
+        const stderrTail = tail.toString();
+        const outcome: JobOutcome = stoppedBy === 'cancel' ? cancelledOutcome(durationMs, stderrTail)
+          : stoppedBy === 'timeLimit' ? { kind: 'timedOut', limitSeconds: job.timeLimitSeconds ?? 0, durationMs, stderrTail }
+          : { kind: 'exited', code, durationMs, stderrTail };
         if (killing) void killing.then(() => resolve(outcome), () => resolve(outcome));
         else resolve(outcome);
       };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ExecutionPlaceKind } from '../../backends/backend.js';
 import type { CommandLineTool, Requirement } from '../../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../../model/types.js';
 
@@ -8,7 +9,8 @@ import { isFileOrDirectory, isPlainObject } from '../../model/types.js';
  * is part of the key, or from `defaultImage`), or in a pod.
  */
 export interface ExecutionPlace {
-  readonly kind: 'host' | 'container' | 'pod';
+  /** As the backend says it (Backend.place). */
+  readonly kind: ExecutionPlaceKind;
   /** The image used when the step names none (--default-container). */
   readonly defaultImage?: string;
   /** Engine variables the tool sees (--preserve-environment): they can change what it does. */
