@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { uriToPath } from './uri.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { LoadLimitError, describeLimit, formatBytes, type SizeLimit } from './limits.js';
+import { displayUrl } from './download.js';
 
 export interface FetchOptions {
   /** Refuse a file larger than this, before reading it (or as soon as a download passes it). */
@@ -35,19 +36,19 @@ async function download(uri: string, options: FetchOptions): Promise<string> {
   try {
     response = await fetch(uri, { signal: options.signal ?? AbortSignal.timeout(60_000) });
   } catch (error) {
-    throw new ValidationError(`Cannot fetch ${uri}: ${errorMessage(error)}`);
+    throw new ValidationError(`Cannot fetch ${displayUrl(uri)}: ${errorMessage(error)}`);
   }
-  if (!response.ok) throw new ValidationError(`Cannot fetch ${uri}: HTTP ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new ValidationError(`Cannot fetch ${displayUrl(uri)}: HTTP ${response.status} ${response.statusText}`);
   const limit = options.limit;
   if (!limit || !response.body) return response.text();
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared)) checkSize(uri, declared, limit);
+  if (Number.isFinite(declared)) checkSize(displayUrl(uri), declared, limit);
   const chunks: Uint8Array[] = [];
   let received = 0;
   try {
     for await (const chunk of response.body) {
       received += chunk.byteLength;
-      checkSize(uri, received, limit, true);
+      checkSize(displayUrl(uri), received, limit, true);
       chunks.push(chunk);
     }
   } catch (error) {
@@ -55,7 +56,7 @@ async function download(uri: string, options: FetchOptions): Promise<string> {
       await response.body.cancel().catch(() => undefined);
       throw error;
     }
-    throw new ValidationError(`Cannot fetch ${uri}: ${errorMessage(error)}`);
+    throw new ValidationError(`Cannot fetch ${displayUrl(uri)}: ${errorMessage(error)}`);
   }
   // As response.text() would: UTF-8, without a byte order mark.
   return new TextDecoder().decode(Buffer.concat(chunks));
