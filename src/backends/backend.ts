@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandLineJob } from '../build/commandLineJob.js';
+import type { CommandLineJob } from '../job/commandLineJob.js';
 
 /** Why a pod ended without its tool's own exit deciding the step. */
 export type PodFailureReason =

@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
+import { toolOutputs } from '../collect/toolOutputs.js';
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import type { Backend } from '../backends/backend.js';
@@ -17,22 +18,22 @@ import { parseToolInputs } from './toolInputs.js';
 import { UserError, errorMessage } from '../errors.js';
 import { loadJobFile } from '../load/jobFile.js';
 import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
-import { ExpressionEngines } from '../build/expressionEngines.js';
+import { ExpressionEngines } from '../expressions/engines.js';
 import { HostBackend } from '../backends/host/hostBackend.js';
 import { DEFAULT_BACKOFF, EVICTION_RETRIES } from '../execute/retryPolicy.js';
 import { runProcess } from '../execute/runProcess.js';
 import { ResourcePool } from '../schedule/resourcePool.js';
-import { RequirementSet } from '../build/requirements.js';
+import { RequirementSet } from '../model/requirements.js';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
-import { createLogger, type LogLevel } from '../report/logger.js';
+import { createLogger, type LogLevel } from '../logger.js';
 import { Progress } from '../report/progress.js';
 import { formatOutputObject } from '../report/outputObject.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { uriToPath } from '../load/uri.js';
 import { StderrTee } from '../report/tee.js';
-import { secretValues } from '../build/secrets.js';
+import { secretValues } from '../job/secrets.js';
 import { UsageReport } from '../report/usageReport.js';
-import { RemoteInputs } from '../build/remoteInputs.js';
+import { RemoteInputs } from '../load/remoteInputs.js';
 import { openWorkReuse } from '../execute/cache/reuse.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
@@ -218,6 +219,7 @@ async function run(split: ReturnType<typeof splitArgv>, opts: Record<string, unk
       engines,
       ontologies: await loadOntologies(tool, (m) => logger.warn(m)),
       logger,
+      collect: toolOutputs,
       ...(typeof opts['default-container'] === 'string' ? { defaultContainer: opts['default-container'] } : {}),
       tmpOutdirPrefix,
       tmpdirPrefix,

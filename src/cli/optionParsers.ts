@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { UsageError, fileProblem } from '../errors.js';
-import { parseQuantityBytes, parseQuantityCores } from '../schedule/quantity.js';
+import { parseQuantityBytes, parseQuantityCores } from '../model/quantity.js';
 
 /**
  * Parsers for option and environment values, one per kind of value. Each

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { PermanentFailure, fileProblem } from '../errors.js';
-import { listDirectory, sha1File, splitName } from '../build/fileSystem.js';
+import { listDirectory, sha1File, splitName } from '../load/fileSystem.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 
 /**

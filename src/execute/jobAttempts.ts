@@ -1,8 +1,8 @@
 import type { JobOutcome } from '../backends/backend.js';
-import { buildCommandLineJob, type CommandLineJob, type JobDirectories } from '../build/commandLineJob.js';
-import type { RequirementSet } from '../build/requirements.js';
-import { requestedResources, type ResourceEvaluation } from '../build/resources.js';
-import { maskSecrets } from '../build/secrets.js';
+import { buildCommandLineJob, type CommandLineJob, type JobDirectories } from '../job/commandLineJob.js';
+import type { RequirementSet } from '../model/requirements.js';
+import { requestedResources, type ResourceEvaluation } from '../job/resources.js';
+import { maskSecrets } from '../job/secrets.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { CommandLineTool } from '../model/types.js';
 import type { ResourceRequest } from '../schedule/resourcePool.js';

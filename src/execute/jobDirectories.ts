@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { PathLayout } from '../backends/backend.js';
-import type { JobDirectories } from '../build/commandLineJob.js';
+import type { JobDirectories } from '../job/commandLineJob.js';
 
 /** A new directory from a scratch prefix: a prefix ending in `/` is the directory to make it in. */
 export async function makeTempDir(prefix: string): Promise<string> {

@@ -1,5 +1,5 @@
 import type { JobOutcome } from '../backends/backend.js';
-import type { ResourceEvaluation } from '../build/resources.js';
+import type { ResourceEvaluation } from '../job/resources.js';
 
 /**
  * Every kind of retry of a CommandLineTool job, decided in one place above

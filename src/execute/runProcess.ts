@@ -1,6 +1,6 @@
 import type { Process } from '../model/types.js';
 import { UnsupportedRequirementError } from '../errors.js';
-import type { RequirementSet } from '../build/requirements.js';
+import type { RequirementSet } from '../model/requirements.js';
 import { runCommandLineTool, runExpressionTool } from './runTool.js';
 import type { RunContext } from './runContext.js';
 import { runWorkflow } from './runWorkflow.js';

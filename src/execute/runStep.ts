@@ -1,8 +1,8 @@
 import type { Process, WorkflowStep, WorkflowStepInput } from '../model/types.js';
 import { PermanentFailure, ValidationError } from '../errors.js';
-import type { RequirementSet } from '../build/requirements.js';
+import type { RequirementSet } from '../model/requirements.js';
 import type { ExpressionEngine } from '../expressions/index.js';
-import { prepareValue } from '../build/inputFiles.js';
+import { prepareValue } from '../job/inputFiles.js';
 import { mergeSources, pickValue } from '../plan/links.js';
 import { expandScatter, gatherScatter, type ScatterJob } from '../plan/scatter.js';
 import { completeJobObject } from '../validate/jobObject.js';

@@ -1,14 +1,11 @@
 import type { CommandLineTool, ExpressionTool, LoadListing, OutputParameter } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { PermanentFailure } from '../errors.js';
-import { RequirementSet } from '../build/requirements.js';
-import { prepareInputFiles } from '../build/inputFiles.js';
-import { evaluateResources } from '../build/resources.js';
+import { RequirementSet } from '../model/requirements.js';
+import { prepareInputFiles } from '../job/inputFiles.js';
+import { evaluateResources } from '../job/resources.js';
 import { isLoadListing } from '../load/types.js';
-import { collectOutputs } from '../collect/outputs.js';
-import { finalizeFiles } from '../collect/fileDetails.js';
-import { FileBoundary } from '../collect/fileBoundary.js';
-import { secretValues } from '../build/secrets.js';
+import { secretValues } from '../job/secrets.js';
 import { checkOutputValue } from '../validate/outputValue.js';
 import { ExpressionError, type ExpressionEngine } from '../expressions/index.js';
 import type { RunContext } from './runContext.js';
@@ -87,10 +84,7 @@ export async function runCommandLineTool(
     try {
       const { built, outcome } = finished;
       ctx.logger.debug({ step: name, exitCode: outcome.code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
-      // Its own directories, its inputs, and whatever was staged for it (InitialWorkDir's File and Directory literals too).
-      const stagedSources = built.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [e.source] : []));
-      const boundary = await FileBoundary.of([built.dirs.hostOutdir, built.dirs.hostStageDir, ...stagedSources], inputs);
-      const collected = await collectOutputs(tool, built, outcome.code, engine, defaultListing(requirements), boundary);
+      const collected = await ctx.collect.commandLineTool({ tool, built, exitCode: outcome.code, engine, listing: defaultListing(requirements), inputs });
       const outputs = checkedOutputs(tool.outputs, collected, name, ctx);
       if (reuse.key !== undefined) await publishOutputs(reuse.context, reuse.key, outputs, name);
       used = true;
@@ -126,12 +120,7 @@ export async function runExpressionTool(
     if (!isPlainObject(result)) throw new PermanentFailure(`${name}: the expression must return an object, got ${JSON.stringify(result)}`);
     const outputs: Record<string, unknown> = {};
     for (const p of tool.outputs) outputs[p.id] = result[p.id] ?? null;
-    // File literals are written into hostOutdir; anything else must be an input passed through.
-    const boundary = await FileBoundary.of([hostOutdir], inputs);
-    for (const p of tool.outputs) {
-      await boundary.check(outputs[p.id], `${name}: output '${p.id}'`);
-      await finalizeFiles(outputs[p.id], hostOutdir, `${name}: output '${p.id}'`);
-    }
+    await ctx.collect.expressionTool({ outputs, params: tool.outputs, outdir: hostOutdir, inputs, name });
     return checkedOutputs(tool.outputs, outputs, name, ctx);
   });
 }

@@ -1,7 +1,7 @@
 import type { Workflow } from '../model/types.js';
 import { PermanentFailure, errorMessage } from '../errors.js';
-import { RequirementSet } from '../build/requirements.js';
-import { prepareInputFiles } from '../build/inputFiles.js';
+import { RequirementSet } from '../model/requirements.js';
+import { prepareInputFiles } from '../job/inputFiles.js';
 import { workflowOutputValue } from '../plan/links.js';
 import { planWorkflow, type WorkflowPlan } from '../plan/workflowPlan.js';
 import {
@@ -10,7 +10,7 @@ import {
 import { checkedOutputs } from './runTool.js';
 import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
-import { forEachFile } from '../build/pathMapping.js';
+import { forEachFile } from '../job/pathMapping.js';
 import { abortScope } from './abortScope.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { parseQuantityBytes } from '../schedule/quantity.js';
+import { parseQuantityBytes } from '../model/quantity.js';
 
 /**
  * How far loading may go before it refuses a document or job file, so that a

@@ -1,5 +1,5 @@
 import type { Process } from '../model/types.js';
-import { NO_ONTOLOGIES, type Ontologies } from '../build/formats.js';
+import { NO_ONTOLOGIES, type Ontologies } from './formats.js';
 import { errorMessage } from '../errors.js';
 import { fetchText } from './fetch.js';
 import { documentSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';

@@ -6,7 +6,7 @@ import { checkRequirementsSupported, normalizeProcess, type NormalizeContext } f
 import { fragmentOf, resolveUri, uriToPath, withoutFragment } from './uri.js';
 import { checkVersionFeatures, parseVersion } from './upgrade.js';
 import { LoadLimitError, type LoadLimits } from './limits.js';
-import { validateDocument } from '../validate/document.js';
+import { validateDocument } from './documentSchema.js';
 import type { LoadGuard } from './guard.js';
 
 export interface ReadOptions {

@@ -1,17 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 
-/** One CommandLineTool job as the usage report records it: what it requested and when it ran. */
-export interface TaskUsage {
-  readonly name: string;
-  readonly cores: number;
-  /** MiB, as the job requested it. */
-  readonly ramMiB: number;
-  /** MiB: outdirSize + tmpdirSize. */
-  readonly diskMiB: number;
-  readonly exitCode: number;
-  readonly start: Date;
-  readonly finish: Date;
-}
+import type { TaskUsage } from '../execute/runContext.js';
+
+export type { TaskUsage };
 
 /** Calrissian's conversion: bytes / 10^6, so 100Mi is 104.8576 MB and 2G is 2000 MB. */
 const megabytes = (mib: number): number => (mib * 2 ** 20) / 1e6;

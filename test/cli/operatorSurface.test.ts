@@ -11,7 +11,7 @@ import path from 'node:path';
 import { runCli, scratch } from '../helpers/cli.js';
 import { schemaProblems } from '../../src/validate/schemas.js';
 import { resolveOptions } from '../../src/cli/conf.js';
-import { parseQuantityCores } from '../../src/schedule/quantity.js';
+import { parseQuantityCores } from '../../src/model/quantity.js';
 import { retryDelaySeconds } from '../../src/backends/kubernetes/apiRetry.js';
 import { apiRetryPolicy } from '../../src/cli/runOptions.js';
 

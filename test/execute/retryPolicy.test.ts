@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JobOutcome, PodFailureReason } from '../../src/backends/backend.js';
-import type { ResourceEvaluation } from '../../src/build/resources.js';
+import type { ResourceEvaluation } from '../../src/job/resources.js';
 import {
   DEFAULT_BACKOFF, NO_RETRIES, backoffDelayMs, decideRetry, doubledMemory, realClock, type RetryLimits,
 } from '../../src/execute/retryPolicy.js';

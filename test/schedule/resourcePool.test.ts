@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResourcePool } from '../../src/schedule/resourcePool.js';
-import { parseQuantityMiB } from '../../src/schedule/quantity.js';
+import { parseQuantityMiB } from '../../src/model/quantity.js';
 
 const one = { cores: 1, ram: 100, gpus: 0 };
 

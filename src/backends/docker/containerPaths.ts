@@ -1,4 +1,4 @@
-import { CONTAINER_STAGE, type CommandLineJob } from '../../build/commandLineJob.js';
+import { CONTAINER_STAGE, type CommandLineJob } from '../../job/commandLineJob.js';
 import { ValidationError } from '../../errors.js';
 
 /**

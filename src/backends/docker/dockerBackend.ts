@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { CommandLineJob } from '../../build/commandLineJob.js';
-import { stageForContainer, type Mount } from '../../build/staging.js';
+import type { CommandLineJob } from '../../job/commandLineJob.js';
+import { stageForContainer, type Mount } from '../../job/staging.js';
 import { InternalError } from '../../errors.js';
 import { runWithRedirects } from '../local/processBackend.js';
 import type { JobOutcome } from '../backend.js';

@@ -1,4 +1,4 @@
-import type { Mount } from '../../build/staging.js';
+import type { Mount } from '../../job/staging.js';
 import { InternalError, ValidationError } from '../../errors.js';
 
 export interface RunArgumentsInput {

@@ -1,4 +1,4 @@
-import type { CommandLineJob } from '../../build/commandLineJob.js';
+import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { DockerBackend, type DockerBackendOptions } from '../docker/dockerBackend.js';
 import { ProcessBackend } from '../local/processBackend.js';
 import type { Backend, ExecutionPlaceKind, JobOutcome, PathLayout } from '../backend.js';

@@ -1,7 +1,7 @@
 import type { V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
-import { hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../build/commandLineJob.js';
-import { requestedResources } from '../../build/resources.js';
-import { shellQuote } from '../../build/commandLine.js';
+import { hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../job/commandLineJob.js';
+import { requestedResources } from '../../job/resources.js';
+import { shellQuote } from '../../job/commandLine.js';
 import type { VolumeMap } from './storage.js';
 import { labelValue } from './names.js';
 

@@ -1,5 +1,5 @@
 import { makeInformer, type CoreV1Api, type KubeConfig, type V1Pod, type Informer, type ObjectCache } from '@kubernetes/client-node';
-import type { Logger } from '../../report/logger.js';
+import type { Logger } from '../../logger.js';
 import { asApiError, type ApiCall, type KubernetesApiError } from './apiErrors.js';
 import { RestartBackoff } from './restartBackoff.js';
 

@@ -4,7 +4,7 @@ import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { ValidationError, fileProblem } from '../../errors.js';
 import { schemaProblems } from '../../validate/schemas.js';
-import type { Logger } from '../../report/logger.js';
+import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { connect } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { open, mkdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { CommandLineJob } from '../../build/commandLineJob.js';
-import { stageOnHost } from '../../build/staging.js';
+import type { CommandLineJob } from '../../job/commandLineJob.js';
+import { stageOnHost } from '../../job/staging.js';
 import { PermanentFailure, fileProblem } from '../../errors.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type JobOutcome } from '../backend.js';
 

@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../../model/types.js';
-import { sha1File } from '../../build/fileSystem.js';
+import { sha1File } from '../../load/fileSystem.js';
 import { uriToPath } from '../../load/uri.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { CommandLineTool, Requirement } from '../../model/types.js';
-import type { RequirementSet } from '../../build/requirements.js';
+import type { RequirementSet } from '../../model/requirements.js';
 import type { ExpressionEngine } from '../../expressions/index.js';
 import { PermanentFailure, UserError, errorMessage } from '../../errors.js';
-import type { Logger } from '../../report/logger.js';
+import type { Logger } from '../../logger.js';
 import { cacheKey, type ExecutionPlace } from './cacheKey.js';
 import { ContentChecksums } from './contentChecksums.js';
 import { StepCache } from './stepCache.js';

@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CommandLineJob } from '../../../src/build/commandLineJob.js';
-import type { StagingEntry } from '../../../src/build/staging.js';
+import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
+import type { StagingEntry } from '../../../src/job/staging.js';
 import { ValidationError } from '../../../src/errors.js';
 import { checkImages, isImageReference } from '../../../src/backends/docker/imageReference.js';
 import { dockerRunArguments, mountOption } from '../../../src/backends/docker/runArguments.js';

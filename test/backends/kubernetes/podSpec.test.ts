@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CommandLineJob } from '../../../src/build/commandLineJob.js';
+import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
 import { buildPodSpec, redirectingScript, RUN_LABEL, type PodOptions } from '../../../src/backends/kubernetes/podSpec.js';
 import { podName, labelValue } from '../../../src/backends/kubernetes/names.js';
 import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';

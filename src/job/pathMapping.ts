@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { uriToPath } from '../load/uri.js';
-import type { StagingEntry } from './staging.js';
+import type { StagingEntry } from '../job/staging.js';
 
 /**
  * Maps every File and Directory of a job object to the path the process will

@@ -1,5 +1,5 @@
 import { ExpressionEngine } from '../expressions/index.js';
-import type { RequirementSet } from './requirements.js';
+import type { RequirementSet } from '../model/requirements.js';
 
 /**
  * One expression engine per distinct InlineJavascriptRequirement in a run, so

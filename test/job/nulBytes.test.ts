@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PermanentFailure } from '../../src/errors.js';
-import { refuseNulBytes } from '../../src/build/nulBytes.js';
+import { refuseNulBytes } from '../../src/job/nulBytes.js';
 import { runCli, scratch } from '../helpers/cli.js';
 
 const SECRET = 'hunter2-do-not-print';

@@ -6,10 +6,10 @@ import { ValidationError } from '../errors.js';
 import { matchesType } from '../validate/jobObject.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 import { DownloadError } from '../load/download.js';
-import { basenameOfUrl, isRemoteLocation, type RemoteInputs } from './remoteInputs.js';
-import { describeHostDirectory, describeHostFile, exists, isDirectory, listDirectory, readContents, splitName } from './fileSystem.js';
-import { secondaryCandidates, type EvaluateWithSelf } from './secondaryFiles.js';
-import { checkFormat, type Ontologies } from './formats.js';
+import { basenameOfUrl, isRemoteLocation, type RemoteInputs } from '../load/remoteInputs.js';
+import { describeHostDirectory, describeHostFile, exists, isDirectory, listDirectory, readContents, splitName } from '../load/fileSystem.js';
+import { secondaryCandidates, type EvaluateWithSelf } from '../job/secondaryFiles.js';
+import { checkFormat, type Ontologies } from '../load/formats.js';
 import { expandFormat } from '../load/types.js';
 
 interface FileProps {

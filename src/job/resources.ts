@@ -1,7 +1,7 @@
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { CwlVersion } from '../model/types.js';
 import { ValidationError } from '../errors.js';
-import type { RequirementSet } from './requirements.js';
+import type { RequirementSet } from '../model/requirements.js';
 
 /** ResourceRequirement as written (evaluated): requests and limits for a pod. */
 export interface ResourceBounds {

@@ -3,7 +3,7 @@ import type { CwlVersion, FileOrDirectory, Requirement } from '../model/types.js
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import { uriToPath } from '../load/uri.js';
-import type { StagingEntry } from './staging.js';
+import type { StagingEntry } from '../job/staging.js';
 import { cwlJsonDumps } from '../expressions/index.js';
 
 /** Evaluates a field; `keepWhitespace` for Dirent entries, whose text is taken verbatim. */

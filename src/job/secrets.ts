@@ -1,4 +1,4 @@
-import type { RequirementSet } from './requirements.js';
+import type { RequirementSet } from '../model/requirements.js';
 
 /**
  * The values of inputs that cwltool's `Secrets` hint names (`secrets: [pw]`,

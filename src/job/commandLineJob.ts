@@ -4,13 +4,13 @@ import type { CommandLineTool, FileOrDirectory } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import type { ExpressionEngine } from '../expressions/index.js';
-import type { RequirementSet } from './requirements.js';
-import { buildCommandLine, toShellScript } from './commandLine.js';
-import { PathMapper } from './pathMapping.js';
-import { planInitialWorkDir, type AbsoluteEntrynames } from './initialWorkDir.js';
-import type { StagingEntry } from './staging.js';
-import type { ResourceBounds, ResourceEvaluation } from './resources.js';
-import { refuseNulBytes } from './nulBytes.js';
+import type { RequirementSet } from '../model/requirements.js';
+import { buildCommandLine, toShellScript } from '../job/commandLine.js';
+import { PathMapper } from '../job/pathMapping.js';
+import { planInitialWorkDir, type AbsoluteEntrynames } from '../job/initialWorkDir.js';
+import type { StagingEntry } from '../job/staging.js';
+import type { ResourceBounds, ResourceEvaluation } from '../job/resources.js';
+import { refuseNulBytes } from '../job/nulBytes.js';
 
 /** Where a job's directories are, on the host and as the process sees them. */
 export interface JobDirectories {
