@@ -9,7 +9,7 @@ import { listDirectory, readContents, splitName, exists } from '../load/fileSyst
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { describeType, matchesOutputType } from '../validate/jobObject.js';
+import { describeType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
 import { PathMapper } from '../job/pathMapping.js';
 import { mapFiles } from '../model/fileWalk.js';
