@@ -1,7 +1,7 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
-import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { forEachFileAsync } from '../model/fileWalk.js';
 import { PermanentFailure } from '../errors.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 
@@ -22,19 +22,11 @@ export class FileBoundary {
     const roots = new Set<string>();
     const files = new Map<string, string>();
     for (const d of dirs) roots.add(await realOrSelf(d));
-    const visit = async (value: unknown): Promise<void> => {
-      if (Array.isArray(value)) { for (const v of value) await visit(v); return; }
-      if (isFileOrDirectory(value)) {
-        const p = localPath(value);
-        if (p !== undefined && value.class === 'Directory') roots.add(await realOrSelf(p));
-        else if (p !== undefined) files.set(await realOrSelf(p), p);
-        if (value.class === 'File') await visit(value.secondaryFiles);
-        else await visit(value.listing);
-        return;
-      }
-      if (isPlainObject(value)) for (const v of Object.values(value)) await visit(v);
-    };
-    await visit(inputs);
+    await forEachFileAsync(inputs, async (value) => {
+      const p = localPath(value);
+      if (p !== undefined && value.class === 'Directory') roots.add(await realOrSelf(p));
+      else if (p !== undefined) files.set(await realOrSelf(p), p);
+    });
     return new FileBoundary([...roots], files);
   }
 
@@ -54,30 +46,27 @@ export class FileBoundary {
    * that is a link to an input is rewritten to name the input itself.
    */
   async check(value: unknown, where: string): Promise<void> {
-    if (Array.isArray(value)) { for (const v of value) await this.check(v, where); return; }
-    if (isFileOrDirectory(value)) {
-      checkBasename(value, where);
-      const p = localPath(value);
-      if (p !== undefined) {
-        const real = await realpath(p).catch(() => undefined);
-        // A missing file is reported later, as "output file …: not found".
-        if (real !== undefined && !this.#allows(real)) throw outside(where, value.class, p, real);
-        if (real !== undefined && value.class === 'Directory') await this.#checkTree(p, where);
-        if (real !== undefined && real !== p && value.class === 'File' && this.files.has(real)) {
-          // A link the tool made to an input is that input: name it as it was
-          // given (the staging directory the link may point through is removed
-          // with the step, and its real path may be on no claim a pod mounts).
-          const given = this.files.get(real)!;
-          value.basename ??= path.basename(p);
-          value.path = given;
-          value.location = pathToUri(given);
-        }
-      }
-      if (value.class === 'File') await this.check(value.secondaryFiles, where);
-      else await this.check(value.listing, where);
-      return;
+    await forEachFileAsync(value, (f) => this.#checkOne(f, where));
+  }
+
+  async #checkOne(value: FileOrDirectory, where: string): Promise<void> {
+    checkBasename(value, where);
+    const p = localPath(value);
+    if (p === undefined) return;
+    const real = await realpath(p).catch(() => undefined);
+    // A missing file is reported later, as "output file …: not found".
+    if (real === undefined) return;
+    if (!this.#allows(real)) throw outside(where, value.class, p, real);
+    if (value.class === 'Directory') await this.#checkTree(p, where);
+    if (real !== p && value.class === 'File' && this.files.has(real)) {
+      // A link the tool made to an input is that input: name it as it was
+      // given (the staging directory the link may point through is removed
+      // with the step, and its real path may be on no claim a pod mounts).
+      const given = this.files.get(real)!;
+      value.basename ??= path.basename(p);
+      value.path = given;
+      value.location = pathToUri(given);
     }
-    if (isPlainObject(value)) for (const v of Object.values(value)) await this.check(v, where);
   }
 
   /** Symlinks inside an output Directory must stay inside the boundary too: relocation follows them. */

@@ -1,7 +1,7 @@
 import { stat, writeFile, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
-import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { forEachFileAsync } from '../model/fileWalk.js';
 import { PermanentFailure, fileProblem } from '../errors.js';
 import { listDirectory, sha1File, splitName } from '../load/fileSystem.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
@@ -11,16 +11,8 @@ import { pathToUri, uriToPath } from '../load/uri.js';
  * derived names, deep listings; File literals are written to `literalDir`.
  */
 export async function finalizeFiles(value: unknown, literalDir: string, where: string): Promise<void> {
-  if (Array.isArray(value)) {
-    for (const v of value) await finalizeFiles(v, literalDir, where);
-    return;
-  }
-  if (isFileOrDirectory(value)) {
-    if (value.class === 'File') await finalizeFile(value, literalDir, where);
-    else await finalizeDirectory(value, literalDir, where);
-    return;
-  }
-  if (isPlainObject(value)) for (const v of Object.values(value)) await finalizeFiles(v, literalDir, where);
+  // A Directory's listing is replaced by its deep listing first, then walked.
+  await forEachFileAsync(value, (f) => (f.class === 'File' ? finalizeFile(f, literalDir, where) : finalizeDirectory(f, literalDir, where)));
 }
 
 async function finalizeFile(file: FileValue, literalDir: string, where: string): Promise<void> {
@@ -39,7 +31,6 @@ async function finalizeFile(file: FileValue, literalDir: string, where: string):
   file.dirname = path.dirname(p);
   file.size = info.size;
   file.checksum = `sha1$${await sha1File(p)}`;
-  if (file.secondaryFiles) for (const s of file.secondaryFiles) await finalizeFiles(s, literalDir, where);
 }
 
 async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where: string): Promise<void> {
@@ -62,7 +53,6 @@ async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where:
   dir.path = p;
   dir.basename = dir.basename ?? path.basename(p);
   dir.listing = await listDirectory(p, 'deep_listing');
-  for (const e of dir.listing) await finalizeFiles(e, literalDir, where);
 }
 
 export type { FileOrDirectory };

@@ -9,8 +9,10 @@ import { listDirectory, readContents, splitName, exists } from '../load/fileSyst
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { describeType, matchesOutputType } from '../validate/jobObject.js';
+import { describeType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
+import { PathMapper } from '../job/pathMapping.js';
+import { mapFiles } from '../model/fileWalk.js';
 import type { FileBoundary } from './fileBoundary.js';
 
 /**
@@ -22,7 +24,7 @@ import type { FileBoundary } from './fileBoundary.js';
 export async function collectOutputs(
   tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine, listing: LoadListing, boundary: FileBoundary,
 ): Promise<Record<string, unknown>> {
-  const view = new PathView(job);
+  const view = PathMapper.forJob(job);
   const runtime = { ...job.runtime, exitCode };
   const customFile = path.join(job.dirs.hostOutdir, 'cwl.output.json');
   let result: Record<string, unknown>;
@@ -46,81 +48,25 @@ export async function collectOutputs(
   for (const p of tool.outputs) {
     const where = `${job.name}: output '${p.id}'`;
     await boundary.check(result[p.id], where);
-    await finalizeFiles(result[p.id], view.hostOutdir, where);
+    await finalizeFiles(result[p.id], job.dirs.hostOutdir, where);
   }
   // Checked against the declared types by the caller (checkOutputValue), which knows --strict.
   return result;
 }
 
+/** cwl.output.json may name files relative to the output directory, as the process saw it. */
 function resolveCustomLocations(value: unknown, outdir: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolveCustomLocations(v, outdir));
-  if (isFileOrDirectory(value)) {
-    const loc = value.location ?? (value.path as string | undefined);
-    const out: Record<string, unknown> = { ...value };
-    if (typeof loc === 'string') {
-      const abs = loc.startsWith('file://') ? uriToPath(loc) : path.posix.resolve(outdir, loc);
-      out.path = abs;
-      out.location = pathToUri(abs);
-    }
-    for (const k of ['secondaryFiles', 'listing']) if (Array.isArray(out[k])) out[k] = resolveCustomLocations(out[k], outdir);
-    return out;
-  }
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveCustomLocations(v, outdir)]));
-  return value;
-}
-
-/** Translates between the paths the process saw and host paths. */
-export class PathView {
-  readonly hostOutdir: string;
-  readonly #outdir: string;
-  readonly #links: { target: string; source: string }[];
-
-  constructor(job: CommandLineJob) {
-    this.hostOutdir = job.dirs.hostOutdir;
-    this.#outdir = job.runtime.outdir;
-    this.#links = job.staging
-      .flatMap((e) => (e.kind === 'link' ? [{ target: e.target, source: e.source }] : []))
-      .sort((a, b) => b.target.length - a.target.length);
-  }
-
-  /** A path as the process saw it → host path. */
-  toHost(p: string): string {
-    // Staged entries first: a read-only file mounted into the output directory
-    // leaves only an empty placeholder on the host side.
-    for (const l of this.#links) {
-      if (p === l.target || p.startsWith(l.target + '/')) return path.join(l.source, p.slice(l.target.length));
-    }
-    if (p === this.#outdir || p.startsWith(this.#outdir + '/')) return path.join(this.hostOutdir, p.slice(this.#outdir.length));
-    return p;
-  }
-
-  /** Host path inside the output dir → the path the process saw. */
-  toProcess(hostPath: string): string {
-    if (hostPath === this.hostOutdir || hostPath.startsWith(this.hostOutdir + '/')) return path.posix.join(this.#outdir, hostPath.slice(this.hostOutdir.length));
-    return hostPath;
-  }
-
-  toHostValue(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((v) => this.toHostValue(v));
-    if (isFileOrDirectory(value)) {
-      const out: Record<string, unknown> = { ...value };
-      const p = typeof value.path === 'string' ? value.path : value.location?.startsWith('file://') ? uriToPath(value.location) : undefined;
-      if (p !== undefined) {
-        const host = this.toHost(p);
-        out.location = pathToUri(host);
-        out.path = host;
-      }
-      for (const k of ['secondaryFiles', 'listing']) if (Array.isArray(out[k])) out[k] = this.toHostValue(out[k]);
-      return out;
-    }
-    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.toHostValue(v)]));
-    return value;
-  }
+  return mapFiles(value, (f) => {
+    const loc = f.location ?? (f.path as string | undefined);
+    if (typeof loc !== 'string') return { ...f };
+    const abs = loc.startsWith('file://') ? uriToPath(loc) : path.posix.resolve(outdir, loc);
+    return { ...f, path: abs, location: pathToUri(abs) };
+  });
 }
 
 class OutputCollector {
   constructor(
-    readonly job: CommandLineJob, readonly view: PathView, readonly engine: ExpressionEngine,
+    readonly job: CommandLineJob, readonly view: PathMapper, readonly engine: ExpressionEngine,
     readonly runtime: Record<string, unknown>, readonly tool: CommandLineTool, readonly listing: LoadListing,
   ) {}
 
@@ -182,27 +128,27 @@ class OutputCollector {
       if (rel.split('/').includes('..')) throw new PermanentFailure(`${where}: glob '${pattern}' is outside the output directory`);
       const matches: string[] = [];
       if (rel === '.' || !/[*?[\]{}]/.test(rel)) {
-        if (await exists(path.join(this.view.hostOutdir, rel))) matches.push(rel);
+        if (await exists(path.join(this.job.dirs.hostOutdir, rel))) matches.push(rel);
       } else {
-        for await (const m of glob(rel, { cwd: this.view.hostOutdir })) matches.push(m);
+        for await (const m of glob(rel, { cwd: this.job.dirs.hostOutdir })) matches.push(m);
         matches.sort();
       }
       for (const m of matches) {
-        const host = path.join(this.view.hostOutdir, m);
+        const host = path.join(this.job.dirs.hostOutdir, m);
         if (seen.has(host)) continue;
         seen.add(host);
-        found.push(await this.#fileAt(this.view.toProcess(host)));
+        found.push(await this.#fileAt(this.view.toInner(host)));
       }
     }
     return found;
   }
 
+  /** A listing read on the host, as the process sees it. */
   #toProcessPaths(listing: FileOrDirectory[]): FileOrDirectory[] {
-    return listing.map((e) => {
-      const p = this.view.toProcess(e.path!);
+    return mapFiles(listing, (e) => {
+      const p = this.view.toInner(e.path!);
       const out = { ...e, path: p, location: pathToUri(p) } as FileOrDirectory;
       if (out.class === 'File') out.dirname = path.posix.dirname(p);
-      if (out.class === 'Directory' && out.listing) out.listing = this.#toProcessPaths(out.listing);
       return out;
     });
   }

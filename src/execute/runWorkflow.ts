@@ -10,7 +10,7 @@ import {
 import { checkedOutputs } from './runTool.js';
 import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
-import { forEachFile } from '../job/pathMapping.js';
+import { forEachFile } from '../model/fileWalk.js';
 import { abortScope } from './abortScope.js';
 
 /**

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { CommandLineTool, FileOrDirectory } from '../model/types.js';
-import { isFileOrDirectory, isPlainObject } from '../model/types.js';
+import { isPlainObject } from '../model/types.js';
+import { mapFiles } from '../model/fileWalk.js';
 import { ValidationError } from '../errors.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { RequirementSet } from '../model/requirements.js';
 import { buildCommandLine, toShellScript } from '../job/commandLine.js';
-import { PathMapper } from '../job/pathMapping.js';
+import { InputStaging } from '../job/inputStaging.js';
 import { planInitialWorkDir, type AbsoluteEntrynames } from '../job/initialWorkDir.js';
 import type { StagingEntry } from '../job/staging.js';
 import type { ResourceBounds, ResourceEvaluation } from '../job/resources.js';
@@ -56,6 +57,8 @@ export interface CommandLineJob {
   readonly env: Readonly<Record<string, string>>;
   readonly dirs: JobDirectories;
   readonly runtime: RuntimeObject;
+  /** Where inputs are staged, as the process sees it (the host staging directory, or a container's own). */
+  readonly stageRoot: string;
   readonly staging: readonly StagingEntry[];
   readonly container?: ContainerSpec;
   readonly networkAccess: boolean;
@@ -93,24 +96,10 @@ export async function buildCommandLineJob(
   tool: CommandLineTool, inputs: Record<string, unknown>, requirements: RequirementSet, engine: ExpressionEngine, options: BuildOptions,
 ): Promise<CommandLineJob> {
   const where = options.name;
-  const docker = requirements.get('DockerRequirement');
-  let container: ContainerSpec | undefined;
-  if (options.useContainer) {
-    if (docker) {
-      const image = String(docker.dockerPull ?? docker.dockerImageId ?? '');
-      if (!image && !docker.dockerFile && !docker.dockerLoad) throw new ValidationError(`${where}: DockerRequirement needs dockerPull, dockerImageId, dockerLoad or dockerFile`);
-      container = { image: image || `bespin-built-${randomBytes(4).toString('hex')}`, requirement: docker };
-    } else if (options.defaultContainer) {
-      container = { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer } };
-    }
-  }
-  const ownPaths = container !== undefined && options.containerPaths !== false;
-  const outdir = ownPaths ? String(docker?.dockerOutputDirectory ?? CONTAINER_OUTDIR) : options.dirs.hostOutdir;
-  const tmpdir = ownPaths ? CONTAINER_TMPDIR : options.dirs.podTmpdir ?? options.dirs.hostTmpdir;
-  const stageRoot = ownPaths ? CONTAINER_STAGE : options.dirs.hostStageDir;
-
-  const mapper = new PathMapper(stageRoot);
-  let mapped = mapper.mapValue(inputs) as Record<string, unknown>;
+  const container = chosenContainer(requirements, options, where);
+  const { outdir, tmpdir, stageRoot, ownPaths } = processDirectories(container, options);
+  const staging = new InputStaging(stageRoot);
+  let mapped = staging.mapValue(inputs);
 
   const { bounds, ...sizes } = options.resources;
   const runtime: RuntimeObject = { outdir, tmpdir, ...sizes };
@@ -123,13 +112,61 @@ export async function buildCommandLineJob(
   const iwd = await planInitialWorkDir(requirements.get('InitialWorkDirRequirement'), ev, {
     outdir, absolute, inplaceUpdate: inplace, version: tool.originalVersion, where,
   });
-  if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated) as Record<string, unknown>;
+  if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated);
 
   const words = await buildCommandLine(tool, mapped, ev);
-  const shell = requirements.has('ShellCommandRequirement');
-  const argv = shell ? ['/bin/sh', '-c', toShellScript(words)] : words.map((w) => w.text);
+  const argv = requirements.has('ShellCommandRequirement') ? ['/bin/sh', '-c', toShellScript(words)] : words.map((w) => w.text);
   if (argv.length === 0) throw new ValidationError(`${where}: the command line is empty (no baseCommand or arguments)`);
+  const streams = await redirections(tool, ev, where);
+  const env = await environment(requirements, ev, { ...options, hasContainer: container !== undefined, outdir, tmpdir });
+  const network = requirements.get('NetworkAccess');
+  const timeLimitSeconds = await timeLimit(requirements, ev, where);
+  refuseNulBytes({ argv, env, ...streams }, inputs, where);
+  return {
+    name: options.name,
+    argv,
+    ...definedOnly(streams),
+    env,
+    dirs: options.dirs,
+    runtime,
+    stageRoot,
+    staging: [...staging.entries, ...iwd.entries],
+    ...(container ? { container } : {}),
+    networkAccess: network ? Boolean(await ev(network.networkAccess)) : false,
+    ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
+    inputs: mapped,
+    resources: bounds,
+  };
+}
 
+type Evaluate = (text: unknown) => Promise<unknown>;
+
+/** The container a job runs in: DockerRequirement's image, or --default-container; none without a container backend. */
+function chosenContainer(requirements: RequirementSet, options: BuildOptions, where: string): ContainerSpec | undefined {
+  if (!options.useContainer) return undefined;
+  const docker = requirements.get('DockerRequirement');
+  if (docker) {
+    const image = String(docker.dockerPull ?? docker.dockerImageId ?? '');
+    if (!image && !docker.dockerFile && !docker.dockerLoad) throw new ValidationError(`${where}: DockerRequirement needs dockerPull, dockerImageId, dockerLoad or dockerFile`);
+    return { image: image || `bespin-built-${randomBytes(4).toString('hex')}`, requirement: docker };
+  }
+  if (options.defaultContainer) return { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer } };
+  return undefined;
+}
+
+/** The output directory, tmpdir and staging root as the process sees them: a container's own paths, or the engine's. */
+function processDirectories(container: ContainerSpec | undefined, options: BuildOptions): { outdir: string; tmpdir: string; stageRoot: string; ownPaths: boolean } {
+  const ownPaths = container !== undefined && options.containerPaths !== false;
+  if (!ownPaths) {
+    return { outdir: options.dirs.hostOutdir, tmpdir: options.dirs.podTmpdir ?? options.dirs.hostTmpdir, stageRoot: options.dirs.hostStageDir, ownPaths };
+  }
+  return { outdir: String(container.requirement.dockerOutputDirectory ?? CONTAINER_OUTDIR), tmpdir: CONTAINER_TMPDIR, stageRoot: CONTAINER_STAGE, ownPaths };
+}
+
+interface Redirections { stdin?: string | undefined; stdout?: string | undefined; stderr?: string | undefined }
+
+/** stdin, stdout and stderr as evaluated; `type: stdout`/`stderr` outputs without a name get a random one. */
+async function redirections(tool: CommandLineTool, ev: Evaluate, where: string): Promise<Redirections> {
   const stdin = tool.stdin !== undefined ? String(await ev(tool.stdin)) : undefined;
   let stdout = tool.stdout !== undefined ? String(await ev(tool.stdout)) : undefined;
   let stderr = tool.stderr !== undefined ? String(await ev(tool.stderr)) : undefined;
@@ -140,56 +177,40 @@ export async function buildCommandLineJob(
       throw new ValidationError(`${where}: stdout/stderr name '${name}' must be a relative path inside the output directory`);
     }
   }
+  return { stdin, stdout, stderr };
+}
 
-  const env: Record<string, string> = { ...options.preservedEnv, HOME: outdir, TMPDIR: tmpdir };
+function definedOnly(streams: Redirections): Redirections {
+  return Object.fromEntries(Object.entries(streams).filter(([, v]) => v !== undefined));
+}
+
+interface EnvironmentOptions extends BuildOptions { readonly hasContainer: boolean; readonly outdir: string; readonly tmpdir: string }
+
+async function environment(requirements: RequirementSet, ev: Evaluate, options: EnvironmentOptions): Promise<Record<string, string>> {
+  const env: Record<string, string> = { ...options.preservedEnv, HOME: options.outdir, TMPDIR: options.tmpdir };
   // A host process inherits the engine's PATH; a pod (containerPaths false)
   // keeps its image's own, like any container.
-  if (!container && options.containerPaths !== false) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
+  if (!options.hasContainer && options.containerPaths !== false) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
   const envReq = requirements.get('EnvVarRequirement');
   for (const def of Array.isArray(envReq?.envDef) ? envReq.envDef : []) {
     if (isPlainObject(def)) env[String(def.envName)] = String(await ev(def.envValue));
   }
-
-  const network = requirements.get('NetworkAccess');
-  const networkAccess = network ? Boolean(await ev(network.networkAccess)) : false;
-  const limit = requirements.get('ToolTimeLimit');
-  let timeLimitSeconds: number | undefined;
-  if (limit) {
-    const v = await ev(limit.timelimit);
-    if (typeof v !== 'number' || v < 0) throw new ValidationError(`${where}: ToolTimeLimit timelimit must be a non-negative number, got ${JSON.stringify(v)}`);
-    if (v > 0) timeLimitSeconds = v;
-  }
-  refuseNulBytes({ argv, env, stdin, stdout, stderr }, inputs, where);
-  return {
-    name: options.name,
-    argv,
-    ...(stdin !== undefined ? { stdin } : {}),
-    ...(stdout !== undefined ? { stdout } : {}),
-    ...(stderr !== undefined ? { stderr } : {}),
-    env,
-    dirs: options.dirs,
-    runtime,
-    staging: [...mapper.entries, ...iwd.entries],
-    ...(container ? { container } : {}),
-    networkAccess,
-    ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),
-    inputs: mapped,
-    resources: bounds,
-  };
+  return env;
 }
 
-function relocate(value: unknown, moved: ReadonlyMap<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => relocate(v, moved));
-  if (isFileOrDirectory(value)) {
-    const target = moved.get(value.location);
-    const out: FileOrDirectory = target ? { ...value, path: target, ...(value.class === 'File' ? { dirname: path.posix.dirname(target) } : {}) } : { ...value };
-    if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = out.secondaryFiles.map((s) => relocate(s, moved) as FileOrDirectory);
-    return out;
-  }
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = relocate(v, moved);
-    return out;
-  }
-  return value;
+async function timeLimit(requirements: RequirementSet, ev: Evaluate, where: string): Promise<number | undefined> {
+  const limit = requirements.get('ToolTimeLimit');
+  if (!limit) return undefined;
+  const v = await ev(limit.timelimit);
+  if (typeof v !== 'number' || v < 0) throw new ValidationError(`${where}: ToolTimeLimit timelimit must be a non-negative number, got ${JSON.stringify(v)}`);
+  return v > 0 ? v : undefined;
+}
+
+/** Inputs that InitialWorkDirRequirement staged again (in the output directory) are seen there, secondaryFiles too. */
+function relocate<T>(value: T, moved: ReadonlyMap<string, string>): T {
+  return mapFiles(value, (f) => {
+    const target = moved.get(f.location);
+    if (!target) return f;
+    return { ...f, path: target, ...(f.class === 'File' ? { dirname: path.posix.dirname(target) } : {}) } as FileOrDirectory;
+  }, { descend: (f) => f.class === 'File' });
 }

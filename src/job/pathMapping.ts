@@ -1,90 +1,91 @@
 import path from 'node:path';
-import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
-import { isFileOrDirectory, isPlainObject } from '../model/types.js';
-import { uriToPath } from '../load/uri.js';
+import type { FileOrDirectory } from '../model/types.js';
+import { mapFiles } from '../model/fileWalk.js';
+import { pathToUri, uriToPath } from '../load/uri.js';
 import type { StagingEntry } from '../job/staging.js';
 
+/** One directory or file the process sees (`inner`) and where it is on the engine's host. */
+export interface PathMapping {
+  readonly host: string;
+  readonly inner: string;
+}
+
+/** What of a job decides its paths: its directories on both sides and its staging plan. */
+export interface JobLayout {
+  readonly dirs: { readonly hostOutdir: string; readonly hostTmpdir: string; readonly hostStageDir: string; readonly podTmpdir?: string };
+  readonly runtime: { readonly outdir: string; readonly tmpdir: string };
+  /** The staging root as the process sees it: the host staging directory, or a container's own. */
+  readonly stageRoot: string;
+  readonly staging: readonly StagingEntry[];
+}
+
+/** Under a container's own staging root, entries that are not links are made here, under the host staging directory. */
+const MADE_ENTRIES = 'entries';
+
 /**
- * Maps every File and Directory of a job object to the path the process will
- * see, and records what must be staged there. Each top-level file gets its own
- * `stgN` directory (its secondaryFiles beside it), so equal basenames never
- * collide; the same location is staged once.
+ * Host paths ↔ the paths a job's process sees (cwltool's PathMapper): the
+ * longest mapping that holds a path decides, so a staged input wins over
+ * the output directory it is staged into (a read-only input mounted there
+ * leaves only an empty placeholder on the host). A host path mapped in and
+ * back is the path itself; a path under no mapping is left as it is.
  */
 export class PathMapper {
-  readonly entries: StagingEntry[] = [];
-  readonly #byLocation = new Map<string, string>();
-  #counter = 0;
+  readonly #byInner: readonly PathMapping[];
+  readonly #byHost: readonly PathMapping[];
 
-  constructor(readonly stageRoot: string) {}
-
-  /** Returns a copy of the value with `path` (and dirname) set to staged paths. */
-  mapValue(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((v) => this.mapValue(v));
-    if (isFileOrDirectory(value)) return this.#mapTopLevel(value);
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.mapValue(v);
-      return out;
-    }
-    return value;
+  constructor(readonly mappings: readonly PathMapping[]) {
+    const longestFirst = (key: keyof PathMapping) => (a: PathMapping, b: PathMapping): number => b[key].length - a[key].length;
+    // Array.prototype.sort is stable: of two equally long mappings, the one listed first wins.
+    this.#byInner = [...mappings].sort(longestFirst('inner'));
+    this.#byHost = [...mappings].sort(longestFirst('host'));
   }
 
-  #mapTopLevel(value: FileOrDirectory): FileOrDirectory {
-    const dir = path.posix.join(this.stageRoot, `stg${this.#counter++}`);
-    return this.#mapInto(value, dir);
+  /** Every mount a job needs: staged links, its directories, and what staging makes elsewhere. */
+  static forJob(job: JobLayout): PathMapper {
+    const { dirs, runtime, stageRoot } = job;
+    const links = job.staging.flatMap((e) => (e.kind === 'link' ? [{ host: e.source, inner: e.target }] : []));
+    const made = stageRoot === dirs.hostStageDir ? [] : job.staging.flatMap((e) => (
+      e.kind === 'link' || within(e.target, runtime.outdir) ? [] : [{ host: madeOnHost(dirs.hostStageDir, e.target), inner: e.target }]
+    ));
+    const tmpdir = dirs.podTmpdir === undefined ? [{ host: dirs.hostTmpdir, inner: runtime.tmpdir }] : [];
+    return new PathMapper([
+      // What staging makes comes first: where it and a link name one target, the host side stays in the staging directory.
+      ...made, ...links, { host: dirs.hostOutdir, inner: runtime.outdir }, ...tmpdir, { host: dirs.hostStageDir, inner: stageRoot },
+    ]);
   }
 
-  #mapInto(value: FileOrDirectory, dir: string): FileOrDirectory {
-    const basename = value.basename ?? path.posix.basename(uriToPath(value.location));
-    const target = path.posix.join(dir, basename);
-    const mapped: FileOrDirectory = { ...value, path: target } as FileOrDirectory;
-    if (value.class === 'File') {
-      (mapped as FileValue).dirname = dir;
-      this.#stage(value, target);
-      if (value.secondaryFiles) {
-        (mapped as FileValue).secondaryFiles = value.secondaryFiles.map((s) => this.#mapInto(s, dir));
-      }
-    } else {
-      this.#stage(value, target);
-      if (value.listing) {
-        const staged = Boolean(value.location);
-        (mapped as DirectoryValue).listing = value.listing.map((e) => (staged ? this.#mapListed(e, target) : this.#mapInto(e, target)));
-      }
-    }
-    return mapped;
+  /** A host path → the path the process sees it at. */
+  toInner(hostPath: string): string {
+    return rebase(hostPath, this.#byHost, 'host', 'inner');
   }
 
-  /** Entries inside an already-staged directory: only their path changes. */
-  #mapListed(value: FileOrDirectory, dir: string): FileOrDirectory {
-    const basename = value.basename ?? path.posix.basename(uriToPath(value.location));
-    const target = path.posix.join(dir, basename);
-    const mapped = { ...value, path: target } as FileOrDirectory;
-    if (value.class === 'File') (mapped as FileValue).dirname = dir;
-    if (value.class === 'Directory' && value.listing) {
-      (mapped as DirectoryValue).listing = value.listing.map((e) => this.#mapListed(e, target));
-    }
-    return mapped;
+  /** A path the process sees → where it is on the host. */
+  toHost(innerPath: string): string {
+    return rebase(innerPath, this.#byInner, 'inner', 'host');
   }
 
-  #stage(value: FileOrDirectory, target: string): void {
-    if (!value.location) {
-      if (value.class === 'File') this.entries.push({ kind: 'write', contents: String(value.contents ?? ''), target, writable: false });
-      else this.entries.push({ kind: 'mkdir', target });
-      return;
-    }
-    const key = `${value.location}\u0000${target}`;
-    if (this.#byLocation.has(key)) return;
-    this.#byLocation.set(key, target);
-    this.entries.push({ kind: 'link', source: uriToPath(value.location), target, writable: false });
+  /** A copy of `value` whose Files and Directories (nested ones too) name host paths. */
+  toHostValue<T>(value: T): T {
+    return mapFiles(value, (f) => {
+      const p = typeof f.path === 'string' ? f.path : f.location?.startsWith('file://') ? uriToPath(f.location) : undefined;
+      if (p === undefined) return { ...f };
+      const host = this.toHost(p);
+      return { ...f, location: pathToUri(host), path: host } as FileOrDirectory;
+    });
   }
 }
 
-/** Visits every File/Directory in a value, nested ones included. */
-export function forEachFile(value: unknown, visit: (f: FileOrDirectory) => void): void {
-  if (Array.isArray(value)) value.forEach((v) => forEachFile(v, visit));
-  else if (isFileOrDirectory(value)) {
-    visit(value);
-    if (value.class === 'File') value.secondaryFiles?.forEach((s) => forEachFile(s, visit));
-    else value.listing?.forEach((s) => forEachFile(s, visit));
-  } else if (isPlainObject(value)) Object.values(value).forEach((v) => forEachFile(v, visit));
+function rebase(p: string, mappings: readonly PathMapping[], from: keyof PathMapping, to: keyof PathMapping): string {
+  const m = mappings.find((x) => within(p, x[from]));
+  if (m === undefined) return p;
+  return p === m[from] ? m[to] : path.posix.join(m[to], p.slice(m[from].length));
+}
+
+/** Whether `p` is `dir` or inside it. */
+export function within(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+function madeOnHost(hostStageDir: string, target: string): string {
+  return path.join(hostStageDir, MADE_ENTRIES, target);
 }

@@ -74,57 +74,33 @@ async function assertInside(dir: string, roots: readonly string[]): Promise<void
  * Realizes staging entries for a container: anything under the container's
  * output directory is materialized in the host output directory (copies, so
  * that outputs never point outside it); everything else is a bind mount, with
- * literals written to a host staging directory first.
+ * literals and copies made first where `paths` puts them under the host
+ * staging directory (PathMapper.toHost: collecting outputs finds them there too).
  */
 export async function stageForContainer(
-  entries: readonly StagingEntry[], containerOutdir: string, hostOutdir: string, hostStageDir: string,
+  entries: readonly StagingEntry[], containerOutdir: string, dirs: { readonly hostOutdir: string; readonly hostStageDir: string }, paths: { toHost(inner: string): string },
 ): Promise<Mount[]> {
   const mounts: Mount[] = [];
-  let literal = 0;
-  const underOutdir = (target: string): string | undefined => {
-    const rel = path.posix.relative(containerOutdir, target);
-    return rel.startsWith('..') || path.posix.isAbsolute(rel) ? undefined : path.join(hostOutdir, rel);
-  };
   for (const entry of entries) {
-    const hostTarget = underOutdir(entry.target);
-    if (hostTarget) {
-      await assertInside(path.dirname(hostTarget), [hostOutdir]);
-      await mkdir(path.dirname(hostTarget), { recursive: true });
+    if (entry.kind === 'link') {
+      // A writable link is an in-place update (InplaceUpdateRequirement): mount read-write.
+      mounts.push({ source: entry.source, target: entry.target, readonly: !entry.writable });
+      continue;
     }
-    switch (entry.kind) {
-      case 'link':
-        // A writable link is an in-place update (InplaceUpdateRequirement): mount read-write.
-        mounts.push({ source: entry.source, target: entry.target, readonly: !entry.writable });
-        break;
-      case 'copy':
-        if (hostTarget) {
-          await cp(entry.source, hostTarget, { recursive: true, dereference: true, force: true });
-        } else {
-          const copyPath = path.join(hostStageDir, `copy${literal++}`, path.posix.basename(entry.target));
-          await mkdir(path.dirname(copyPath), { recursive: true });
-          await cp(entry.source, copyPath, { recursive: true, dereference: true });
-          mounts.push({ source: copyPath, target: entry.target, readonly: false });
-        }
-        break;
-      case 'write':
-        if (hostTarget) {
-          await writeFile(hostTarget, entry.contents);
-        } else {
-          const file = path.join(hostStageDir, `literal${literal++}`, path.posix.basename(entry.target));
-          await mkdir(path.dirname(file), { recursive: true });
-          await writeFile(file, entry.contents);
-          mounts.push({ source: file, target: entry.target, readonly: !entry.writable });
-        }
-        break;
-      case 'mkdir':
-        if (hostTarget) await mkdir(hostTarget, { recursive: true });
-        else {
-          const dir = path.join(hostStageDir, `dir${literal++}`);
-          await mkdir(dir, { recursive: true });
-          mounts.push({ source: dir, target: entry.target, readonly: false });
-        }
-        break;
-    }
+    const rel = path.posix.relative(containerOutdir, entry.target);
+    const inOutdir = !rel.startsWith('..') && !path.posix.isAbsolute(rel);
+    const host = inOutdir ? path.join(dirs.hostOutdir, rel) : paths.toHost(entry.target);
+    if (!inOutdir) await mkdir(dirs.hostStageDir, { recursive: true });
+    await assertInside(path.dirname(host), [inOutdir ? dirs.hostOutdir : dirs.hostStageDir]);
+    await mkdir(path.dirname(host), { recursive: true });
+    await make(entry, host);
+    if (!inOutdir) mounts.push({ source: host, target: entry.target, readonly: entry.kind === 'write' && !entry.writable });
   }
   return mounts;
+}
+
+async function make(entry: Exclude<StagingEntry, { kind: 'link' }>, host: string): Promise<void> {
+  if (entry.kind === 'copy') await cp(entry.source, host, { recursive: true, dereference: true, force: true });
+  else if (entry.kind === 'write') await writeFile(host, entry.contents);
+  else await mkdir(host, { recursive: true });
 }

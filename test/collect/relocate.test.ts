@@ -74,3 +74,36 @@ outputs:
   assert.equal(await readFile(path.join(dir, 'data', 'inner.txt'), 'utf8'), 'keep me\n', 'the input file must not be moved');
   assert.equal(await readFile(path.join(dir, 'out', 'inner.txt'), 'utf8'), 'keep me\n');
 });
+
+test('a Directory moved into --outdir keeps its listing, rebased; secondaryFiles land beside their primary', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-relocate-'));
+  const jobOut = path.join(root, 'job-out');
+  await mkdir(path.join(jobOut, 'd', 'sub'), { recursive: true });
+  await writeFile(path.join(jobOut, 'd', 'sub', 'x.txt'), 'x');
+  await writeFile(path.join(jobOut, 'a.bam'), 'bam');
+  await writeFile(path.join(jobOut, 'a.bam.bai'), 'bai');
+  const x = { ...file(path.join(jobOut, 'd', 'sub', 'x.txt')), dirname: path.join(jobOut, 'd', 'sub'), nameroot: 'x', nameext: '.txt' };
+  const sub = { class: 'Directory', location: pathToUri(path.join(jobOut, 'd', 'sub')), basename: 'sub', listing: [x] };
+  const outputs = {
+    dir: { class: 'Directory', location: pathToUri(path.join(jobOut, 'd')), basename: 'd', listing: [sub] },
+    bam: { ...file(path.join(jobOut, 'a.bam')), secondaryFiles: [file(path.join(jobOut, 'a.bam.bai'))] },
+  };
+  const outdir = path.join(root, 'final');
+  const result = await relocateOutputs(outputs, outdir, 'move', new Set([jobOut]));
+  const moved = ((result.dir as { listing: { listing: Record<string, unknown>[] }[] }).listing[0]!.listing[0])!;
+  assert.equal(moved.path, path.join(outdir, 'd', 'sub', 'x.txt'));
+  assert.equal(moved.location, pathToUri(path.join(outdir, 'd', 'sub', 'x.txt')));
+  assert.equal('nameroot' in moved || 'dirname' in moved, false, 'names derived from the old path are dropped');
+  assert.equal(await readFile(path.join(outdir, 'd', 'sub', 'x.txt'), 'utf8'), 'x');
+  const bai = (result.bam as { secondaryFiles: Record<string, unknown>[] }).secondaryFiles[0]!;
+  assert.equal(bai.path, path.join(outdir, 'a.bam.bai'));
+  assert.equal(await readFile(path.join(outdir, 'a.bam.bai'), 'utf8'), 'bai');
+  assert.equal((outputs.dir.listing[0]!.listing[0] as Record<string, unknown>).nameroot, 'x', 'the output object given is not changed');
+});
+
+test("'leave' mode drops derived names and changes nothing on disk", async () => {
+  const value = { class: 'File', location: 'file:///nowhere/a.txt', basename: 'a.txt', dirname: '/nowhere', nameroot: 'a', nameext: '.txt' };
+  const result = await relocateOutputs({ out: [value], n: 3 }, '/nowhere/final', 'leave', new Set());
+  assert.deepEqual(result, { out: [{ class: 'File', location: 'file:///nowhere/a.txt', basename: 'a.txt' }], n: 3 });
+  assert.equal(value.nameroot, 'a');
+});

@@ -1,4 +1,5 @@
-import { CONTAINER_STAGE, type CommandLineJob } from '../../job/commandLineJob.js';
+import type { CommandLineJob } from '../../job/commandLineJob.js';
+import { within } from '../../job/pathMapping.js';
 import { ValidationError } from '../../errors.js';
 
 /**
@@ -36,11 +37,6 @@ function canonical(p: string): string {
   return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
 }
 
-/** Whether `p` is `dir` or inside it. */
-function within(p: string, dir: string): boolean {
-  return p === dir || p.startsWith(`${dir}/`);
-}
-
 /**
  * Checks the output directory (dockerOutputDirectory) and every staging
  * target before anything is staged or run. Targets under the output directory
@@ -49,7 +45,7 @@ function within(p: string, dir: string): boolean {
  * document (an absolute entryname) and must also be plain.
  */
 export function checkContainerPaths(job: CommandLineJob): void {
-  const dirs: EngineDirs = { outdir: canonical(job.runtime.outdir), tmpdir: canonical(job.runtime.tmpdir), stageRoot: CONTAINER_STAGE };
+  const dirs: EngineDirs = { outdir: canonical(job.runtime.outdir), tmpdir: canonical(job.runtime.tmpdir), stageRoot: job.stageRoot };
   const chosen = job.container?.requirement.dockerOutputDirectory;
   const outdirName = chosen !== undefined ? `DockerRequirement dockerOutputDirectory '${String(chosen)}'` : `output directory '${job.runtime.outdir}'`;
   const outdirProblem = containerPathProblem(job.runtime.outdir)

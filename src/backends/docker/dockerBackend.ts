@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { stageForContainer, type Mount } from '../../job/staging.js';
+import { PathMapper } from '../../job/pathMapping.js';
 import { InternalError } from '../../errors.js';
 import { runWithRedirects } from '../local/processBackend.js';
 import type { JobOutcome } from '../backend.js';
@@ -41,7 +41,8 @@ export class DockerBackend {
     checkContainerPaths(job);
     await this.#images.ensure(container.image, container.requirement, job.name);
     const outdir = job.runtime.outdir;
-    const mounts = await stageForContainer(job.staging, outdir, job.dirs.hostOutdir, job.dirs.hostStageDir);
+    const paths = PathMapper.forJob(job);
+    const mounts = await stageForContainer(job.staging, outdir, job.dirs, paths);
     const name = `bespin-${randomBytes(6).toString('hex')}`;
     const all: Mount[] = [
       { source: job.dirs.hostOutdir, target: outdir, readonly: false },
@@ -54,12 +55,8 @@ export class DockerBackend {
       ...(this.options.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
       mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess, where: job.name,
     });
-    const toHost = (p: string): string => {
-      const m = all.filter((x) => p === x.target || p.startsWith(x.target + '/')).sort((a, b) => b.target.length - a.target.length)[0];
-      return m ? path.join(m.source, p.slice(m.target.length)) : p;
-    };
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, toHost, { toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../../model/types.js';
-import { isFileOrDirectory, isPlainObject } from '../../model/types.js';
+import { mapFilesAsync } from '../../model/fileWalk.js';
 import { sha1File } from '../../load/fileSystem.js';
 import { uriToPath } from '../../load/uri.js';
 
@@ -18,21 +18,12 @@ export class ContentChecksums {
   readonly #memo = new Map<string, Promise<string>>();
 
   /** A copy of `value` whose Files and Directories all carry a `checksum`. */
-  async fill(value: unknown): Promise<unknown> {
-    if (Array.isArray(value)) return Promise.all(value.map((v) => this.fill(v)));
-    if (isFileOrDirectory(value)) return this.#fillOne(value);
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = await this.fill(v);
-      return out;
-    }
-    return value;
+  fill(value: unknown): Promise<unknown> {
+    return mapFilesAsync(value, (f) => this.#fillOne(f));
   }
 
   async #fillOne(value: FileOrDirectory): Promise<FileOrDirectory> {
     const out: FileOrDirectory = { ...value };
-    if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = (await this.fill(out.secondaryFiles)) as FileOrDirectory[];
-    if (out.class === 'Directory' && out.listing) out.listing = (await this.fill(out.listing)) as FileOrDirectory[];
     // A literal (no location, or a blank node `_:` id): its contents or listing are the key.
     if (!value.location || value.location.startsWith('_:')) return out;
     // Anything not on this file system (a URI the engine fetches) counts by its address.

@@ -3,7 +3,8 @@ import { constants } from 'node:fs';
 import { cp, mkdir, open, readFile, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../../model/types.js';
-import { isFileOrDirectory, isPlainObject } from '../../model/types.js';
+import { isPlainObject } from '../../model/types.js';
+import { mapFiles, mapFilesAsync } from '../../model/fileWalk.js';
 import { pathToUri, uriToPath } from '../../load/uri.js';
 import { CACHE_KEY_VERSION } from './cacheKey.js';
 
@@ -183,47 +184,27 @@ async function copyIntoEntry(outputs: Record<string, unknown>, dataDir: string):
     }
     return out;
   };
-  const visit = async (value: unknown): Promise<unknown> => {
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      for (const v of value) out.push(await visit(v));
-      return out;
-    }
-    if (isFileOrDirectory(value)) return value.location ? place(value, undefined) : value;
-    if (isPlainObject(value)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = await visit(v);
-      return out;
-    }
-    return value;
-  };
-  return (await visit(outputs)) as Record<string, unknown>;
+  // A literal (no location) stays in the entry as it is; secondaryFiles are placed beside their primary.
+  return mapFilesAsync(outputs, (f) => (f.location ? place(f, undefined) : Promise.resolve(f)), { descend: () => false });
 }
 
 /** A copied Directory's listing, each entry's location now relative to the entry. */
 function relativeListing(listing: FileOrDirectory[], from: string, to: string): FileOrDirectory[] {
-  return listing.map((e) => {
+  return mapFiles(listing, (e) => {
     const p = uriToPath(e.location);
     const out = { ...e, location: p.startsWith(`${from}/`) ? path.posix.join(to, p.slice(from.length + 1)) : p } as FileOrDirectory;
     delete out.path; delete out.dirname;
-    if (out.class === 'Directory' && out.listing) out.listing = relativeListing(out.listing, from, to);
-    if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = relativeListing(out.secondaryFiles, from, to);
     return out;
   });
 }
 
 /** Every File and Directory with a location under `resolve(location)`, with path and dirname to match. */
-function rebaseOutputs(value: unknown, resolve: (rel: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => rebaseOutputs(v, resolve));
-  if (isFileOrDirectory(value)) {
-    if (!value.location) return value;
-    const p = resolve(value.location);
-    const out = { ...value, location: pathToUri(p), path: p } as FileOrDirectory;
+function rebaseOutputs<T>(value: T, resolve: (rel: string) => string): T {
+  return mapFiles(value, (f) => {
+    if (!f.location) return f;
+    const p = resolve(f.location);
+    const out = { ...f, location: pathToUri(p), path: p } as FileOrDirectory;
     if (out.class === 'File') out.dirname = path.dirname(p);
-    if (out.class === 'File' && out.secondaryFiles) out.secondaryFiles = rebaseOutputs(out.secondaryFiles, resolve) as FileOrDirectory[];
-    if (out.class === 'Directory' && out.listing) out.listing = rebaseOutputs(out.listing, resolve) as FileOrDirectory[];
     return out;
-  }
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebaseOutputs(v, resolve)]));
-  return value;
+  }, { descend: (f) => Boolean(f.location) }); // a literal is stored as it was given
 }

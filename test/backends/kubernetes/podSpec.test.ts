@@ -24,7 +24,7 @@ function job(overrides: Partial<CommandLineJob> = {}): CommandLineJob {
     env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/calrissian/tmpout/tmp1' },
     dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/calrissian/tmpout/tmp1', hostStageDir: '/calrissian/tmpout/stage' },
     runtime: { outdir: '/calrissian/tmpout/out1', tmpdir: '/calrissian/tmpout/tmp1', cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
-    staging: inputs, container: { image: 'eo/tool:1', requirement: {} }, networkAccess: false, timeLimitSeconds: 30.5,
+    stageRoot: '/calrissian/tmpout/stage', staging: inputs, container: { image: 'eo/tool:1', requirement: {} }, networkAccess: false, timeLimitSeconds: 30.5,
     inputs: {}, resources: { coresMin: 0.5, coresMax: 2, ramMin: 512, ramMax: 1024, gpus: 1 },
     ...overrides,
   };
