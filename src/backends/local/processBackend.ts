@@ -26,7 +26,7 @@ export class ProcessBackend {
 /** How long a tool's pipes may keep delivering output after the tool has exited. */
 const EXIT_DRAIN_MS = 200;
 
-/** What runWithRedirects needs besides the job: how to reach its stdin file, where to log, what a kill must also do. */
+/** What runWithRedirects may also be given: where tool logs go, and what a kill must also do. */
 export interface RedirectOptions {
   readonly toolLogsBasepath?: string | undefined;
   /** Awaited before a killed job ends (removing a container, say): a cancelled job is over only when nothing of it runs. */
