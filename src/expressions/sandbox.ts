@@ -1,55 +1,27 @@
 /**
- * Main-thread side of the JavaScript sandbox: one worker thread, started on
- * the first request, with a heap limit. Requests carry an id; the worker
- * answers them in order, so the oldest unanswered request is the one running.
+ * Main-thread side of the JavaScript sandbox, and the one owner of its
+ * worker thread: started on the first request, with a heap limit. Requests
+ * carry an id; the worker answers them in order, so the oldest unanswered
+ * request is the one running (sandboxRequests.ts).
  *
- * - Timeouts: a watchdog timer terminates a worker whose running request
- *   passes its deadline; that request fails with a timeout, the queued ones
- *   are sent again to a fresh worker. The worker runs scripts without a vm
- *   timeout (each one starts a watchdog thread, a sizeable part of a small
- *   evaluation's cost) and leaves the deadline to this timer. Until the
- *   worker has said it is ready, deadlines get a grace period (its start-up
- *   must not count; a test's worker that never says so keeps the grace).
+ * - Timeouts: the watchdog (sandboxLimits.ts) fires at the running request's
+ *   deadline; the worker is terminated, that request fails with a timeout,
+ *   the queued ones are sent again to a fresh worker.
  * - If the worker dies (out of memory or otherwise), the running request fails
  *   with the reason and the queued ones are sent again to a fresh worker.
- * - ArrayBuffer backing stores are outside the worker's heap limit. The
- *   worker fails an evaluation that added more than the limit when it ends;
- *   one that keeps running is watched here by sampling the worker's external
- *   memory, and the worker is terminated when it passes twice the limit
- *   (garbage of earlier evaluations may still be counted). Either way the
- *   worker is replaced, which frees the memory at once.
+ * - ArrayBuffer memory past the limit (reported by the worker, or sampled
+ *   here for a request that keeps running) fails the evaluation and replaces
+ *   the worker, which frees the memory at once.
  * - The worker is referenced only while requests are pending, so an idle
  *   sandbox never keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
 import { ExpressionError, memoryReason, timeoutReason } from './errors.js';
-import {
-  sandboxWorkerOptions,
-  type EvaluateRequest,
-  type EvaluateResponse,
-  type WorkerMessage,
-} from './protocol.js';
+import { sandboxWorkerOptions, type EvaluateResponse, type WorkerMessage } from './protocol.js';
+import { ArrayBufferSampler, EvaluationWatchdog, MiB } from './sandboxLimits.js';
+import { ExpressionLibraries, PendingEvaluations, settle, type PendingEvaluation } from './sandboxRequests.js';
 
-const WATCHDOG_GRACE_MS = 2000;
-/** How often a running evaluation's ArrayBuffer memory is sampled. */
-const MEMORY_SAMPLE_MS = 20;
-const MiB = 1024 * 1024;
 const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
-
-interface Pending {
-  readonly id: number;
-  readonly kind: 'expression' | 'body';
-  readonly code: string;
-  readonly libId: number;
-  readonly data: string;
-  /** The `$(...)`/`${...}` text, for error messages. */
-  readonly expression: string;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  /** Already rejected because the caller aborted; the answer is dropped. */
-  settled: boolean;
-  cleanup: (() => void) | null;
-}
 
 export class SandboxHost {
   readonly #timeoutMs: number;
@@ -60,36 +32,27 @@ export class SandboxHost {
   #workerError: unknown = null;
   /** The current worker has started (its `ready` message arrived). */
   #ready = false;
-  /** Unanswered requests in the order they were sent (Map keeps insertion order). */
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
-  readonly #libIds = new Map<string, number>([['', 0]]);
-  readonly #libSources: string[] = [''];
-  /** Library ids whose source the current worker has received. */
-  #sentLibs = new Set<number>([0]);
-  #watchdog: NodeJS.Timeout | null = null;
-  #memorySampler: NodeJS.Timeout | null = null;
-  /** The request that was running at the previous sample (only long-running ones are sampled). */
-  #sampledId = 0;
-  /** The worker a heap statistics request is outstanding for. */
-  #sampling: Worker | null = null;
+  readonly #pending = new PendingEvaluations();
+  readonly #libraries = new ExpressionLibraries();
+  readonly #watchdog: EvaluationWatchdog;
+  readonly #memorySampler: ArrayBufferSampler;
 
   /** `workerUrl` exists for tests (a worker that misbehaves on purpose). */
   constructor(timeoutMs: number, memoryMb: number, workerUrl: URL = WORKER_URL) {
     this.#timeoutMs = timeoutMs;
     this.#memoryMb = memoryMb;
     this.#workerUrl = workerUrl;
+    this.#watchdog = new EvaluationWatchdog(timeoutMs, () => this.#onDeadline());
+    this.#memorySampler = new ArrayBufferSampler(
+      2 * memoryMb * MiB,
+      () => ({ worker: this.#worker, runningId: this.#pending.running?.id }),
+      (worker, runningId, usedMiB) => this.#onArrayBuffersExceeded(worker, runningId, usedMiB),
+    );
   }
 
   /** A small id for an expressionLib source (the concatenated library code). */
   libId(source: string): number {
-    let id = this.#libIds.get(source);
-    if (id === undefined) {
-      id = this.#libSources.length;
-      this.#libSources.push(source);
-      this.#libIds.set(source, id);
-    }
-    return id;
+    return this.#libraries.id(source);
   }
 
   /** Evaluates `$(code)` or `${code}`; resolves to the JSON value (undefined → null). */
@@ -103,28 +66,12 @@ export class SandboxHost {
   ): Promise<unknown> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const entry: Pending = {
-        id: this.#nextId++,
-        kind,
-        code,
-        libId,
-        data,
-        expression,
-        resolve,
-        reject,
-        settled: false,
-        cleanup: null,
-      };
-      if (signal !== undefined) {
-        const onAbort = (): void => this.#settle(entry, false, signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        entry.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#pending.set(entry.id, entry);
+      const call = { kind, code, libId, data, expression };
+      const entry = this.#pending.add(call, resolve, reject, signal, (aborted) => settle(aborted, false, signal!.reason));
       this.#send(entry);
       if (this.#pending.size === 1) this.#armWatchdog();
       this.#updateRef();
-      this.#updateMemorySampler();
+      this.#memorySampler.update(this.#pending.size > 0);
     });
   }
 
@@ -132,13 +79,13 @@ export class SandboxHost {
   async close(): Promise<void> {
     const worker = this.#worker;
     this.#worker = null;
-    this.#disarmWatchdog();
+    this.#watchdog.disarm();
     for (const entry of this.#pending.values()) {
-      this.#settle(entry, false, new ExpressionError(entry.expression, 'the expression engine was closed'));
+      settle(entry, false, new ExpressionError(entry.expression, 'the expression engine was closed'));
     }
     this.#pending.clear();
     this.#referenced = false;
-    this.#updateMemorySampler();
+    this.#memorySampler.update(false);
     if (worker !== null) await worker.terminate();
   }
 
@@ -147,7 +94,7 @@ export class SandboxHost {
     worker.unref();
     this.#referenced = false;
     this.#workerError = null;
-    this.#sentLibs = new Set([0]);
+    this.#libraries.forgetSent();
     this.#ready = false;
     worker.on('message', (message: WorkerMessage) => {
       if (worker !== this.#worker) return;
@@ -168,26 +115,17 @@ export class SandboxHost {
     return worker;
   }
 
-  #send(entry: Pending): void {
+  #send(entry: PendingEvaluation): void {
     let worker: Worker;
     try {
       worker = this.#worker ?? this.#startWorker();
     } catch (error) {
       this.#pending.delete(entry.id);
       const reason = `the JavaScript sandbox could not be started: ${String(error)}`;
-      this.#settle(entry, false, new ExpressionError(entry.expression, reason, { cause: error }));
+      settle(entry, false, new ExpressionError(entry.expression, reason, { cause: error }));
       return;
     }
-    const request: EvaluateRequest = {
-      id: entry.id,
-      kind: entry.kind,
-      code: entry.code,
-      libId: entry.libId,
-      data: entry.data,
-      ...(this.#sentLibs.has(entry.libId) ? {} : { lib: this.#libSources[entry.libId]! }),
-    };
-    this.#sentLibs.add(entry.libId);
-    worker.postMessage(request);
+    worker.postMessage(this.#libraries.request(entry));
   }
 
   #onResponse(response: EvaluateResponse): void {
@@ -202,19 +140,19 @@ export class SandboxHost {
         // The worker only sends JSON.stringify output of the context; never
         // let anything else throw in this listener (it would crash the engine).
         const reason = 'internal error: the sandbox sent a result that is not JSON';
-        this.#settle(entry, false, new ExpressionError(entry.expression, reason));
+        settle(entry, false, new ExpressionError(entry.expression, reason));
         this.#afterAnswer();
         return;
       }
-      this.#settle(entry, true, value);
+      settle(entry, true, value);
     } else if (response.memory === true) {
       const reason = `${memoryReason(this.#memoryMb)} (${response.error})`;
-      this.#settle(entry, false, new ExpressionError(entry.expression, reason));
+      settle(entry, false, new ExpressionError(entry.expression, reason));
       // A new worker frees the memory now rather than at some later GC.
       this.#replaceWorker();
       return;
     } else {
-      this.#settle(entry, false, new ExpressionError(entry.expression, response.error));
+      settle(entry, false, new ExpressionError(entry.expression, response.error));
     }
     this.#afterAnswer();
   }
@@ -222,24 +160,16 @@ export class SandboxHost {
   #afterAnswer(): void {
     this.#armWatchdog();
     this.#updateRef();
-    this.#updateMemorySampler();
-  }
-
-  #settle(entry: Pending, ok: boolean, value: unknown): void {
-    if (entry.settled) return;
-    entry.settled = true;
-    entry.cleanup?.();
-    if (ok) entry.resolve(value);
-    else entry.reject(value);
+    this.#memorySampler.update(this.#pending.size > 0);
   }
 
   /** Fails the running request with `reason` and resends the queued ones. */
   #failRunningAndRestart(reason: string): void {
-    this.#disarmWatchdog();
-    const [running] = this.#pending.values();
+    this.#watchdog.disarm();
+    const running = this.#pending.running;
     if (running !== undefined) {
       this.#pending.delete(running.id);
-      this.#settle(running, false, new ExpressionError(running.expression, reason));
+      settle(running, false, new ExpressionError(running.expression, reason));
     }
     this.#worker = null;
     this.#referenced = false;
@@ -268,75 +198,32 @@ export class SandboxHost {
     this.#failRunningAndRestart(reason);
   }
 
-  #onWatchdog(): void {
+  #onDeadline(): void {
     // Decided after the event loop's poll phase: if this thread was blocked
     // past the deadline, an answer that arrived meanwhile is handled first.
-    const [running] = this.#pending.values();
+    const running = this.#pending.running;
     setImmediate(() => {
-      const [current] = this.#pending.values();
+      const current = this.#pending.running;
       if (current === undefined || current !== running) return;
-      const worker = this.#worker;
-      this.#worker = null;
-      if (worker !== null) void worker.terminate();
+      this.#terminateWorker();
       this.#failRunningAndRestart(timeoutReason(this.#timeoutMs));
     });
   }
 
-  /** Samples while requests are pending; see the module comment. */
-  #updateMemorySampler(): void {
-    const wanted = this.#pending.size > 0;
-    if (wanted === (this.#memorySampler !== null)) return;
-    if (wanted) {
-      this.#memorySampler = setInterval(() => this.#sampleMemory(), MEMORY_SAMPLE_MS);
-      this.#memorySampler.unref();
-    } else {
-      clearInterval(this.#memorySampler!);
-      this.#memorySampler = null;
-    }
+  #onArrayBuffersExceeded(worker: Worker, runningId: number, usedMiB: number): void {
+    if (worker !== this.#worker || this.#pending.running?.id !== runningId) return;
+    this.#terminateWorker();
+    this.#failRunningAndRestart(`${memoryReason(this.#memoryMb)} (ArrayBuffers of ${usedMiB} MiB)`);
   }
 
-  #sampleMemory(): void {
+  #terminateWorker(): void {
     const worker = this.#worker;
-    const [running] = this.#pending.values();
-    if (worker === null || running === undefined) return;
-    // Fast evaluations are checked by the worker itself when they end.
-    if (running.id !== this.#sampledId) {
-      this.#sampledId = running.id;
-      return;
-    }
-    if (this.#sampling === worker) return;
-    this.#sampling = worker;
-    const limit = 2 * this.#memoryMb * MiB;
-    worker.getHeapStatistics().then(
-      (stats) => {
-        if (this.#sampling === worker) this.#sampling = null;
-        if (worker !== this.#worker || stats.external_memory <= limit) return;
-        const [current] = this.#pending.values();
-        if (current?.id !== running.id) return;
-        const used = Math.ceil(stats.external_memory / MiB);
-        this.#worker = null;
-        void worker.terminate();
-        this.#failRunningAndRestart(`${memoryReason(this.#memoryMb)} (ArrayBuffers of ${used} MiB)`);
-      },
-      () => {
-        if (this.#sampling === worker) this.#sampling = null;
-      },
-    );
+    this.#worker = null;
+    if (worker !== null) void worker.terminate();
   }
 
   #armWatchdog(): void {
-    this.#disarmWatchdog();
-    const [running] = this.#pending.values();
-    if (running === undefined) return;
-    // expressionLib runs before every expression, with a budget of its own.
-    const budgetMs = this.#timeoutMs * (running.libId === 0 ? 1 : 2) + (this.#ready ? 0 : WATCHDOG_GRACE_MS);
-    this.#watchdog = setTimeout(() => this.#onWatchdog(), budgetMs);
-    this.#watchdog.unref();
-  }
-
-  #disarmWatchdog(): void {
-    if (this.#watchdog !== null) clearTimeout(this.#watchdog);
-    this.#watchdog = null;
+    this.#watchdog.arm(this.#pending.running, this.#ready);
   }
 
   #updateRef(): void {

@@ -57,19 +57,49 @@ export function buildPodSpec(
     [RUN_LABEL]: options.runId,
     [STEP_LABEL]: labelValue(stepLabel),
   };
-  // The operator's --pod-env-vars come last, as in Calrissian: a document cannot override them.
-  const env: V1EnvVar[] = Object.entries({ ...job.env, ...options.env }).map(([k, v]) => ({ name: k, value: v }));
-  const envFrom: V1EnvFromSource[] = [
-    ...options.envFromSecrets.map((s) => ({ secretRef: { name: s } })),
-    ...options.envFromConfigMaps.map((c) => ({ configMapRef: { name: c } })),
-  ];
   const { podVolumes, mounts } = volumesFor(job, volumes);
   if (job.dirs.podTmpdir !== undefined) {
     // As in Calrissian: scratch space that is not on a claim is the pod's own.
     podVolumes.push({ name: 'tmpdir', emptyDir: {} });
     mounts.push({ name: 'tmpdir', mountPath: job.dirs.podTmpdir });
   }
-  const container: V1Container = {
+  const owner: V1OwnerReference[] | undefined = options.owner
+    ? [{ apiVersion: 'v1', kind: 'Pod', name: options.owner.name, uid: options.owner.uid, controller: false, blockOwnerDeletion: false }]
+    : undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: options.namespace, labels, ...(owner ? { ownerReferences: owner } : {}) },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [stepContainer(job, resources, mounts, options)],
+      volumes: podVolumes,
+      ...(job.timeLimitSeconds !== undefined ? { activeDeadlineSeconds: Math.ceil(job.timeLimitSeconds) } : {}),
+      ...(Object.keys(options.nodeSelector).length > 0 ? { nodeSelector: { ...options.nodeSelector } } : {}),
+      // A tool has no business with the API: without --pod-serviceaccount it gets
+      // no token (a real API server would mount the namespace's default one).
+      ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : { automountServiceAccountToken: false }),
+      ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
+      ...(options.imagePullSecrets.length > 0 ? { imagePullSecrets: options.imagePullSecrets.map((n) => ({ name: n })) } : {}),
+      securityContext: {
+        ...(options.allowRoot ? {} : { runAsNonRoot: true }),
+        ...(options.runAsUser !== undefined ? { runAsUser: options.runAsUser } : {}),
+        ...(options.runAsGroup !== undefined ? { runAsGroup: options.runAsGroup } : {}),
+        ...(options.fsGroup !== undefined ? { fsGroup: options.fsGroup } : {}),
+      },
+    },
+  };
+}
+
+/** The pod's one container: the job's command line, environment, mounts and resources. */
+function stepContainer(job: CommandLineJob, resources: PodResources, mounts: V1VolumeMount[], options: PodOptions): V1Container {
+  // The operator's --pod-env-vars come last, as in Calrissian: a document cannot override them.
+  const env: V1EnvVar[] = Object.entries({ ...job.env, ...options.env }).map(([k, v]) => ({ name: k, value: v }));
+  const envFrom: V1EnvFromSource[] = [
+    ...options.envFromSecrets.map((s) => ({ secretRef: { name: s } })),
+    ...options.envFromConfigMaps.map((c) => ({ configMapRef: { name: c } })),
+  ];
+  return {
     name: CONTAINER_NAME,
     image: job.container?.image ?? options.defaultImage,
     imagePullPolicy: options.imagePullPolicy,
@@ -87,32 +117,6 @@ export function buildPodSpec(
       allowPrivilegeEscalation: false,
       ...(options.allowRoot ? {} : { capabilities: { drop: ['ALL'] } }),
       seccompProfile: { type: 'RuntimeDefault' },
-    },
-  };
-  const owner: V1OwnerReference[] | undefined = options.owner
-    ? [{ apiVersion: 'v1', kind: 'Pod', name: options.owner.name, uid: options.owner.uid, controller: false, blockOwnerDeletion: false }]
-    : undefined;
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: options.namespace, labels, ...(owner ? { ownerReferences: owner } : {}) },
-    spec: {
-      restartPolicy: 'Never',
-      containers: [container],
-      volumes: podVolumes,
-      ...(job.timeLimitSeconds !== undefined ? { activeDeadlineSeconds: Math.ceil(job.timeLimitSeconds) } : {}),
-      ...(Object.keys(options.nodeSelector).length > 0 ? { nodeSelector: { ...options.nodeSelector } } : {}),
-      // A tool has no business with the API: without --pod-serviceaccount it gets
-      // no token (a real API server would mount the namespace's default one).
-      ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : { automountServiceAccountToken: false }),
-      ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
-      ...(options.imagePullSecrets.length > 0 ? { imagePullSecrets: options.imagePullSecrets.map((n) => ({ name: n })) } : {}),
-      securityContext: {
-        ...(options.allowRoot ? {} : { runAsNonRoot: true }),
-        ...(options.runAsUser !== undefined ? { runAsUser: options.runAsUser } : {}),
-        ...(options.runAsGroup !== undefined ? { runAsGroup: options.runAsGroup } : {}),
-        ...(options.fsGroup !== undefined ? { fsGroup: options.fsGroup } : {}),
-      },
     },
   };
 }

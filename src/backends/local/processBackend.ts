@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { WriteStream } from 'node:fs';
 import { open, mkdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
@@ -25,6 +26,21 @@ export class ProcessBackend {
 /** How long a tool's pipes may keep delivering output after the tool has exited. */
 const EXIT_DRAIN_MS = 200;
 
+/** What runWithRedirects may also be given: where tool logs go, and what a kill must also do. */
+export interface RedirectOptions {
+  readonly toolLogsBasepath?: string | undefined;
+  /** Awaited before a killed job ends (removing a container, say): a cancelled job is over only when nothing of it runs. */
+  readonly onKill?: () => Promise<void>;
+}
+
+/** The child's command line and surroundings, as spawn takes them. */
+interface ChildSpec {
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly stdio: [number | 'ignore', number | 'pipe', number | 'pipe'];
+}
+
 /**
  * Spawns a command with the job's stdin/stdout/stderr redirections and its
  * time limit; shared by the local and Docker backends (the latter spawns the
@@ -32,14 +48,24 @@ const EXIT_DRAIN_MS = 200;
  */
 export async function runWithRedirects(
   job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
-  stdinHostPath: (p: string) => string, extra: { readonly toolLogsBasepath?: string | undefined; readonly onKill?: () => Promise<void> } = {},
+  stdinHostPath: (p: string) => string, extra: RedirectOptions = {},
 ): Promise<JobOutcome> {
   // A job admitted just as the run was cancelled must not start its process.
   if (signal.aborted) return cancelledOutcome();
-  const { onKill } = extra;
   const log = await openToolLog(extra.toolLogsBasepath, job.name);
   const started = performance.now();
   const handles: FileHandle[] = [];
+  try {
+    const stdio = await openRedirects(job, stdinHostPath, handles);
+    return await superviseChild(job, { argv, cwd, env, stdio }, signal, { log, started, onKill: extra.onKill });
+  } finally {
+    await Promise.all(handles.map((h) => h.close()));
+    log?.end();
+  }
+}
+
+/** Opens the job's stdin and its stdout/stderr files (uncaptured streams are piped); every handle opened goes into `handles`. */
+async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => string, handles: FileHandle[]): Promise<ChildSpec['stdio']> {
   const openOut = async (name: string): Promise<number> => {
     const file = path.join(job.dirs.hostOutdir, name);
     await mkdir(path.dirname(file), { recursive: true });
@@ -47,69 +73,79 @@ export async function runWithRedirects(
     handles.push(h);
     return h.fd;
   };
-  try {
-    let stdin: number | 'ignore' = 'ignore';
-    if (job.stdin !== undefined) {
-      try {
-        const h = await open(stdinHostPath(job.stdin), 'r');
-        handles.push(h);
-        stdin = h.fd;
-      } catch (error) {
-        throw new PermanentFailure(`${job.name}: stdin file ${job.stdin}: ${fileProblem(error)}`);
-      }
+  let stdin: number | 'ignore' = 'ignore';
+  if (job.stdin !== undefined) {
+    try {
+      const h = await open(stdinHostPath(job.stdin), 'r');
+      handles.push(h);
+      stdin = h.fd;
+    } catch (error) {
+      throw new PermanentFailure(`${job.name}: stdin file ${job.stdin}: ${fileProblem(error)}`);
     }
-    const stdout = job.stdout !== undefined ? await openOut(job.stdout) : 'pipe';
-    const stderr = job.stderr !== undefined ? await openOut(job.stderr) : 'pipe';
-    const tail = new TailBuffer();
-    return await new Promise<JobOutcome>((resolve) => {
-      let stoppedBy: 'timeLimit' | 'cancel' | undefined;
-      const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: [stdin, stdout, stderr], detached: true });
-      // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
-      child.stdout?.on('data', (d: Buffer) => { log?.write(d); process.stderr.write(d); });
-      child.stderr?.on('data', (d: Buffer) => { tail.push(d); log?.write(d); process.stderr.write(d); });
-      // What onKill does (removing a container) is awaited before the job ends: a cancelled job is over only when nothing of it runs.
-      let killing: Promise<void> | undefined;
-      const kill = (): void => {
-        try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-        killing ??= onKill?.();
-      };
-      const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { stoppedBy ??= 'timeLimit'; kill(); }, job.timeLimitSeconds * 1000) : undefined;
-      const onAbort = (): void => { stoppedBy ??= 'cancel'; kill(); };
-      signal.addEventListener('abort', onAbort, { once: true });
-      let finished = false;
-      const finish = (code: number): void => {
-        if (finished) return;
-        finished = true;
-        if (timer) clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        const durationMs = performance.now() - started;
-        const stderrTail = tail.toString();
-        const outcome: JobOutcome = stoppedBy === 'cancel' ? cancelledOutcome(durationMs, stderrTail)
-          : stoppedBy === 'timeLimit' ? { kind: 'timedOut', limitSeconds: job.timeLimitSeconds ?? 0, durationMs, stderrTail }
-          : { kind: 'exited', code, durationMs, stderrTail };
-        if (killing) void killing.then(() => resolve(outcome), () => resolve(outcome));
-        else resolve(outcome);
-      };
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        tail.push(Buffer.from(`${argv[0]}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`));
-        finish(127);
-      });
-      child.on('close', (code, sig) => finish(code ?? (sig ? 128 + 9 : 1)));
-      // The tool is done when it exits, not when every descendant that
-      // inherited its stdout/stderr lets go: what it left behind in its
-      // process group is ended (as a container's end would), and the pipes get
-      // a moment to drain before they are closed from this side.
-      child.on('exit', (code, sig) => {
-        try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is already gone */ }
-        setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-          finish(code ?? (sig ? 128 + 9 : 1));
-        }, EXIT_DRAIN_MS).unref();
-      });
-    });
-  } finally {
-    await Promise.all(handles.map((h) => h.close()));
-    log?.end();
   }
+  const stdout = job.stdout !== undefined ? await openOut(job.stdout) : 'pipe';
+  const stderr = job.stderr !== undefined ? await openOut(job.stderr) : 'pipe';
+  return [stdin, stdout, stderr];
+}
+
+/** Runs the child to its end, killing its process group on timeout or abort, and says how it ended. */
+function superviseChild(
+  job: CommandLineJob, spec: ChildSpec, signal: AbortSignal,
+  run: { readonly log: WriteStream | undefined; readonly started: number; readonly onKill: (() => Promise<void>) | undefined },
+): Promise<JobOutcome> {
+  const tail = new TailBuffer();
+  return new Promise<JobOutcome>((resolve) => {
+    let stoppedBy: StoppedBy;
+    const child = spawn(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true });
+    // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
+    child.stdout?.on('data', (d: Buffer) => { run.log?.write(d); process.stderr.write(d); });
+    child.stderr?.on('data', (d: Buffer) => { tail.push(d); run.log?.write(d); process.stderr.write(d); });
+    let killing: Promise<void> | undefined;
+    const kill = (): void => {
+      killProcessGroup(child);
+      killing ??= run.onKill?.();
+    };
+    const timer = job.timeLimitSeconds !== undefined ? setTimeout(() => { stoppedBy ??= 'timeLimit'; kill(); }, job.timeLimitSeconds * 1000) : undefined;
+    const onAbort = (): void => { stoppedBy ??= 'cancel'; kill(); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
+    const finish = (code: number): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      const outcome = outcomeOf(job, stoppedBy, code, performance.now() - run.started, tail.toString());
+      if (killing) void killing.then(() => resolve(outcome), () => resolve(outcome));
+      else resolve(outcome);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      tail.push(Buffer.from(`${spec.argv[0]}: ${error.code === 'ENOENT' ? 'command not found' : error.message}\n`));
+      finish(127);
+    });
+    child.on('close', (code, sig) => finish(code ?? (sig ? 128 + 9 : 1)));
+    // The tool is done when it exits, not when every descendant that
+    // inherited its stdout/stderr lets go: what it left behind in its
+    // process group is ended (as a container's end would), and the pipes get
+    // a moment to drain before they are closed from this side.
+    child.on('exit', (code, sig) => {
+      killProcessGroup(child);
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code ?? (sig ? 128 + 9 : 1));
+      }, EXIT_DRAIN_MS).unref();
+    });
+  });
+}
+
+type StoppedBy = 'timeLimit' | 'cancel' | undefined;
+
+function outcomeOf(job: CommandLineJob, stoppedBy: StoppedBy, code: number, durationMs: number, stderrTail: string): JobOutcome {
+  if (stoppedBy === 'cancel') return cancelledOutcome(durationMs, stderrTail);
+  if (stoppedBy === 'timeLimit') return { kind: 'timedOut', limitSeconds: job.timeLimitSeconds ?? 0, durationMs, stderrTail };
+  return { kind: 'exited', code, durationMs, stderrTail };
+}
+
+function killProcessGroup(child: ChildProcess): void {
+  try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* the group is already gone */ }
 }

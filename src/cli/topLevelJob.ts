@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { cwd } from 'node:process';
+import type { Process } from '../model/types.js';
+import { RequirementSet } from '../model/requirements.js';
+import { loadJobFile } from '../load/jobFile.js';
+import { uriToPath } from '../load/uri.js';
+import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
+import type { OptionValues } from './conf.js';
+import { selectProcess } from './selection.js';
+import type { SplitArgv } from './splitArgv.js';
+import { readStdinJob } from './stdinJob.js';
+import { parseToolInputs } from './toolInputs.js';
+
+/** What the user asked to run: the selected process, its complete job object, and what it inherits. */
+export interface TopLevelJob {
+  readonly process: Process;
+  readonly job: Record<string, unknown>;
+  /** Requirements from the job file and, under --single-step, from the enclosing workflow and step. */
+  readonly inherited: RequirementSet | undefined;
+  /** The name the run's log lines use for the process. */
+  readonly name: string;
+}
+
+/**
+ * Loads the document (--overrides, --single-step, --target applied) and its
+ * job object: the job file or standard input, then the `--input value`
+ * arguments over it, checked against the process's inputs.
+ */
+export async function loadTopLevelJob(document: string, split: SplitArgv, options: OptionValues, signal: AbortSignal): Promise<TopLevelJob> {
+  const selected = await selectProcess(document, options, signal, path.basename(document));
+  const process = selected.process;
+  const jobFile = split.jobFile === '-' ? await readStdinJob()
+    : split.jobFile ? await loadJobFile(split.jobFile, { signal })
+    : { inputs: {}, requirements: [] };
+  const fromArgs = parseToolInputs(split.toolInputs, process.inputs, cwd());
+  const where = split.jobFile === '-' ? 'job object on standard input' : split.jobFile ? `job ${split.jobFile}` : path.basename(document);
+  checkJobRequirements(process.originalVersion, jobFile.requirements, where);
+  const job = completeJobObject(process.inputs, { ...jobFile.inputs, ...fromArgs }, where);
+  const fromJob = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
+  const enclosing = selected.enclosing;
+  const inherited = enclosing
+    ? RequirementSet.forProcess(enclosing.workflow, fromJob).withLayer(enclosing.step.requirements, enclosing.step.hints)
+    : fromJob;
+  const name = process.id ? process.id.split(/[#/]/).pop()! : path.basename(document);
+  return { process, job, inherited, name: name || path.basename(uriToPath(document)) };
+}

@@ -1,0 +1,111 @@
+/**
+ * The sandbox's limits, watched from the main thread; the host (sandbox.ts)
+ * decides what to do when one is passed.
+ *
+ * - Time: the worker runs scripts without a vm timeout (each one starts a
+ *   watchdog thread, a sizeable part of a small evaluation's cost), so a
+ *   timer here fires at the running request's deadline. Until the worker has
+ *   said it is ready, deadlines get a grace period (its start-up must not
+ *   count; a test's worker that never says so keeps the grace).
+ * - ArrayBuffer memory: backing stores are outside the worker's heap limit.
+ *   The worker fails an evaluation that added more than the limit when it
+ *   ends; one that keeps running is watched here by sampling the worker's
+ *   external memory against twice the limit (garbage of earlier evaluations
+ *   may still be counted).
+ */
+import type { Worker } from 'node:worker_threads';
+
+const WATCHDOG_GRACE_MS = 2000;
+/** How often a running evaluation's ArrayBuffer memory is sampled. */
+const MEMORY_SAMPLE_MS = 20;
+export const MiB = 1024 * 1024;
+
+/** One timer for the running request's deadline. */
+export class EvaluationWatchdog {
+  readonly #timeoutMs: number;
+  readonly #onDeadline: () => void;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(timeoutMs: number, onDeadline: () => void) {
+    this.#timeoutMs = timeoutMs;
+    this.#onDeadline = onDeadline;
+  }
+
+  /** Restarts the timer for `running` (none: stopped). */
+  arm(running: { readonly libId: number } | undefined, workerReady: boolean): void {
+    this.disarm();
+    if (running === undefined) return;
+    // expressionLib runs before every expression, with a budget of its own.
+    const budgetMs = this.#timeoutMs * (running.libId === 0 ? 1 : 2) + (workerReady ? 0 : WATCHDOG_GRACE_MS);
+    this.#timer = setTimeout(this.#onDeadline, budgetMs);
+    this.#timer.unref();
+  }
+
+  disarm(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+}
+
+/** What the sampler looks at: the current worker and the id of the request it runs. */
+export interface SampledState {
+  readonly worker: Worker | null;
+  readonly runningId: number | undefined;
+}
+
+/** Samples the worker's external (ArrayBuffer) memory while a request runs long. */
+export class ArrayBufferSampler {
+  readonly #limitBytes: number;
+  readonly #state: () => SampledState;
+  readonly #onExceeded: (worker: Worker, runningId: number, usedMiB: number) => void;
+  #interval: NodeJS.Timeout | null = null;
+  /** The request that was running at the previous sample (only long-running ones are sampled). */
+  #sampledId = 0;
+  /** The worker a heap statistics request is outstanding for. */
+  #sampling: Worker | null = null;
+
+  constructor(
+    limitBytes: number,
+    state: () => SampledState,
+    onExceeded: (worker: Worker, runningId: number, usedMiB: number) => void,
+  ) {
+    this.#limitBytes = limitBytes;
+    this.#state = state;
+    this.#onExceeded = onExceeded;
+  }
+
+  /** Samples while `wanted` (requests are pending). */
+  update(wanted: boolean): void {
+    if (wanted === (this.#interval !== null)) return;
+    if (wanted) {
+      this.#interval = setInterval(() => this.#sample(), MEMORY_SAMPLE_MS);
+      this.#interval.unref();
+    } else {
+      clearInterval(this.#interval!);
+      this.#interval = null;
+    }
+  }
+
+  #sample(): void {
+    const { worker, runningId } = this.#state();
+    if (worker === null || runningId === undefined) return;
+    // Fast evaluations are checked by the worker itself when they end.
+    if (runningId !== this.#sampledId) {
+      this.#sampledId = runningId;
+      return;
+    }
+    if (this.#sampling === worker) return;
+    this.#sampling = worker;
+    worker.getHeapStatistics().then(
+      (stats) => {
+        if (this.#sampling === worker) this.#sampling = null;
+        if (stats.external_memory > this.#limitBytes) {
+          this.#onExceeded(worker, runningId, Math.ceil(stats.external_memory / MiB));
+        }
+      },
+      () => {
+        if (this.#sampling === worker) this.#sampling = null;
+      },
+    );
+  }
+}
