@@ -27,7 +27,7 @@ export async function openBackend(options: OptionValues, checked: RunOptions, lo
     return createKubernetesBackend(kubernetesOptions(options, checked, { toolLogsBasepath, leaveContainer, logger }));
   }
   return new HostBackend({
-    containers: !options['no-container'], ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
+    containers: !options['no-container'], logger, ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
     docker: {
       forcePull: Boolean(options['force-docker-pull']), leaveContainer,
       matchUser: !options['no-match-user'], strictMemoryLimit: Boolean(options['strict-memory-limit']), disablePull: Boolean(options['disable-pull']),

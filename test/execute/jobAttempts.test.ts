@@ -153,7 +153,7 @@ inputs: []
 outputs: []
 `;
   const clock = recordingClock();
-  const ctx = context(s, new HostBackend({ containers: false, docker: { forcePull: false, leaveContainer: false } }), 1024, clock);
+  const ctx = context(s, new HostBackend({ containers: false, logger: pino({ enabled: false }), docker: { forcePull: false, leaveContainer: false } }), 1024, clock);
   const finished = await runWithRetries(await toolJob(s, 'flaky', flaky), ctx);
   assert.equal(finished.outcome.code, 0);
   assert.deepEqual(clock.waits, [1000, 2000]);

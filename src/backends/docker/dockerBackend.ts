@@ -6,6 +6,7 @@ import { PathMapper } from '../../job/pathMapping.js';
 import { InternalError } from '../../errors.js';
 import { runWithRedirects } from '../local/processBackend.js';
 import type { JobOutcome } from '../backend.js';
+import type { Logger } from '../../logger.js';
 import { checkContainerPaths } from './containerPaths.js';
 import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
@@ -17,6 +18,8 @@ export interface DockerBackendOptions {
   readonly leaveContainer: boolean;
   /** --tool-logs-basepath: a log file per step. */
   readonly toolLogsBasepath?: string;
+  /** Where a tool's uncaptured output goes, line by line, naming its step. */
+  readonly logger: Logger;
   /** --no-match-user sets false: run as the image's user, not the invoking one. */
   readonly matchUser?: boolean;
   /** --strict-memory-limit: limit each container to its runtime.ram. */
@@ -56,7 +59,7 @@ export class DockerBackend {
       mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess, where: job.name,
     });
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
   }
 }
 

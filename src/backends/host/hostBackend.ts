@@ -1,6 +1,7 @@
 import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { DockerBackend, type DockerBackendOptions } from '../docker/dockerBackend.js';
 import { ProcessBackend } from '../local/processBackend.js';
+import type { Logger } from '../../logger.js';
 import type { Backend, ExecutionPlaceKind, JobOutcome, PathLayout } from '../backend.js';
 
 export interface HostBackendOptions {
@@ -8,7 +9,9 @@ export interface HostBackendOptions {
   readonly containers: boolean;
   /** --tool-logs-basepath: a log file per step. */
   readonly toolLogsBasepath?: string;
-  readonly docker: Omit<DockerBackendOptions, 'toolLogsBasepath'>;
+  /** Where a tool's uncaptured output goes, line by line, naming its step. */
+  readonly logger: Logger;
+  readonly docker: Omit<DockerBackendOptions, 'toolLogsBasepath' | 'logger'>;
 }
 
 /**
@@ -23,7 +26,7 @@ export class HostBackend implements Backend {
   readonly #docker: DockerBackend;
 
   constructor(options: HostBackendOptions) {
-    const logs = options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {};
+    const logs = { logger: options.logger, ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}) };
     this.#processes = new ProcessBackend(logs);
     this.#docker = new DockerBackend({ ...options.docker, ...logs });
     this.layout = {

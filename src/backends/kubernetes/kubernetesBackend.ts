@@ -8,6 +8,7 @@ import { stageOnHost } from '../../job/staging.js';
 import { PermanentFailure, errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type Backend, type ExecutionPlaceKind, type JobOutcome, type PathLayout } from '../backend.js';
+import { ToolOutputLines } from '../toolOutput.js';
 import { apiErrorDetail, apiStatus } from './apiErrors.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { podName } from './names.js';
@@ -179,16 +180,13 @@ export class KubernetesBackend implements Backend {
     // An aborted follow request destroys the sink with an AbortError: the log
     // is then read whole instead, so the error itself needs no handling.
     sink.on('error', () => undefined);
-    let pending = '';
+    const lines = new ToolOutputLines(this.options.logger, step);
     sink.on('data', (chunk: Buffer) => {
       tail.push(chunk);
       file?.write(chunk);
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) this.options.logger.info({ step }, `[${step}] ${line}`);
+      lines.write(chunk);
     });
-    sink.on('end', () => { if (pending) this.options.logger.info({ step }, `[${step}] ${pending}`); });
+    sink.on('end', () => lines.end());
     return sink;
   }
 }

@@ -6,20 +6,24 @@ import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { stageOnHost } from '../../job/staging.js';
 import { PermanentFailure, fileProblem } from '../../errors.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type JobOutcome } from '../backend.js';
+import type { Logger } from '../../logger.js';
+import { ToolOutputLines } from '../toolOutput.js';
 
 export interface ProcessBackendOptions {
+  /** Where a tool's uncaptured output goes, line by line, naming its step. */
+  readonly logger: Logger;
   /** --tool-logs-basepath: a log file per step. */
   readonly toolLogsBasepath?: string;
 }
 
 /** Runs tools as host processes, in their output directory, with only the job's environment (the host backend's jobs without a container). */
 export class ProcessBackend {
-  constructor(readonly options: ProcessBackendOptions = {}) {}
+  constructor(readonly options: ProcessBackendOptions) {}
 
   async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
     if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
-    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p, { toolLogsBasepath: this.options.toolLogsBasepath });
+    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p, this.options);
   }
 }
 
@@ -28,6 +32,7 @@ const EXIT_DRAIN_MS = 200;
 
 /** What runWithRedirects may also be given: where tool logs go, and what a kill must also do. */
 export interface RedirectOptions {
+  readonly logger: Logger;
   readonly toolLogsBasepath?: string | undefined;
   /** Awaited before a killed job ends (removing a container, say): a cancelled job is over only when nothing of it runs. */
   readonly onKill?: () => Promise<void>;
@@ -48,7 +53,7 @@ interface ChildSpec {
  */
 export async function runWithRedirects(
   job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
-  stdinHostPath: (p: string) => string, extra: RedirectOptions = {},
+  stdinHostPath: (p: string) => string, extra: RedirectOptions,
 ): Promise<JobOutcome> {
   // A job admitted just as the run was cancelled must not start its process.
   if (signal.aborted) return cancelledOutcome();
@@ -57,7 +62,7 @@ export async function runWithRedirects(
   const handles: FileHandle[] = [];
   try {
     const stdio = await openRedirects(job, stdinHostPath, handles);
-    return await superviseChild(job, { argv, cwd, env, stdio }, signal, { log, started, onKill: extra.onKill });
+    return await superviseChild(job, { argv, cwd, env, stdio }, signal, { log, logger: extra.logger, started, onKill: extra.onKill });
   } finally {
     await Promise.all(handles.map((h) => h.close()));
     log?.end();
@@ -91,15 +96,16 @@ async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => 
 /** Runs the child to its end, killing its process group on timeout or abort, and says how it ended. */
 function superviseChild(
   job: CommandLineJob, spec: ChildSpec, signal: AbortSignal,
-  run: { readonly log: WriteStream | undefined; readonly started: number; readonly onKill: (() => Promise<void>) | undefined },
+  run: { readonly log: WriteStream | undefined; readonly logger: Logger; readonly started: number; readonly onKill: (() => Promise<void>) | undefined },
 ): Promise<JobOutcome> {
   const tail = new TailBuffer();
   return new Promise<JobOutcome>((resolve) => {
     let stoppedBy: StoppedBy;
     const child = spawn(spec.argv[0]!, spec.argv.slice(1), { cwd: spec.cwd, env: spec.env, stdio: spec.stdio, detached: true });
-    // Tool output that is not captured goes to the engine's stderr: stdout carries only the output object.
-    child.stdout?.on('data', (d: Buffer) => { run.log?.write(d); process.stderr.write(d); });
-    child.stderr?.on('data', (d: Buffer) => { tail.push(d); run.log?.write(d); process.stderr.write(d); });
+    // Tool output that is not captured goes to the engine's log: stdout carries only the output object.
+    const lines = { stdout: new ToolOutputLines(run.logger, job.name), stderr: new ToolOutputLines(run.logger, job.name) };
+    child.stdout?.on('data', (d: Buffer) => { run.log?.write(d); lines.stdout.write(d); });
+    child.stderr?.on('data', (d: Buffer) => { tail.push(d); run.log?.write(d); lines.stderr.write(d); });
     let killing: Promise<void> | undefined;
     const kill = (): void => {
       killProcessGroup(child);
@@ -112,6 +118,8 @@ function superviseChild(
     const finish = (code: number): void => {
       if (finished) return;
       finished = true;
+      lines.stdout.end();
+      lines.stderr.end();
       if (timer) clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       const outcome = outcomeOf(job, stoppedBy, code, performance.now() - run.started, tail.toString());
