@@ -1,6 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../logger.js';
 
+/** A line longer than this is logged in pieces: a progress bar redrawn with \r for hours never ends its line. */
+const MAX_LINE_CHARS = 16_384;
+
 /**
  * A tool's own output (whatever no redirection captured) as log records, one
  * per line, naming the step. Parallel steps' bytes then never interleave
@@ -23,7 +26,12 @@ export class ToolOutputLines {
     this.#pending += this.#decoder.write(chunk);
     const lines = this.#pending.split('\n');
     this.#pending = lines.pop()!;
-    for (const line of lines) this.#log(line);
+    // A CRLF line ends at its \r; a \r elsewhere (a redrawn bar) is the tool's text.
+    for (const line of lines) this.#log(line.endsWith('\r') ? line.slice(0, -1) : line);
+    while (this.#pending.length > MAX_LINE_CHARS) {
+      this.#log(this.#pending.slice(0, MAX_LINE_CHARS));
+      this.#pending = this.#pending.slice(MAX_LINE_CHARS);
+    }
   }
 
   /** The last line, when the tool did not end it with a newline. */
@@ -34,6 +42,6 @@ export class ToolOutputLines {
   }
 
   #log(line: string): void {
-    this.#logger.info({ step: this.step }, `[${this.step}] ${line.endsWith('\r') ? line.slice(0, -1) : line}`);
+    this.#logger.info({ step: this.step }, `[${this.step}] ${line}`);
   }
 }

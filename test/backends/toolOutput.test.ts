@@ -25,6 +25,16 @@ test('lines split across chunks, a character split across chunks and an untermin
   assert.deepEqual(records.map((r) => [r.step, r.msg]), [['count', '[count] first line'], ['count', '[count] second ñ line'], ['count', '[count] last']]);
 });
 
+test('a line that never ends (a progress bar redrawn with \\r) is logged in bounded pieces, not held whole', () => {
+  const { logger, records } = recorder();
+  const lines = new ToolOutputLines(logger, 'bar');
+  for (let i = 0; i < 5000; i++) lines.write(Buffer.from(`\r${String(i % 100).padStart(3)}% [${'#'.repeat(i % 50).padEnd(50)}]`));
+  assert.ok(records.length >= 15, `${records.length} records for 300 KB without a newline`);
+  assert.ok(records.every((r) => r.msg.length <= '[bar] '.length + 16_384));
+  lines.end();
+  assert.equal(records.map((r) => r.msg.slice('[bar] '.length)).join('').length, 5000 * 58);
+});
+
 test('through the CLI on a host process: each line the tool writes to stderr or to an uncaptured stdout is one record naming the step', async () => {
   const dir = await scratch({
     'talk.cwl': `cwlVersion: v1.2
