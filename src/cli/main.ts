@@ -1,82 +1,20 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 // The shebang keeps V8's young generation small: the engine allocates little per
 // step, and a smaller heap makes forking each tool process cheaper.
-import { errorMessage } from '../errors.js';
-import { ExpressionEngines } from '../expressions/engines.js';
-import { runProcess } from '../execute/runProcess.js';
-import { createLogger, type LogLevel } from '../logger.js';
-import { StderrTee } from '../report/tee.js';
-import { watchSignals, type Cancellation } from './cancellation.js';
-import { readCommandLine, type CommandLine } from './commandLine.js';
-import { inspect, isInspection } from './inspect.js';
-import { failRun, finishRun } from './runEnding.js';
-import { RunHandles } from './runHandles.js';
-import { openRunContext, runLimits, usageReportFile } from './runSetup.js';
-import { loadTopLevelJob } from './topLevelJob.js';
+import { enableCompileCache } from 'node:module';
+import path from 'node:path';
+import { cacheDir } from '../load/cacheDir.js';
 
-type RunCommandLine = Extract<CommandLine, { kind: 'run' }>;
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const cancel = watchSignals();
+// Start-up is mostly compiling modules: V8's code cache lets the next run skip
+// that. Enabled before the engine is imported, so its modules are covered; a
+// cache that cannot be written is just not used.
+const dir = cacheDir();
+if (dir) {
   try {
-    const commandLine = await readCommandLine(argv);
-    if (commandLine.kind === 'exit') return commandLine.code;
-    return await runWithStderrTee(commandLine, cancel);
-  } finally {
-    cancel.dispose();
+    enableCompileCache(path.join(dir, 'compile'));
+  } catch {
+    // no cache: compiles as usual
   }
 }
-
-/** --stderr FILE: everything the run writes to stderr is also in the file. */
-async function runWithStderrTee(commandLine: RunCommandLine, cancel: Cancellation): Promise<number> {
-  const file = commandLine.options.stderr;
-  let tee: StderrTee | undefined;
-  try {
-    if (typeof file === 'string') tee = StderrTee.install(file);
-  } catch (error) {
-    process.stderr.write(`ERROR --stderr ${String(file)}: ${errorMessage(error)}\n`);
-    return 1;
-  }
-  try {
-    return await run(commandLine, cancel);
-  } finally {
-    tee?.close();
-  }
-}
-
-/**
- * One run with resolved options: an inspection (--validate, --pack, …), or
- * load the process and its job object, open the backend, run, and report.
- * The backend is closed only after every step has settled, however the run ends.
- */
-async function run({ split, options, checked }: RunCommandLine, cancel: Cancellation): Promise<number> {
-  const level: LogLevel = options.debug ? 'debug' : options.quiet ? 'warn' : 'info';
-  const logger = await createLogger(level, { timestamps: Boolean(options.timestamps), plain: typeof options.stderr === 'string' });
-  const document = split.document;
-  if (!document) {
-    process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
-    return 1;
-  }
-  cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
-  if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
-  const signal = cancel.controller.signal;
-  const limits = runLimits(checked);
-  const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs), usageReportFile(options, limits));
-  try {
-    if (isInspection(options, split.toolInputs)) {
-      const code = await inspect({ document, options, toolInputs: split.toolInputs, signal, write: (t) => process.stdout.write(t) });
-      if (code !== undefined) return code;
-    }
-    const top = await loadTopLevelJob(document, split, options, signal);
-    const ctx = await openRunContext({ process: top.process, job: top.job, options, checked, limits, logger, signal }, handles);
-    const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
-    return await finishRun(outputs, top.job, handles, options, logger);
-  } catch (error) {
-    return await failRun(error, handles, cancel, options, logger);
-  } finally {
-    await handles.close(logger);
-  }
-}
-
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+const { main } = await import('./engineRun.js');
+process.exitCode = await main(process.argv.slice(2));

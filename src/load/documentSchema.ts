@@ -1,26 +1,37 @@
-import { loadDocumentByString, ValidationException } from 'cwl-ts-auto';
 import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
 import { lineOfKey } from '../load/yaml.js';
 import { uriToPath } from '../load/uri.js';
 import type { SourceDocument } from '../load/documentCache.js';
+import { ValidationCache } from './validationCache.js';
 
 /**
  * Checks a whole document against the CWL v1.2 schema with cwl-ts-auto (the
  * generated document model), and condenses its nested "tried X but" report
  * to the branch for the document's own class, with file:line where found.
  */
-export async function validateDocument(doc: SourceDocument): Promise<void> {
+export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined = ValidationCache.open()): Promise<void> {
+  let checked: string;
   try {
     const extension = extensionClass(isPlainObject(doc.content) && isPlainObject(doc.content.$namespaces) ? doc.content.$namespaces : {});
     const forValidation = (key: string, value: unknown): unknown => withoutExtensions(key, secondaryFilesAsPatterns(key, value), extension);
-    await loadDocumentByString(JSON.stringify(doc.content, forValidation), doc.uri);
+    checked = JSON.stringify(doc.content, forValidation);
+  } catch (error) {
+    throw new ValidationError(`${uriToPath(doc.uri)}: ${String(error)}`);
+  }
+  const key = cache?.keyOf(doc.uri, checked);
+  if (key !== undefined && cache?.isKnownValid(key)) return;
+  // Imported here, not at the top: a document that passed before never loads it.
+  const { loadDocumentByString, ValidationException } = await import('cwl-ts-auto');
+  try {
+    await loadDocumentByString(checked, doc.uri);
   } catch (error) {
     if (error instanceof ValidationException) {
       throw new ValidationError(condense(error.toString(), doc));
     }
     throw new ValidationError(`${uriToPath(doc.uri)}: ${String(error)}`);
   }
+  if (key !== undefined) cache?.rememberValid(key);
 }
 
 /**

@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir } from './cacheDir.js';
+
+/**
+ * Remembers which documents passed the schema check, so that a second run of
+ * the same document skips loading cwl-ts-auto (a third of start-up). An entry
+ * is keyed by the exact text that was checked, its URI, and the checker itself
+ * (this module's and documentSchema's code, cwl-ts-auto's entry file): any
+ * change to one of them is a miss. Only passes are kept; a failure is checked
+ * again, so that its message is always the checker's own. Entries are written
+ * whole (a temporary file renamed into place); anything unreadable is a miss,
+ * and a cache that cannot be written is just not used.
+ */
+export class ValidationCache {
+  readonly #dir: string;
+  readonly #checker: string;
+
+  private constructor(dir: string, checker: string) {
+    this.#dir = dir;
+    this.#checker = checker;
+  }
+
+  /** The cache under cacheDir(), or undefined when there is none. */
+  static open(root: string | undefined = cacheDir()): ValidationCache | undefined {
+    if (!root) return undefined;
+    const checker = checkerStamp();
+    return checker === undefined ? undefined : new ValidationCache(path.join(root, 'valid'), checker);
+  }
+
+  keyOf(uri: string, checkedText: string): string {
+    return createHash('sha256').update(this.#checker).update('\0').update(uri).update('\0').update(checkedText).digest('hex');
+  }
+
+  isKnownValid(key: string): boolean {
+    try {
+      return readFileSync(this.#entry(key), 'utf8') === VALID;
+    } catch {
+      return false;
+    }
+  }
+
+  rememberValid(key: string): void {
+    const entry = this.#entry(key);
+    const temporary = `${entry}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(path.dirname(entry), { recursive: true });
+      writeFileSync(temporary, VALID);
+      renameSync(temporary, entry);
+    } catch {
+      // not cached: the next run checks again
+    }
+  }
+
+  #entry(key: string): string {
+    return path.join(this.#dir, key.slice(0, 2), key);
+  }
+}
+
+const VALID = 'valid\n';
+
+/** What identifies the checker: the code that checks, and the cwl-ts-auto it loads (by path, size and time). */
+function checkerStamp(): string | undefined {
+  try {
+    const own = ['./validationCache.js', './documentSchema.js'].map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8'));
+    const model = fileURLToPath(import.meta.resolve('cwl-ts-auto'));
+    const { size, mtimeMs } = statSync(model);
+    return createHash('sha256').update(own.join('\0')).update(`\0${model}\0${size}\0${mtimeMs}`).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
