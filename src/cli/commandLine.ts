@@ -1,8 +1,9 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { UserError, errorMessage } from '../errors.js';
 import { resolveOptions, type OptionValues } from './conf.js';
 import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, invalidChoice, unsupportedFlag } from './options.js';
 import { existingFile } from './optionParsers.js';
+import { readPlainOptions } from './plainOptions.js';
 import { checkRunOptions, type RunOptions } from './runOptions.js';
 import { splitArgv, type SplitArgv } from './splitArgv.js';
 
@@ -23,7 +24,7 @@ export async function readCommandLine(argv: readonly string[]): Promise<CommandL
     return { kind: 'exit', code: 33 };
   }
   try {
-    const given = (await engineOptionParser(split.engine).parseAsync()) as Record<string, unknown>;
+    const given = readPlainOptions(split.engine) ?? ((await (await engineOptionParser(split.engine)).parseAsync()) as Record<string, unknown>);
     if (given.help || given.version) return { kind: 'exit', code: 0 };
     if (given.conf !== undefined) existingFile('--conf', given.conf);
     const options = await resolveOptions(given);
@@ -40,7 +41,8 @@ export async function readCommandLine(argv: readonly string[]): Promise<CommandL
   }
 }
 
-function engineOptionParser(engineArgs: readonly string[]): Argv {
+async function engineOptionParser(engineArgs: readonly string[]): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   const parser = yargs([...engineArgs])
     .scriptName('bespin')
     .usage('$0 [options] <document.cwl> [job.yml] [--input value ...]')
