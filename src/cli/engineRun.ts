@@ -5,7 +5,7 @@ import { createLogger, type LogLevel } from '../logger.js';
 import { StderrTee } from '../report/tee.js';
 import { watchSignals, type Cancellation } from './cancellation.js';
 import { readCommandLine, type CommandLine } from './commandLine.js';
-import { inspect, isInspection } from './inspect.js';
+import { isInspection } from './inspection.js';
 import { failRun, finishRun } from './runEnding.js';
 import { RunHandles } from './runHandles.js';
 import { openRunContext, runLimits, usageReportFile } from './runSetup.js';
@@ -61,6 +61,7 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
   const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs), usageReportFile(options, limits));
   try {
     if (isInspection(options, split.toolInputs)) {
+      const { inspect } = await import('./inspect.js');
       const code = await inspect({ document, options, toolInputs: split.toolInputs, signal, write: (t) => process.stdout.write(t) });
       if (code !== undefined) return code;
     }

@@ -1,13 +1,11 @@
 import path from 'node:path';
-import type { Process } from '../model/types.js';
-import { loadProcess } from '../load/loadProcess.js';
 import { packDocument } from '../load/pack.js';
 import { processesToValidate } from '../load/graphProcesses.js';
 import { uriToPath } from '../load/uri.js';
 import { processDot } from '../report/dot.js';
 import { makeTemplate } from '../report/template.js';
 import { toolUsage } from '../report/toolUsage.js';
-import { checkExtensions } from '../validate/extensions.js';
+import { asksToolHelp, loadChecked } from './inspection.js';
 
 /** The actions that look at a document and run nothing: --validate, --pack, --print-dot, --make-template, `tool.cwl --help`. */
 export interface InspectRequest {
@@ -16,15 +14,6 @@ export interface InspectRequest {
   readonly toolInputs: readonly string[];
   readonly signal: AbortSignal;
   readonly write: (text: string) => void;
-}
-
-/** Whether the command line asks only to inspect the document (then nothing runs). */
-export function isInspection(options: Readonly<Record<string, unknown>>, toolInputs: readonly string[]): boolean {
-  return Boolean(options.validate || options.pack || options['print-dot'] || options['make-template']) || asksToolHelp(toolInputs);
-}
-
-function asksToolHelp(toolInputs: readonly string[]): boolean {
-  return toolInputs.includes('--help') || toolInputs.includes('-h');
 }
 
 /**
@@ -63,11 +52,4 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
   }
   write(makeTemplate(tool.inputs));
   return 0;
-}
-
-/** Loads a process and applies the command line's extension gate. */
-export async function loadChecked(reference: string, options: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Process> {
-  const process = await loadProcess(reference, { signal });
-  checkExtensions(process, options['enable-ext'] === true, path.basename(uriToPath(reference.split('#')[0]!)));
-  return process;
 }

@@ -1,7 +1,7 @@
 import type { Process, WorkflowStep } from '../model/types.js';
 import { applyOverrides, readOverrides } from '../load/overrides.js';
 import { singleStep, targetWorkflow } from '../plan/target.js';
-import { loadChecked } from './inspect.js';
+import { loadChecked } from './inspection.js';
 
 /** What a run executes: the document's process, or the part of it --target / --single-step select. */
 export interface SelectedProcess {
