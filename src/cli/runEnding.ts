@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
 import { UserError, errorMessage } from '../errors.js';
@@ -8,6 +8,7 @@ import { signalExitCode, type Cancellation } from './cancellation.js';
 import type { OptionValues } from './conf.js';
 import type { RunHandles } from './runHandles.js';
 import { leavesTmpdir } from './runSetup.js';
+import { removeTree } from '../execute/jobDirectories.js';
 
 /**
  * A run that succeeded: outputs go to --outdir (moved, copied or left), the
@@ -21,7 +22,7 @@ export async function finishRun(
   const mode: OutputMode = options['leave-outputs'] ? 'leave' : options['copy-outputs'] ? 'copy' : 'move';
   const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job);
   if (mode !== 'leave' && !leavesTmpdir(options)) {
-    await Promise.all([...handles.jobOutdirs].map((d) => rm(d, { recursive: true, force: true })));
+    await Promise.all([...handles.jobOutdirs].map(removeTree));
     await handles.remote?.remove();
   }
   const text = `${formatOutputObject(final)}\n`;

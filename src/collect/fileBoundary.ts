@@ -14,20 +14,26 @@ import { pathToUri, uriToPath } from '../load/uri.js';
  * output that the engine would then copy into --outdir.
  */
 export class FileBoundary {
-  /** `files`: each input File's real path → the path it was given as (which may go through a symlinked directory). */
-  private constructor(readonly roots: readonly string[], readonly files: ReadonlyMap<string, string>) {}
+  /** The process's own directories by their real paths, resolved when first needed. */
+  #realDirs: Promise<readonly string[]> | undefined;
+
+  /**
+   * `dirs`: the process's own directories as given; `roots`: the input
+   * Directories' real paths; `files`: each input File's real path → the
+   * path it was given as (which may go through a symlinked directory).
+   */
+  private constructor(readonly dirs: readonly string[], readonly roots: readonly string[], readonly files: ReadonlyMap<string, string>) {}
 
   /** `dirs`: the process's own directories; `inputs`: its input object (host paths). */
   static async of(dirs: readonly string[], inputs: unknown): Promise<FileBoundary> {
     const roots = new Set<string>();
     const files = new Map<string, string>();
-    for (const d of dirs) roots.add(await realOrSelf(d));
     await forEachFileAsync(inputs, async (value) => {
       const p = localPath(value);
       if (p !== undefined && value.class === 'Directory') roots.add(await realOrSelf(p));
       else if (p !== undefined) files.set(await realOrSelf(p), p);
     });
-    return new FileBoundary([...roots], files);
+    return new FileBoundary(dirs, [...roots], files);
   }
 
   /** Whether a real path is one of the inputs themselves (a File, secondary file or Directory given). */
@@ -35,8 +41,15 @@ export class FileBoundary {
     return this.files.has(real) || this.roots.includes(real);
   }
 
-  #allows(real: string): boolean {
-    return this.files.has(real) || this.roots.some((r) => real === r || real.startsWith(r === '/' ? r : `${r}/`));
+  async #allows(real: string): Promise<boolean> {
+    if (this.files.has(real) || within(real, this.roots)) return true;
+    // A real path has no symlink, '.' or '..' in it: a plain absolute
+    // directory it lies under literally is that directory's real path, so
+    // most outputs need no realpath of the job's directories (one per element
+    // of a wide scatter).
+    if (within(real, this.dirs.filter(isPlainAbsolute))) return true;
+    this.#realDirs ??= Promise.all(this.dirs.map(realOrSelf));
+    return within(real, await this.#realDirs);
   }
 
   /**
@@ -56,7 +69,7 @@ export class FileBoundary {
     const real = await realpath(p).catch(() => undefined);
     // A missing file is reported later, as "output file …: not found".
     if (real === undefined) return;
-    if (!this.#allows(real)) throw outside(where, value.class, p, real);
+    if (!(await this.#allows(real))) throw outside(where, value.class, p, real);
     if (value.class === 'Directory') await this.#checkTree(p, where);
     if (real !== p && value.class === 'File' && this.files.has(real)) {
       // A link the tool made to an input is that input: name it as it was
@@ -75,7 +88,7 @@ export class FileBoundary {
       const p = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) {
         const real = await realpath(p).catch(() => undefined);
-        if (real !== undefined && !this.#allows(real)) throw outside(where, 'symlink', p, real);
+        if (real !== undefined && !(await this.#allows(real))) throw outside(where, 'symlink', p, real);
         if (real !== undefined && (await lstat(real)).isDirectory()) await this.#checkTree(real, where);
       } else if (entry.isDirectory()) {
         await this.#checkTree(p, where);
@@ -102,6 +115,14 @@ function localPath(value: FileOrDirectory): string | undefined {
   if (typeof value.path === 'string') return value.path;
   if (typeof value.location === 'string' && (value.location.startsWith('file://') || value.location.startsWith('/'))) return uriToPath(value.location);
   return undefined;
+}
+
+function within(real: string, dirs: readonly string[]): boolean {
+  return dirs.some((r) => real === r || real.startsWith(r === '/' ? r : `${r}/`));
+}
+
+function isPlainAbsolute(p: string): boolean {
+  return path.isAbsolute(p) && path.normalize(p) === p && (p === '/' || !p.endsWith('/'));
 }
 
 async function realOrSelf(p: string): Promise<string> {

@@ -30,7 +30,7 @@ async function finalizeFile(file: FileValue, literalDir: string, where: string):
   Object.assign(file, splitName(file.basename));
   file.dirname = path.dirname(p);
   file.size = info.size;
-  file.checksum = `sha1$${await sha1File(p)}`;
+  file.checksum = `sha1$${await sha1File(p, info.isFile() ? info.size : undefined)}`;
 }
 
 async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where: string): Promise<void> {

@@ -77,7 +77,11 @@ class OutputCollector {
   async collect(type: CwlType, binding: OutputBinding | undefined, param: Partial<OutputParameter> & { secondaryFiles?: readonly SecondaryFileSchema[] }, where: string): Promise<unknown> {
     if (type === 'stdout' || type === 'stderr') {
       const name = type === 'stdout' ? this.job.stdout : this.job.stderr;
-      return this.#fileAt(path.posix.join(this.job.runtime.outdir, name!));
+      // The engine made this file for the redirection: no stat to tell a File
+      // from a Directory (finalizeFiles stats it once for its size).
+      const processPath = path.posix.join(this.job.runtime.outdir, name!);
+      const basename = path.posix.basename(processPath);
+      return { class: 'File', location: pathToUri(processPath), path: processPath, basename, dirname: path.posix.dirname(processPath), ...splitName(basename) };
     }
     const record = recordOf(type);
     if (!binding && record) {

@@ -28,17 +28,21 @@ export async function relocateOutputs(
 class OutputPlacement {
   readonly #taken = new Set<string>();
   readonly #done = new Map<string, string>();
+  /** Directories made in --outdir so far: one mkdir each, not one per output. */
+  readonly #made = new Set<string>();
 
   private constructor(
-    readonly outdir: string, readonly mode: OutputMode, readonly given: FileBoundary, readonly realOutdirs: readonly string[],
-  ) {}
+    readonly outdir: string, readonly mode: OutputMode, readonly given: FileBoundary, readonly realOutdirs: ReadonlySet<string>,
+  ) {
+    this.#made.add(outdir);
+  }
 
   static async create(outdir: string, mode: OutputMode, jobOutdirs: ReadonlySet<string>, inputs: unknown): Promise<OutputPlacement> {
     // An input that lives in --outdir (`--outdir .` beside the data) is never
     // overwritten by an output of the same name: the output gets the next name.
     const given = await FileBoundary.of([], inputs);
     const realOutdirs = await Promise.all([...jobOutdirs].map((d) => realpath(d).catch(() => d)));
-    return new OutputPlacement(outdir, mode, given, realOutdirs);
+    return new OutputPlacement(outdir, mode, given, new Set(realOutdirs));
   }
 
   async relocate(value: FileOrDirectory, dir: string): Promise<FileOrDirectory> {
@@ -56,6 +60,8 @@ class OutputPlacement {
   }
 
   async #isInput(p: string): Promise<boolean> {
+    // No File or Directory among the inputs: nothing to resolve.
+    if (this.given.roots.length === 0 && this.given.files.size === 0) return false;
     return this.given.isInput(await realpath(p).catch(() => path.resolve(p)));
   }
 
@@ -66,7 +72,11 @@ class OutputPlacement {
    * moved. Real paths decide, so no symlink can lead a move outside.
    */
   #isScratch(real: string): boolean {
-    return this.realOutdirs.some((r) => real.startsWith(r + '/'));
+    // By its ancestors, not by every job output directory: a 10,000-way scatter has 10,000.
+    for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
+      if (this.realOutdirs.has(dir)) return true;
+      if (dir === path.dirname(dir)) return false;
+    }
   }
 
   async #place(source: string, basename: string, dir: string): Promise<string> {
@@ -85,7 +95,10 @@ class OutputPlacement {
   }
 
   async #transfer(source: string, target: string): Promise<void> {
-    await mkdir(path.dirname(target), { recursive: true });
+    if (!this.#made.has(path.dirname(target))) {
+      await mkdir(path.dirname(target), { recursive: true });
+      this.#made.add(path.dirname(target));
+    }
     const real = await realpath(source).catch(() => source);
     if (this.mode === 'move' && this.#isScratch(real)) {
       try {

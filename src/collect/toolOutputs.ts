@@ -8,7 +8,9 @@ export const toolOutputs: OutputCollection = {
   async commandLineTool({ tool, built, exitCode, engine, listing, inputs }) {
     // Its own directories, its inputs, and whatever was staged for it (InitialWorkDir's File and Directory literals too).
     const stagedSources = built.staging.flatMap((e) => (e.kind === 'link' || e.kind === 'copy' ? [e.source] : []));
-    const boundary = await FileBoundary.of([built.dirs.hostOutdir, built.dirs.hostStageDir, ...stagedSources], inputs);
+    // The staging directory exists only when something was staged.
+    const stageDir = built.staging.length > 0 ? [built.dirs.hostStageDir] : [];
+    const boundary = await FileBoundary.of([built.dirs.hostOutdir, ...stageDir, ...stagedSources], inputs);
     return collectOutputs(tool, built, exitCode, engine, listing, boundary);
   },
 

@@ -56,10 +56,12 @@ export async function runWithRetries(job: ToolJob, ctx: AttemptContext): Promise
   let started = false;
   try {
     for (let number = 1; ; number++) {
-      const release = await ctx.pool.acquire(poolRequest(resources), job.name, ctx.signal);
-      if (!started) ctx.progress.jobStarted();
-      started = true;
-      const attempt = await runAttempt(job, resources, ctx, release);
+      const attempt = await runAttempt(job, resources, ctx, async () => {
+        const release = await ctx.pool.acquire(poolRequest(resources), job.name, ctx.signal);
+        if (!started) ctx.progress.jobStarted();
+        started = true;
+        return release;
+      });
       if (succeeded(attempt.outcome, job.tool)) return finishedJob(attempt, ctx);
       await discard(attempt, ctx);
       const decision = decideRetry(attempt.outcome, job.tool.temporaryFailCodes, resources, counts, ctx.retry);
@@ -95,13 +97,17 @@ function retryNote(decision: RetryDecision & { kind: 'retry' }, ctx: AttemptCont
 }
 
 /**
- * One attempt: directories, the job built at this attempt's resources, the
- * backend's run. The pool's reservation is released when the backend is done
- * (or the attempt could not start), before anything else happens.
+ * One attempt: directories, the job built at this attempt's resources, then
+ * admission by the pool, and the backend's run. The directories are made
+ * before admission (a scatter's window of waiting jobs holds a few empty
+ * ones), so that a place in the pool is spent running, not making them. The
+ * reservation is released when the backend is done (or the attempt could
+ * not start), before anything else happens.
  */
-async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: AttemptContext, release: () => void): Promise<Attempt> {
+async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: AttemptContext, admit: () => Promise<() => void>): Promise<Attempt> {
   let dirs: JobDirectories | undefined;
   let built: CommandLineJob | undefined;
+  let release: (() => void) | undefined;
   try {
     dirs = await makeJobDirs({ tmpdir: ctx.tmpdirPrefix, tmpOutdir: ctx.tmpOutdirPrefix }, ctx.backend.layout);
     ctx.jobOutdirs.add(dirs.hostOutdir);
@@ -113,6 +119,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
       ...(ctx.preservedEnv ? { preservedEnv: ctx.preservedEnv } : {}),
       resources,
     });
+    release = await admit();
     if (ctx.logger.isLevelEnabled('info')) {
       ctx.logger.info({ step: job.name, backend: ctx.backend.name }, `[${job.name}] ${maskSecrets(built.argv.join(' '), ctx.secrets)}`);
     }
@@ -122,7 +129,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
     if (dirs && !ctx.leaveTmpdir) await removeJobDirs(dirs, (built?.staging.length ?? 0) > 0, false, ctx.jobOutdirs);
     throw error;
   } finally {
-    release();
+    release?.();
   }
 }
 

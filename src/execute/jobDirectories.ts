@@ -1,12 +1,21 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PathLayout } from '../backends/backend.js';
 import type { JobDirectories } from '../job/commandLineJob.js';
 
-/** A new directory from a scratch prefix: a prefix ending in `/` is the directory to make it in. */
+/**
+ * A new directory from a scratch prefix: a prefix ending in `/` is the
+ * directory to make it in. The prefix's directory is made only when it is
+ * missing: a wide scatter makes thousands of these, one system call each.
+ */
 export async function makeTempDir(prefix: string): Promise<string> {
-  await mkdir(prefix.endsWith('/') ? prefix : path.dirname(prefix), { recursive: true });
-  return mkdtemp(prefix);
+  try {
+    return await mkdtemp(prefix);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(prefix.endsWith('/') ? prefix : path.dirname(prefix), { recursive: true });
+    return mkdtemp(prefix);
+  }
 }
 
 /**
@@ -15,8 +24,8 @@ export async function makeTempDir(prefix: string): Promise<string> {
  * created when something is staged, which most small jobs never need.
  */
 export async function makeJobDirs(prefixes: { readonly tmpdir: string; readonly tmpOutdir: string }, layout: PathLayout): Promise<JobDirectories> {
-  const hostTmpdir = await makeTempDir(prefixes.tmpdir);
-  const hostOutdir = await makeTempDir(prefixes.tmpOutdir);
+  // Both at once: the job holds its place in the resource pool meanwhile.
+  const [hostTmpdir, hostOutdir] = await Promise.all([makeTempDir(prefixes.tmpdir), makeTempDir(prefixes.tmpOutdir)]);
   const podTmpdir = layout.privateTmpdir(prefixes.tmpdir);
   // Staged inputs must be where the process can see them: beside the output
   // directory when the scratch space is the backend's own.
@@ -29,10 +38,25 @@ export async function makeJobDirs(prefixes: { readonly tmpdir: string; readonly 
  * outputs are used: a failed or cancelled attempt's outputs never are.
  */
 export async function removeJobDirs(dirs: JobDirectories, staged: boolean, keepOutdir: boolean, jobOutdirs: Set<string>): Promise<void> {
-  await rm(dirs.hostTmpdir, { recursive: true, force: true });
+  await removeTree(dirs.hostTmpdir);
   if (staged) await rm(dirs.hostStageDir, { recursive: true, force: true });
   if (!keepOutdir) {
     jobOutdirs.delete(dirs.hostOutdir);
-    await rm(dirs.hostOutdir, { recursive: true, force: true });
+    await removeTree(dirs.hostOutdir);
+  }
+}
+
+/**
+ * Removes a directory and everything in it, as `rm -rf`. Most job
+ * directories are empty by then (nothing written, or outputs moved out):
+ * one rmdir does, where a recursive rm walks and stats first.
+ */
+export async function removeTree(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    await rm(dir, { recursive: true, force: true });
   }
 }

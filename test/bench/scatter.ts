@@ -1,65 +1,146 @@
 /**
- * `npm run bench`: a 2,000-way scatter of a trivial echo tool on the local
- * process backend, with bespin and with `cwltool --parallel` side by side,
- * then a 10,000-way scatter with bespin alone. Prints wall time and peak RSS.
+ * `npm run bench`: a 2,000-way scatter of a trivial `echo` on the local
+ * process backend, run by bespin, by `cwltool --parallel` and as the same
+ * 2,000 processes spawned straight from Node (the floor), in the same run;
+ * then bespin alone at 5,000 and 10,000 for linearity. Prints one markdown
+ * table (wall, CPU, peak RSS, ratios) and writes it to
+ * test/bench/results/<date>-<commit>.md.
+ *
+ * BENCH_SCATTER (2000) and BENCH_WIDTHS (5000,10000) set the widths;
+ * BENCH_CWLTOOL=0 skips cwltool; BENCH_CLI times another build of bespin
+ * (its dist/src/cli/main.js) for A/B runs; BENCH_WRITE=0 writes no file.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../../src/cli/main.js');
-const workflow = path.resolve(here, '../../../test/bench/fixtures/scatter-echo.cwl');
+const repo = path.resolve(here, '../../..');
+const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(here, '../../src/cli/main.js');
+const rawSpawn = path.resolve(here, 'rawSpawn.js');
+const workflow = path.join(repo, 'test/bench/fixtures/scatter-echo.cwl');
 // Run bespin with the node flags of its own shebang, as the installed command runs.
 const shebangFlags = readFileSync(cli, 'utf8').split('\n')[0]!.split(/\s+/).filter((w) => w.startsWith('--'));
+// bespin's default --max-cores: the raw spawns run as many at a time.
+const cores = os.availableParallelism();
 
-interface Measurement { seconds: number; peakMiB: number; ok: boolean }
+interface Measurement {
+  readonly label: string;
+  readonly width: number;
+  readonly seconds: number;
+  /** User + system time of the command and every process it waited for (the echos too). */
+  readonly cpuSeconds: number;
+  readonly peakMiB: number;
+  readonly ok: boolean;
+}
 
-/** Wall time and the child's peak RSS (getrusage of children, via Python's resource module). */
-function measure(argv: string[]): Measurement {
+/** Wall time, CPU time and peak RSS of one command, from getrusage of children (via Python's resource module). */
+function measure(label: string, width: number, argv: (outdir: string) => string[]): Measurement {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'bespin-bench-out-'));
   const script = [
     'import json, resource, subprocess, sys, time',
     't = time.perf_counter()',
     'rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode',
     'dt = time.perf_counter() - t',
-    'print(json.dumps({"seconds": dt, "peakKiB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "rc": rc}))',
+    'u = resource.getrusage(resource.RUSAGE_CHILDREN)',
+    'print(json.dumps({"seconds": dt, "cpu": u.ru_utime + u.ru_stime, "peakKiB": u.ru_maxrss, "rc": rc}))',
   ].join('\n');
-  const r = spawnSync('python3', ['-c', script, ...argv], { encoding: 'utf8' });
-  const parsed = JSON.parse(r.stdout) as { seconds: number; peakKiB: number; rc: number };
-  return { seconds: parsed.seconds, peakMiB: parsed.peakKiB / 1024, ok: parsed.rc === 0 };
-}
-
-function jobFile(n: number): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bespin-bench-')), `scatter-${n}.json`);
-  writeFileSync(file, JSON.stringify({ items: Array.from({ length: n }, (_, i) => `item${i}`) }));
-  return file;
-}
-
-function run(label: string, argv: (outdir: string) => string[]): Measurement {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), 'bespin-bench-out-'));
   try {
-    const m = measure(argv(outdir));
-    console.log(`${label.padEnd(34)} ${m.ok ? '' : '(FAILED) '}${m.seconds.toFixed(2).padStart(7)} s  peak RSS ${m.peakMiB.toFixed(0).padStart(4)} MiB`);
+    const r = spawnSync('python3', ['-c', script, ...argv(outdir)], { encoding: 'utf8' });
+    const parsed = JSON.parse(r.stdout) as { seconds: number; cpu: number; peakKiB: number; rc: number };
+    const m = { label, width, seconds: parsed.seconds, cpuSeconds: parsed.cpu, peakMiB: parsed.peakKiB / 1024, ok: parsed.rc === 0 };
+    console.error(`${label.padEnd(24)} ${String(width).padStart(6)}  ${m.ok ? '' : '(FAILED) '}${m.seconds.toFixed(2)} s wall, ${m.cpuSeconds.toFixed(2)} s CPU, ${m.peakMiB.toFixed(0)} MiB`);
     return m;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const n = Number(process.env.BENCH_SCATTER ?? 2000);
-const wide = Number(process.env.BENCH_SCATTER_WIDE ?? 10000);
-const job = jobFile(n);
-const bespin = run(`bespin ${n}-way scatter`, (o) => [process.execPath, ...shebangFlags, cli, '--quiet', '--outdir', o, workflow, job]);
-const cwltoolFound = spawnSync('cwltool', ['--version'], { stdio: 'ignore' }).status === 0;
-let failed = !bespin.ok;
-if (cwltoolFound) {
-  const cwltool = run(`cwltool --parallel ${n}-way scatter`, (o) => ['cwltool', '--parallel', '--quiet', '--outdir', o, workflow, job]);
-  console.log(`ratio: bespin is ${(cwltool.seconds / bespin.seconds).toFixed(1)}x faster, uses ${(bespin.peakMiB / cwltool.peakMiB).toFixed(1)}x the memory`);
-} else {
-  console.log('cwltool not installed: side-by-side run skipped');
+function jobFile(dir: string, n: number): string {
+  const file = path.join(dir, `scatter-${n}.json`);
+  writeFileSync(file, JSON.stringify({ items: Array.from({ length: n }, (_, i) => `item${i}`) }));
+  return file;
 }
-const big = run(`bespin ${wide}-way scatter`, (o) => [process.execPath, ...shebangFlags, cli, '--quiet', '--outdir', o, workflow, jobFile(wide)]);
-failed ||= !big.ok;
-process.exitCode = failed ? 1 : 0;
+
+const bespinArgv = (job: string) => (o: string): string[] => [process.execPath, ...shebangFlags, cli, '--quiet', '--outdir', o, workflow, job];
+
+function widths(): { base: number; wide: number[] } {
+  const base = Number(process.env.BENCH_SCATTER ?? 2000);
+  const wide = (process.env.BENCH_WIDTHS ?? '5000,10000').split(',').filter((w) => w.trim() !== '').map(Number);
+  return { base, wide };
+}
+
+function runAll(jobsDir: string): Measurement[] {
+  const { base, wide } = widths();
+  const job = jobFile(jobsDir, base);
+  const rows = [measure('bespin', base, bespinArgv(job))];
+  rows.push(measure(`node spawn (${cores} at a time)`, base, (o) => [process.execPath, rawSpawn, String(base), String(cores), o]));
+  const cwltoolFound = process.env.BENCH_CWLTOOL !== '0' && spawnSync('cwltool', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (cwltoolFound) rows.push(measure('cwltool --parallel', base, (o) => ['cwltool', '--parallel', '--quiet', '--outdir', o, workflow, job]));
+  for (const w of wide) rows.push(measure('bespin', w, bespinArgv(jobFile(jobsDir, w))));
+  return rows;
+}
+
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+
+/** The markdown: one row per run, then the ratios the issue's goals are stated in. */
+function table(rows: readonly Measurement[]): string {
+  const lines = [
+    '| run | width | wall s | CPU s | peak RSS MiB | wall per 1,000 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.label}${r.ok ? '' : ' (FAILED)'} | ${r.width} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${(r.seconds / r.width * 1000).toFixed(2)} s |`),
+    '',
+  ];
+  const [bespin, raw] = rows;
+  const cwltool = rows.find((r) => r.label.startsWith('cwltool'));
+  if (bespin && raw) lines.push(`- bespin / node spawn: ${ratio(bespin.seconds, raw.seconds)} wall, ${ratio(bespin.cpuSeconds, raw.cpuSeconds)} CPU (goal: ≤ 1.5× wall)`);
+  if (bespin && cwltool) {
+    lines.push(`- cwltool / bespin: ${ratio(cwltool.seconds, bespin.seconds)} wall, ${ratio(cwltool.cpuSeconds, bespin.cpuSeconds)} CPU (goal: ≥ 10× wall)`);
+    lines.push(`- bespin / cwltool peak RSS: ${ratio(bespin.peakMiB, cwltool.peakMiB)} (goal: ≤ 1×)`);
+  }
+  const widest = rows.filter((r) => r.label === 'bespin').at(-1);
+  if (bespin && widest && widest !== bespin) {
+    lines.push(`- linearity: ${widest.width} wide takes ${ratio(widest.seconds, bespin.seconds)} the time of ${bespin.width} (${ratio(widest.width, bespin.width)} the width); peak RSS ${widest.peakMiB.toFixed(0)} MiB (goal: ≤ 150)`);
+  }
+  return lines.join('\n');
+}
+
+function gitCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit}-dirty` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function report(rows: readonly Measurement[]): void {
+  const now = new Date();
+  const commit = gitCommit();
+  const heading = [
+    `# npm run bench, ${now.toISOString().slice(0, 16)}Z, ${commit}${process.env.BENCH_CLI ? ` (bespin from ${cli})` : ''}`,
+    '',
+    `Node ${process.version}, ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`,
+    '',
+  ].join('\n');
+  const text = `${heading}${table(rows)}\n`;
+  console.log(text);
+  if (process.env.BENCH_WRITE === '0') return;
+  const dir = path.join(repo, 'test/bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${now.toISOString().slice(0, 16).replace(':', '')}-${commit}.md`);
+  writeFileSync(file, text);
+  console.error(`written to ${path.relative(process.cwd(), file)}`);
+}
+
+const jobsDir = mkdtempSync(path.join(os.tmpdir(), 'bespin-bench-'));
+try {
+  const rows = runAll(jobsDir);
+  report(rows);
+  process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
+} finally {
+  rmSync(jobsDir, { recursive: true, force: true });
+}

@@ -62,18 +62,28 @@ export async function runWithRedirects(
   const handles: FileHandle[] = [];
   try {
     const stdio = await openRedirects(job, stdinHostPath, handles);
-    return await superviseChild(job, { argv, cwd, env, stdio }, signal, { log, logger: extra.logger, started, onKill: extra.onKill });
+    const ended = superviseChild(job, { argv, cwd, env, stdio }, signal, { log, logger: extra.logger, started, onKill: extra.onKill });
+    // The child has its own copies of the descriptors once spawned (spawn is
+    // synchronous): ours are closed while it runs, not after, when the job
+    // still holds its place in the resource pool.
+    await closeAll(handles);
+    return await ended;
   } finally {
-    await Promise.all(handles.map((h) => h.close()));
+    await closeAll(handles);
     log?.end();
   }
+}
+
+async function closeAll(handles: FileHandle[]): Promise<void> {
+  await Promise.all(handles.splice(0).map((h) => h.close()));
 }
 
 /** Opens the job's stdin and its stdout/stderr files (uncaptured streams are piped); every handle opened goes into `handles`. */
 async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => string, handles: FileHandle[]): Promise<ChildSpec['stdio']> {
   const openOut = async (name: string): Promise<number> => {
     const file = path.join(job.dirs.hostOutdir, name);
-    await mkdir(path.dirname(file), { recursive: true });
+    // The output directory itself exists: most redirections need no mkdir.
+    if (path.dirname(file) !== job.dirs.hostOutdir) await mkdir(path.dirname(file), { recursive: true });
     const h = await open(file, 'w');
     handles.push(h);
     return h.fd;
@@ -115,9 +125,11 @@ function superviseChild(
     const onAbort = (): void => { stoppedBy ??= 'cancel'; kill(); };
     signal.addEventListener('abort', onAbort, { once: true });
     let finished = false;
+    let drain: NodeJS.Timeout | undefined;
     const finish = (code: number): void => {
       if (finished) return;
       finished = true;
+      clearTimeout(drain);
       lines.stdout.end();
       lines.stderr.end();
       if (timer) clearTimeout(timer);
@@ -137,7 +149,7 @@ function superviseChild(
     // a moment to drain before they are closed from this side.
     child.on('exit', (code, sig) => {
       killProcessGroup(child);
-      setTimeout(() => {
+      drain = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         finish(code ?? (sig ? 128 + 9 : 1));

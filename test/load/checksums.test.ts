@@ -1,0 +1,48 @@
+/**
+ * sha1File reads through one handle: with a regular file's size it stops at
+ * the first short read, so the checksum must still cover every byte for
+ * files smaller than, equal to and larger than its 64 KiB chunk, and for a
+ * file that grew after it was stat'ed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sha1File } from '../../src/load/fileSystem.js';
+
+const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
+
+test('sha1File gives the sha1 of every byte, with or without the size, at every size around the chunk', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-sha1-'));
+  try {
+    for (const size of [0, 1, 9, 65535, 65536, 65537, 200_000]) {
+      const data = Buffer.alloc(size, 0);
+      for (let i = 0; i < size; i++) data[i] = (i * 7 + 3) % 256;
+      const file = path.join(dir, `f${size}`);
+      await writeFile(file, data);
+      assert.equal(await sha1File(file, size), sha1(data), `size ${size}, size given`);
+      assert.equal(await sha1File(file), sha1(data), `size ${size}, no size`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sha1File covers what a file gained after its stat', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-sha1-'));
+  try {
+    const file = path.join(dir, 'growing');
+    await writeFile(file, 'hello\n');
+    const { size } = await stat(file);
+    await appendFile(file, 'world\n');
+    assert.equal(await sha1File(file, size), sha1(Buffer.from('hello\nworld\n')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sha1File of a missing file rejects', async () => {
+  await assert.rejects(sha1File(path.join(os.tmpdir(), 'bespin-no-such-file-for-sha1')), { code: 'ENOENT' });
+});
