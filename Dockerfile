@@ -55,6 +55,11 @@ COPY --from=build /app/dist ./dist
 # The JSON Schemas the engine checks its conf, label and env-var files against.
 COPY schemas ./schemas
 ENV HOME=/home/bespin
+# An engine pod starts from nothing and ends with its run: a schema-verdict or
+# V8 code cache written under its HOME would never be read again, and keeping
+# them costs the engine ~8 MiB of peak RSS (142 against 150 MiB, 2-way scatter
+# on the stand-in).
+ENV BESPIN_CACHE_DIR=off
 USER 1000:0
 ENTRYPOINT ["tini", "--"]
 CMD ["bespin", "--help"]

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,17 @@ import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI, run with the same Node as the tests. */
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+
+/**
+ * How a user's shell starts the CLI file: Node with the flags of the file's
+ * `#!/usr/bin/env -S node …` line (they size V8's heap, so a benchmark that
+ * leaves them out measures an engine nobody runs).
+ */
+export function cliCommand(cli: string = CLI): string[] {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = first.startsWith('#!') ? first.split(/\s+/).filter((w) => w.startsWith('--')) : [];
+  return [process.execPath, ...flags, cli];
+}
 
 export interface CliResult {
   readonly code: number | null;
