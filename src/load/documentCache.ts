@@ -5,6 +5,7 @@ import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { LoadGuard } from './guard.js';
 import { LoadLimitError, describeLimit, documentSizeLimit, type LoadLimits, type SizeLimit } from './limits.js';
+import { OncePerKey } from './oncePerKey.js';
 
 export interface SourceDocument {
   /** URI without fragment. */
@@ -24,9 +25,9 @@ export class DocumentCache {
   readonly #limits: LoadLimits;
   readonly #size: SizeLimit;
   readonly #guard: LoadGuard | undefined;
-  readonly #documents = new Map<string, Promise<SourceDocument>>();
-  readonly #texts = new Map<string, Promise<string>>();
-  readonly #parsed = new Map<string, Promise<ParsedYaml>>();
+  readonly #documents = new OncePerKey<SourceDocument>();
+  readonly #texts = new OncePerKey<string>();
+  readonly #parsed = new OncePerKey<ParsedYaml>();
 
   constructor(limits: LoadLimits, guard?: LoadGuard) {
     this.#limits = limits;
@@ -36,33 +37,19 @@ export class DocumentCache {
 
   load(uri: string): Promise<SourceDocument> {
     const key = withoutFragment(uri);
-    let doc = this.#documents.get(key);
-    if (!doc) {
-      doc = this.#read(key);
-      this.#documents.set(key, doc);
-    }
-    return doc;
+    return this.#documents.get(key, () => this.#read(key));
   }
 
   #text(uri: string): Promise<string> {
-    let text = this.#texts.get(uri);
-    if (!text) {
-      text = fetchText(uri, { limit: this.#size });
-      this.#texts.set(uri, text);
-    }
-    return text;
+    return this.#texts.get(uri, () => fetchText(uri, { limit: this.#size }));
   }
 
   #parse(uri: string): Promise<ParsedYaml> {
-    let parsed = this.#parsed.get(uri);
-    if (!parsed) {
-      parsed = this.#text(uri).then((text) => {
-        this.#guard?.check();
-        return parseYaml(text, uri, this.#size);
-      });
-      this.#parsed.set(uri, parsed);
-    }
-    return parsed;
+    return this.#parsed.get(uri, async () => {
+      const text = await this.#text(uri);
+      this.#guard?.check();
+      return parseYaml(text, uri, this.#size);
+    });
   }
 
   async #read(uri: string): Promise<SourceDocument> {

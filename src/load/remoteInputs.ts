@@ -3,6 +3,7 @@ import path from 'node:path';
 import { displayUrl, downloadToFile, DownloadError, type DownloadLimits } from '../load/download.js';
 import { withoutFragment } from '../load/uri.js';
 import type { Logger } from '../logger.js';
+import { OncePerKey } from './oncePerKey.js';
 
 export interface RemoteInputsOptions {
   /**
@@ -44,7 +45,7 @@ export function basenameOfUrl(url: string): string {
  */
 export class RemoteInputs {
   readonly #options: RemoteInputsOptions;
-  readonly #downloads = new Map<string, Promise<string>>();
+  readonly #downloads = new OncePerKey<string>();
   #directory: Promise<string> | undefined;
   #count = 0;
 
@@ -55,14 +56,7 @@ export class RemoteInputs {
   /** The host path of the URL's content, downloading it on first use. */
   fetch(url: string): Promise<string> {
     const key = withoutFragment(url);
-    let download = this.#downloads.get(key);
-    if (!download) {
-      download = this.#download(key);
-      // Whoever asks later gets the same rejection; this keeps an unawaited one from being "unhandled".
-      download.catch(() => undefined);
-      this.#downloads.set(key, download);
-    }
-    return download;
+    return this.#downloads.get(key, () => this.#download(key));
   }
 
   /**
