@@ -8,15 +8,17 @@
  * 90th percentile).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { reactionTimes } from '../cluster/index.js';
 import { cliCommand } from '../helpers/cli.js';
+import { watchProcessMemory, type ProcessMemory } from './processMemory.js';
 import { openCluster } from '../helpers/clusterUnderTest.js';
 import { echoScatter } from '../helpers/workflows.js';
 
-const engine = cliCommand();
+// BENCH_CLI: another build's dist/src/cli/main.js, for A/B runs.
+const engine = cliCommand(process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : undefined);
 const n = Number(process.env.BENCH_K8S_SCATTER ?? 500);
 const maxCores = Number(process.env.BENCH_K8S_MAX_CORES ?? 2);
 // BENCH_K8S_NODE_FLAGS: V8 flags for the engine's node, to compare heap settings.
@@ -37,23 +39,23 @@ const cluster = await openCluster({
 const recording = await cluster.record();
 cluster.standin?.counters.reset();
 const started = performance.now();
-const rssFile = path.join(root, 'engine-rss');
+let memory: ProcessMemory | undefined;
 const code = await new Promise<number>((resolve) => {
-  // GNU time reports the engine's peak RSS (the step pods are the cluster's, not its children).
-  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, engine[0]!, ...engineNodeFlags, ...engine.slice(1), '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 ? ['--pod-allow-root'] : []), '--max-cores', String(maxCores),
+  const child = spawn(engine[0]!, [...engineNodeFlags, ...engine.slice(1), '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 ? ['--pod-allow-root'] : []), '--max-cores', String(maxCores),
     ...cluster.volumeArgs.flatMap((v) => ['--volume', v]),
     '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'),
     path.join(input, 'wf.cwl'), path.join(input, 'job.json')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KUBECONFIG: recording.kubeconfigPath } });
-  child.on('close', (c) => resolve(c ?? 1));
+  const watch = watchProcessMemory(child.pid!);
+  child.on('exit', () => { memory ??= watch.stop(); });
+  child.on('close', (c) => { memory ??= watch.stop(); resolve(c ?? 1); });
 });
 const seconds = (performance.now() - started) / 1000;
-const peakRssMiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
 const r = await recording.finish();
 const times = cluster.standin ? reactionTimes(cluster.standin.counters.timeline).sort((a, b) => a - b) : [];
 const pct = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN;
 await cluster.stop();
 rmSync(root, { recursive: true, force: true });
-console.log(`${n}-way scatter on the Kubernetes backend (${cluster.kind} cluster): ${code === 0 ? 'succeeded' : `FAILED (exit ${code})`} in ${seconds.toFixed(1)} s, engine peak RSS ${peakRssMiB.toFixed(0)} MiB`);
+console.log(`${n}-way scatter on the Kubernetes backend (${cluster.kind} cluster): ${code === 0 ? 'succeeded' : `FAILED (exit ${code})`} in ${seconds.toFixed(1)} s, engine peak RSS ${memory!.peakRssMiB.toFixed(0)} MiB (private ${memory!.peakAnonMiB.toFixed(0)}, file pages ${memory!.peakFileMiB.toFixed(0)})`);
 console.log(`pods created: ${r.podsCreated}; watches opened: ${r.watchesOpened}; most pods active at once: ${r.maxActivePods} (--max-cores ${maxCores})`);
 console.log(`API requests: ${r.total} (${Object.entries(r.requests).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 if (times.length > 0) console.log(`pod termination published → next pod create: median ${pct(0.5).toFixed(1)} ms, p90 ${pct(0.9).toFixed(1)} ms over ${times.length} hand-overs`);

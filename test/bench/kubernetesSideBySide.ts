@@ -3,7 +3,8 @@
  * workflow through bespin and Calrissian 0.18.1 on the same real cluster
  * (BESPIN_TEST_CLUSTER=real by default, or `kubeconfig`), one engine after
  * the other, with the same --max-cores and --max-ram. For each it reports
- * wall time, the engine's peak RSS (GNU time), its API requests by verb and
+ * wall time, the engine's peak RSS and how much of it was private memory
+ * rather than file pages (processMemory.ts), its API requests by verb and
  * resource and the watches it opened (counted exactly, per engine, by a
  * recorder in front of the API server), and the most step pods active at once.
  *
@@ -15,11 +16,12 @@
  * made by `python3 -m venv /opt/calrissian-venv && /opt/calrissian-venv/bin/pip install calrissian==0.18.1`).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { benchCommit, keepBenchResult } from './benchResults.js';
+import { watchProcessMemory, type ProcessMemory } from './processMemory.js';
 import { apiserverRequestTotals, requestsBetween, type RequestTotals } from '../helpers/apiserverMetrics.js';
 import { cliCommand } from '../helpers/cli.js';
 import { clusterKind, openCluster, type ClusterUnderTest, type RunRecord } from '../helpers/clusterUnderTest.js';
@@ -43,7 +45,7 @@ interface EngineResult {
   readonly width: number;
   readonly ok: boolean;
   readonly wallSeconds: number;
-  readonly peakRssMiB: number;
+  readonly memory: ProcessMemory;
   readonly record: RunRecord;
   /** The API server's own count over the run (every client: engine, scheduler, kubelet). */
   readonly clusterRequests: RequestTotals;
@@ -117,18 +119,20 @@ async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', w
     path.join(dirs.input, 'wf.cwl'), path.join(dirs.input, `job-${width}.json`),
   ];
   const command = engine === 'bespin' ? [...cliCommand(), '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 ? ['--pod-allow-root'] : []), ...args] : [calrissian, '--quiet', ...args];
-  const rssFile = path.join(root, `rss-${engine}-${width}`);
   const started = performance.now();
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, ...command], {
+  const { code, stdout, stderr, memory } = await new Promise<{ code: number; stdout: string; stderr: string; memory: ProcessMemory }>((resolve) => {
+    const child = spawn(command[0]!, command.slice(1), {
       env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, CALRISSIAN_POD_NAME: 'engine-placeholder' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const watch = watchProcessMemory(child.pid!);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-20_000); });
-    child.on('close', (status) => resolve({ code: status ?? 1, stdout: out, stderr: err }));
+    let memory: ProcessMemory | undefined;
+    child.on('exit', () => { memory = watch.stop(); });
+    child.on('close', (status) => resolve({ code: status ?? 1, stdout: out, stderr: err, memory: memory ?? watch.stop() }));
   });
   const wallSeconds = (performance.now() - started) / 1000;
   const record = await recording.finish();
@@ -144,15 +148,15 @@ async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', w
   if (code !== 0 || outputs !== width) console.error(`${engine} ${width}-way failed (exit ${code}, ${outputs} outputs):\n${stderr.slice(-3000)}`);
   return {
     engine, width, ok: code === 0 && outputs === width, wallSeconds,
-    peakRssMiB: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024, record, clusterRequests, outputs,
+    memory, record, clusterRequests, outputs,
   };
 }
 
 function table(rows: readonly EngineResult[]): string {
   const verbs = [...new Set(rows.flatMap((r) => Object.keys(r.record.requests)))].sort();
-  const head = ['engine', 'scatter', 'result', 'wall s', 'peak RSS MiB', 'watches', 'most pods at once', 'API requests', 'per step', ...verbs];
+  const head = ['engine', 'scatter', 'result', 'wall s', 'peak RSS MiB', 'of it private (RssAnon) MiB', 'of it file pages (RssFile) MiB', 'watches', 'most pods at once', 'API requests', 'per step', ...verbs];
   const lines = rows.map((r) => [
-    r.engine, String(r.width), r.ok ? 'ok' : `FAILED (${r.outputs}/${r.width})`, r.wallSeconds.toFixed(1), r.peakRssMiB.toFixed(0),
+    r.engine, String(r.width), r.ok ? 'ok' : `FAILED (${r.outputs}/${r.width})`, r.wallSeconds.toFixed(1), r.memory.peakRssMiB.toFixed(0), r.memory.peakAnonMiB.toFixed(0), r.memory.peakFileMiB.toFixed(0),
     String(r.record.watchesOpened), String(r.record.maxActivePods), String(r.record.total), (r.record.total / r.width).toFixed(2),
     ...verbs.map((v) => String(r.record.requests[v] ?? 0)),
   ]);

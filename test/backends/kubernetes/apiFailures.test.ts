@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TestCluster } from '../../cluster/index.js';
+import type { RequestFault, TestCluster } from '../../cluster/index.js';
 import { runCli, scratch } from '../../helpers/cli.js';
 import { withKubernetesRun } from '../../helpers/kubernetesRun.js';
 
@@ -33,6 +33,17 @@ inputs: []
 outputs: []
 `;
 
+/** Runs echo.cwl on the stand-in with `fault` armed for the engine's requests; the run must fail (exit 1). */
+function failingEcho(fault: RequestFault, check: (stderr: string, cluster: TestCluster) => void): Promise<void> {
+  return withStandin(async (cluster, run, input) => {
+    await writeFile(path.join(input, 'echo.cwl'), ECHO);
+    cluster.faults.failNext({ ...fault, user: 'engine' });
+    const r = await run([path.join(input, 'echo.cwl')]);
+    assert.equal(r.code, 1, r.stderr);
+    check(r.stderr, cluster);
+  });
+}
+
 function assertOneErrorLine(stderr: string, line: RegExp): void {
   const errors = stderr.split('\n').filter((l) => l.startsWith('ERROR'));
   assert.equal(errors.length, 1, stderr);
@@ -41,34 +52,22 @@ function assertOneErrorLine(stderr: string, line: RegExp): void {
 }
 
 test('a 403 on creating a pod fails the run at once, naming the verb, the resource and the namespace', { timeout: 60_000 }, async () => {
-  await withStandin(async (cluster, run, input) => {
-    await writeFile(path.join(input, 'echo.cwl'), ECHO);
-    cluster.faults.failNext({ count: 100, code: 403, verb: 'create', resource: 'pods', user: 'engine' });
-    const r = await run([path.join(input, 'echo.cwl')]);
-    assert.equal(r.code, 1, r.stderr);
-    assertOneErrorLine(r.stderr, new RegExp(`^ERROR .*cannot create pods in namespace ${cluster.namespace}: forbidden \\(403\\): pods is forbidden: `));
+  await failingEcho({ count: 100, code: 403, verb: 'create', resource: 'pods' }, (stderr, cluster) => {
+    assertOneErrorLine(stderr, new RegExp(`^ERROR .*cannot create pods in namespace ${cluster.namespace}: forbidden \\(403\\): pods is forbidden: `));
     assert.equal(cluster.faults.pendingRequestFaults, 99, 'asked once, not retried');
   });
 });
 
 test('a 403 on listing pods ends the run with that line instead of restarting the pod informer forever', { timeout: 60_000 }, async () => {
-  await withStandin(async (cluster, run, input) => {
-    await writeFile(path.join(input, 'echo.cwl'), ECHO);
-    cluster.faults.failNext({ count: 1000, code: 403, verb: 'list', resource: 'pods', user: 'engine' });
-    const r = await run([path.join(input, 'echo.cwl')]);
-    assert.equal(r.code, 1, r.stderr);
-    assertOneErrorLine(r.stderr, new RegExp(`^ERROR .*cannot list pods in namespace ${cluster.namespace}: forbidden \\(403\\): `));
+  await failingEcho({ count: 1000, code: 403, verb: 'list', resource: 'pods' }, (stderr, cluster) => {
+    assertOneErrorLine(stderr, new RegExp(`^ERROR .*cannot list pods in namespace ${cluster.namespace}: forbidden \\(403\\): `));
     assert.ok(1000 - cluster.faults.pendingRequestFaults <= 2, `listed ${1000 - cluster.faults.pendingRequestFaults} times`);
   });
 });
 
 test('a 403 on watching pods, after the list, ends the run too', { timeout: 60_000 }, async () => {
-  await withStandin(async (cluster, run, input) => {
-    await writeFile(path.join(input, 'echo.cwl'), ECHO);
-    cluster.faults.failNext({ count: 1000, code: 403, verb: 'watch', resource: 'pods', user: 'engine' });
-    const r = await run([path.join(input, 'echo.cwl')]);
-    assert.equal(r.code, 1, r.stderr);
-    assertOneErrorLine(r.stderr, /cannot watch pods in namespace \S+: forbidden \(403\)/);
+  await failingEcho({ count: 1000, code: 403, verb: 'watch', resource: 'pods' }, (stderr) => {
+    assertOneErrorLine(stderr, /cannot watch pods in namespace \S+: forbidden \(403\)/);
   });
 });
 
