@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { ScatterExpansion, ScatterJob } from '../plan/scatter.js';
 import { applyElementEvent, decideElements, startScatter, type ScatterOutcome, type ScatterProgress } from '../plan/scatterProgress.js';
 import type { RunContext } from './runContext.js';
-import { abortScope } from './abortScope.js';
+import { drivePlanner } from './plannerDriver.js';
 
 /** Runs one scatter element: its outputs, or null when `when` skipped it. */
 export type ElementRunner = (job: ScatterJob, ctx: RunContext) => Promise<Record<string, unknown> | null>;
@@ -18,40 +18,30 @@ export async function runScatter(
   expansion: ScatterExpansion, runElement: ElementRunner, ctx: RunContext, name: string,
 ): Promise<readonly (Record<string, unknown> | null)[]> {
   const results = new Array<Record<string, unknown> | null>(expansion.count).fill(null);
-  // The step's own signal: cancelling its elements leaves the rest of the workflow to its planner.
-  const cancel = abortScope(ctx.signal);
-  const elementCtx: RunContext = { ...ctx, signal: cancel.signal };
   // A window of elements in flight, not all of them: a 10,000-way scatter
   // would otherwise hold 10,000 prepared jobs waiting for the resource pool.
   const window = Math.max(32, 4 * ctx.pool.limits.cores);
   let progress = startScatter(expansion.count);
-  const settled = new Promise<ScatterOutcome>((resolve, reject) => {
-    const advance = (): void => {
-      try {
-        if (ctx.signal.aborted && !progress.cancelled) progress = applyElementEvent(progress, { kind: 'cancelled', reason: ctx.signal.reason });
-        const decision = decideElements(progress, window, ctx.onError);
-        if (decision.cancel && !cancel.signal.aborted) {
-          if (!progress.cancelled) ctx.logger.info(`${name}: cancelling ${progress.running} running scatter elements after a failure (--on-error stop)`);
-          cancel.abort(progress.failure?.error);
-        }
-        for (const index of decision.start) {
-          progress = applyElementEvent(progress, { kind: 'started', index });
-          runElement(expansion.element(index), elementCtx).then(
-            (outputs) => {
-              results[index] = outputs;
-              progress = applyElementEvent(progress, outputs ? { kind: 'finished', index } : { kind: 'skipped', index });
-            },
-            (error: unknown) => { progress = applyElementEvent(progress, { kind: 'failed', index, error }); },
-          ).finally(advance);
-        }
-        if (decision.outcome) resolve(decision.outcome);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    advance();
+  let elementCtx: RunContext | undefined; // one for all, made with the driver's signal
+  const outcome = await drivePlanner<number, ScatterOutcome>(ctx.signal, {
+    noteCancelled: (reason) => { if (!progress.cancelled) progress = applyElementEvent(progress, { kind: 'cancelled', reason }); },
+    decide: () => decideElements(progress, window, ctx.onError),
+    cancelling: () => {
+      if (!progress.cancelled) ctx.logger.info(`${name}: cancelling ${progress.running} running scatter elements after a failure (--on-error stop)`);
+      return progress.failure?.error;
+    },
+    start: (index, signal) => {
+      progress = applyElementEvent(progress, { kind: 'started', index });
+      // The step's own signal: cancelling its elements leaves the rest of the workflow to its planner.
+      return runElement(expansion.element(index), (elementCtx ??= { ...ctx, signal })).then(
+        (outputs) => {
+          results[index] = outputs;
+          progress = applyElementEvent(progress, outputs ? { kind: 'finished', index } : { kind: 'skipped', index });
+        },
+        (error: unknown) => { progress = applyElementEvent(progress, { kind: 'failed', index, error }); },
+      );
+    },
   });
-  const outcome = await settled.finally(() => cancel.dispose());
   if (outcome.kind === 'failed') {
     reportFailedElements(progress, outcome, ctx, name);
     throw outcome.failure.error;

@@ -1,4 +1,4 @@
-import type { Workflow } from '../model/types.js';
+import type { Workflow, WorkflowStep } from '../model/types.js';
 import { PermanentFailure, errorMessage } from '../errors.js';
 import { RequirementSet } from '../model/requirements.js';
 import { prepareInputFiles } from '../job/inputFiles.js';
@@ -11,7 +11,7 @@ import { checkedOutputs } from './runTool.js';
 import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
 import { forEachFile } from '../model/fileWalk.js';
-import { abortScope } from './abortScope.js';
+import { drivePlanner } from './plannerDriver.js';
 
 /**
  * Runs a workflow: `plan/stepStates` decides which steps start (each as soon
@@ -61,9 +61,6 @@ export async function runWorkflow(
 async function runSteps(
   plan: WorkflowPlan, initial: WorkflowRunState, requirements: RequirementSet, ctx: RunContext, name: string, runProcess: ProcessRunner,
 ): Promise<{ state: WorkflowRunState; outcome: WorkflowOutcome }> {
-  // The steps' own signal: a failure under stop cancels them, not the run around this workflow.
-  const cancel = abortScope(ctx.signal);
-  const stepCtx: RunContext = { ...ctx, signal: cancel.signal };
   let state = initial;
   const feed = (event: StepEvent): void => {
     if (event.kind === 'failed' && state.failure === undefined && !state.cancelled && ctx.onError === 'continue') {
@@ -71,30 +68,23 @@ async function runSteps(
     }
     state = applyStepEvent(state, event);
   };
-  const settled = new Promise<WorkflowOutcome>((resolve, reject) => {
-    const advance = (): void => {
-      try {
-        if (ctx.signal.aborted && !state.cancelled) feed({ kind: 'cancelled', reason: ctx.signal.reason });
-        const decision = decideSteps(plan, state, ctx.onError);
-        if (decision.cancel && !cancel.signal.aborted) {
-          if (!state.cancelled) ctx.logger.info(`${name}: cancelling the running steps after the failure of ${state.failure?.step ?? 'a step'} (--on-error stop)`);
-          cancel.abort(state.failure?.error);
-        }
-        for (const step of decision.start) {
-          feed({ kind: 'started', step: step.id });
-          runStep(step, (key) => valueOfSource(state, key), requirements, stepCtx, `${name}/${step.id}`, runProcess).then(
-            (result) => feed(result.kind === 'skipped' ? { kind: 'skipped', step: step.id } : { kind: 'finished', step: step.id, outputs: result.outputs }),
-            (error: unknown) => feed({ kind: 'failed', step: step.id, error }),
-          ).finally(advance);
-        }
-        if (decision.outcome) resolve(decision.outcome);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    advance();
+  let stepCtx: RunContext | undefined; // one for all, made with the driver's signal
+  const outcome = await drivePlanner<WorkflowStep, WorkflowOutcome>(ctx.signal, {
+    noteCancelled: (reason) => { if (!state.cancelled) feed({ kind: 'cancelled', reason }); },
+    decide: () => decideSteps(plan, state, ctx.onError),
+    cancelling: () => {
+      if (!state.cancelled) ctx.logger.info(`${name}: cancelling the running steps after the failure of ${state.failure?.step ?? 'a step'} (--on-error stop)`);
+      return state.failure?.error;
+    },
+    start: (step, signal) => {
+      feed({ kind: 'started', step: step.id });
+      // The steps' own signal: a failure under stop cancels them, not the run around this workflow.
+      return runStep(step, (key) => valueOfSource(state, key), requirements, (stepCtx ??= { ...ctx, signal }), `${name}/${step.id}`, runProcess).then(
+        (result) => feed(result.kind === 'skipped' ? { kind: 'skipped', step: step.id } : { kind: 'finished', step: step.id, outputs: result.outputs }),
+        (error: unknown) => feed({ kind: 'failed', step: step.id, error }),
+      );
+    },
   });
-  const outcome = await settled.finally(() => cancel.dispose());
   return { state, outcome };
 }
 
