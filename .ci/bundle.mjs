@@ -12,7 +12,7 @@
 // Workers are found as `new URL('./sandboxWorker.js', import.meta.url)` from
 // whichever chunk holds their host, so every output file stays in one folder.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,6 +69,9 @@ const result = await build({
   alias: { punycode: 'punycode/' },
   plugins: [kubernetesClientWithoutSideEffects],
 });
+
+// Run directly too (`./dist/bundle/bespin.js`), as npm's bin links are.
+chmodSync(path.join(repo, 'dist/bundle/bespin.js'), 0o755);
 
 if (process.env.BUNDLE_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');

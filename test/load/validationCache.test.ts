@@ -64,8 +64,9 @@ test('the second run of a tool does not load cwl-ts-auto; an edit to the documen
   const root = await tempDir();
   const doc = path.join(root, 'echo.cwl');
   await writeFile(doc, ECHO);
-  // Names cwl-ts-auto on stderr when one of its modules is loaded (resolving its path is not loading).
-  const watch = `data:text/javascript,import{registerHooks}from'node:module';registerHooks({load(u,c,n){if(u.includes('/cwl-ts-auto/'))process.stderr.write('LOADED cwl-ts-auto\\n');return n(u,c)}})`;
+  // Names cwl-ts-auto on stderr when one of its modules is loaded (resolving its path is not loading):
+  // a module under its folder, or a bundle chunk holding its code (esbuild names the source files in comments).
+  const watch = `data:text/javascript,import{registerHooks}from'node:module';registerHooks({load(u,c,n){const r=n(u,c);if(u.includes('/cwl-ts-auto/')||String(r.source).includes('node_modules/cwl-ts-auto/'))process.stderr.write('LOADED cwl-ts-auto\\n');return r}})`;
   const run = () => spawnSync(process.execPath, ['--import', watch, CLI, '--quiet', '--outdir', root, doc, '--message', 'hi'], {
     env: { ...process.env, BESPIN_CACHE_DIR: path.join(root, 'cache') }, encoding: 'utf8',
   });
