@@ -58,6 +58,12 @@ const result = await build({
   target: 'node22',
   chunkNames: '[name]-[hash]',
   sourcemap: true,
+  // Minified: a chunk's source stays in memory while it runs, and comments
+  // with non-ASCII characters would make it a two-byte string; the Kubernetes
+  // backend's chunk shrinks from 5.4 to 1.9 MB (~5 MiB less RSS in the engine
+  // pod). Names are kept: messages and logs use classes' and functions' names.
+  minify: true,
+  keepNames: true,
   metafile: true,
   logLevel: 'warning',
   // Bundled CommonJS (pino, js-yaml's dependants, the Kubernetes client's

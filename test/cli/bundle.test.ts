@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CLI } from '../helpers/cli.js';
+import { LOAD_WATCH, loadedModules } from '../helpers/loadedModules.js';
 
 const repo = path.resolve(path.dirname(CLI), '../..');
 const ECHO = path.join(repo, 'test/examples/echo.cwl');
@@ -54,23 +55,22 @@ test('the bundle runs with no node_modules beside it, as in the engine image: a 
 
 test('a warm run of a tool loads a few chunks of the bundle: not yargs, cwl-ts-auto, ajv, pino-pretty, the Kubernetes client nor node:http', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bespin-bundle-'));
-  // Writes every module loaded, and the dependencies its source names (esbuild's comments), to stderr.
-  const watch = `data:text/javascript,import{registerHooks}from'node:module';registerHooks({load(u,c,n){const r=n(u,c);const deps=[...new Set(String(r.source).match(/node_modules\\/(@[^/]+\\/)?[^/]+\\//g)??[])];process.stderr.write('LOADED '+u+' '+deps.join(' ')+'\\n');return r}})`;
   const args = ['--quiet', '--outdir', path.join(root, 'out'), ECHO, '--message', 'hi'];
   const env = { BESPIN_CACHE_DIR: path.join(root, 'cache') };
   assert.equal(run(CLI, args, env).status, 0);
-  const warm = run(CLI, args, env, ['--import', watch]);
+  const warm = run(CLI, args, env, ['--import', LOAD_WATCH]);
   assert.equal(warm.status, 0, warm.stderr);
-  const loaded = warm.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
-  const files = loaded.filter((l) => l.startsWith('file:'));
-  for (const line of files) assert.ok(line.startsWith(`file://${path.dirname(CLI)}/`), `only bundle files: ${line}`);
-  for (const unwanted of ['node_modules/yargs/', 'node_modules/cwl-ts-auto/', 'node_modules/ajv/', 'node_modules/pino-pretty/', 'node_modules/@kubernetes/client-node/']) {
-    assert.ok(!files.some((l) => l.includes(unwanted)), `${unwanted} is not loaded`);
+  const loaded = loadedModules(warm.stderr);
+  const files = loaded.filter((m) => m.url.startsWith('file:'));
+  for (const m of files) assert.ok(m.url.startsWith(`file://${path.dirname(CLI)}/`), `only bundle files: ${m.url}`);
+  assert.ok(files.some((m) => m.packages.has('pino')), 'the source maps name the bundled packages');
+  for (const unwanted of ['yargs', 'cwl-ts-auto', 'ajv', 'pino-pretty', '@kubernetes/client-node']) {
+    assert.ok(!files.some((m) => m.packages.has(unwanted)), `${unwanted} is not loaded`);
   }
-  assert.ok(!loaded.some((l) => l.startsWith('node:http ')), 'node:http (its ESM facade loads undici) is not linked');
-  // The rest (the Kubernetes client's 5 MB, cwl-ts-auto's 1.3 MB, yargs, ajv) stays on disk.
+  assert.ok(!loaded.some((m) => m.url === 'node:http'), 'node:http (its ESM facade loads undici) is not linked');
+  // The rest (the Kubernetes client, cwl-ts-auto, yargs, ajv) stays on disk.
   const size = (file: string) => statSync(file).size;
-  const loadedBytes = files.map((l) => size(fileURLToPath(l.split(' ')[0]!))).reduce((a, b) => a + b, 0);
+  const loadedBytes = files.map((m) => size(fileURLToPath(m.url))).reduce((a, b) => a + b, 0);
   const bundleBytes = readdirSync(path.dirname(CLI)).filter((f) => f.endsWith('.js')).map((f) => size(path.join(path.dirname(CLI), f))).reduce((a, b) => a + b, 0);
   assert.ok(loadedBytes < bundleBytes / 5, `${files.length} chunks, ${loadedBytes} of the bundle's ${bundleBytes} bytes loaded`);
 });
