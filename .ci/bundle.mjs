@@ -12,7 +12,7 @@
 // Workers are found as `new URL('./sandboxWorker.js', import.meta.url)` from
 // whichever chunk holds their host, so every output file stays in one folder.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,6 +78,9 @@ const result = await build({
 
 // Run directly too (`./dist/bundle/bespin.js`), as npm's bin links are.
 chmodSync(path.join(repo, 'dist/bundle/bespin.js'), 0o755);
+// The chunks are ES modules wherever the folder is copied: without a
+// package.json saying so, Node would parse each as CommonJS first, then again.
+writeFileSync(path.join(repo, 'dist/bundle/package.json'), '{ "type": "module" }\n');
 
 if (process.env.BUNDLE_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');
