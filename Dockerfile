@@ -19,18 +19,14 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.image.json ./
 COPY src ./src
-# Only src/ is compiled (dist/src); then the dev dependencies (TypeScript) go,
-# and so do the dependencies' type declarations and source maps, which node
-# never loads (~45 MB, mostly @kubernetes/client-node's).
+COPY .ci/bundle.mjs ./.ci/
+# The engine is bundled with its dependencies (dist/bundle, what the CLI runs;
+# type checking is the CI's job): the image needs no node_modules at all.
 # Group permissions = owner permissions, so that gid 0 can do what root can;
 # COPY --from keeps these modes.
-RUN npx tsc -p tsconfig.image.json \
- && npm prune --omit=dev --no-audit --no-fund \
- && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
- && chmod +x dist/src/cli/main.js \
- && chmod -R g=u node_modules dist package.json
+RUN node .ci/bundle.mjs \
+ && chmod -R g=u dist package.json
 
 FROM ${BASE_IMAGE}
 USER root
@@ -43,14 +39,13 @@ RUN if ! command -v tini >/dev/null 2>&1 || [ ! -s /etc/ssl/certs/ca-certificate
     fi \
  && rm -rf /usr/local/lib/node_modules /opt/yarn-* \
  && rm -f /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg \
- && mkdir -p /app/node_modules /app/dist /home/bespin \
- && chown 0:0 /app /app/node_modules /app/dist /home/bespin \
- && chmod 0775 /app /app/node_modules /app/dist /home/bespin \
- && ln -s /app/dist/src/cli/main.js /usr/local/bin/bespin \
- && ln -s /app/dist/src/cli/main.js /usr/local/bin/calrissian
+ && mkdir -p /app/dist /home/bespin \
+ && chown 0:0 /app /app/dist /home/bespin \
+ && chmod 0775 /app /app/dist /home/bespin \
+ && ln -s /app/dist/bundle/bespin.js /usr/local/bin/bespin \
+ && ln -s /app/dist/bundle/bespin.js /usr/local/bin/calrissian
 WORKDIR /app
 COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The JSON Schemas the engine checks its conf, label and env-var files against.
 COPY schemas ./schemas

@@ -16,6 +16,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../test/helpers/cli.js';
 import { openCluster } from '../test/helpers/clusterUnderTest.js';
 import { cwlVersionOf, OptionsError, versioned } from './options.js';
 
@@ -49,7 +50,7 @@ writeFileSync(wrapper, [
   '#!/bin/sh',
   `log=$(mktemp ${q(engineLogs)}/run-XXXXXX)`,
   'echo "args: $*" >"$log"',
-  `KUBECONFIG=${q(cluster.engineKubeconfigPath)} ${q(process.execPath)} ${q(path.join(repo, 'dist/src/cli/main.js'))} \\`,
+  `KUBECONFIG=${q(cluster.engineKubeconfigPath)} ${q(process.execPath)} ${q(CLI)} \\`,
   // Tests run as root here; the suite's pods may too (the platform runs the engine as uid 1000).
   `  --backend kubernetes --pod-allow-root ${cluster.volumeArgs.map((v) => `--volume ${q(v)}`).join(' ')} \\`,
   `  --tmp-outdir-prefix ${q(`${tmpout}/out-`)} --tmpdir-prefix ${q(`${tmpout}/tmp-`)} "$@" 2>>"$log"`,

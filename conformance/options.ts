@@ -54,7 +54,7 @@ Runs a CWL conformance suite with cwltest and checks the baseline.
 
   --cwl-version V     v1.0, v1.1 or v1.2 (default v1.2): the suite under
                       <shared>/cwl-V/, with its own baseline and out dir
-  --tool CMD          engine to test (default: a wrapper around dist/src/cli/main.js)
+  --tool CMD          engine to test (default: a wrapper around dist/bundle/bespin.js)
   -j, --jobs N        tests run in parallel (default 2)
   --tags A,B          only tests with any of these tags
   --exclude-tags A,B  skip tests with any of these tags

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../test/helpers/cli.js';
 import { checkBaseline, formatBaseline, parseBaseline, updateBaseline, type BaselineCheck } from './baseline.js';
 import { parseCwltestLog } from './cwltest-log.js';
 import { parseJUnit } from './junit.js';
@@ -45,7 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const suite = loadSuite(paths.testFile, (p) => readFileSync(p, 'utf8'));
   const selection = selectTests(suite, options);
   prepareOutDir(options.out, paths);
-  const tool = options.tool ?? writeBespinWrapper(options.out, repoRoot);
+  const tool = options.tool ?? writeBespinWrapper(options.out);
 
   const args = cwltestArgs(options, paths, tool);
   console.log(`== cwltest ${args.join(' ')}`);
@@ -118,8 +119,8 @@ function cwltestArgs(options: Options, paths: Paths, tool: string): string[] {
 }
 
 /** Writes `<out>/bespin`, which runs the built CLI with the Node running this harness. */
-function writeBespinWrapper(out: string, repoRoot: string): string {
-  const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+function writeBespinWrapper(out: string): string {
+  const cli = CLI;
   if (!existsSync(cli)) {
     throw new HarnessError(`the bespin CLI is not built (${cli} is missing): run npm run build, or pass --tool`);
   }

@@ -16,5 +16,9 @@ if (dir) {
     // no cache: compiles as usual
   }
 }
+// Under --debug, stacks (logged with internal errors) name src/…ts lines, not
+// the bundle's: the engine's chunks are mapped as they load. Off otherwise, as
+// reading maps costs start-up time.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 const { main } = await import('./engineRun.js');
 process.exitCode = await main(process.argv.slice(2));

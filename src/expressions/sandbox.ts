@@ -15,7 +15,7 @@
  * - The worker is referenced only while requests are pending, so an idle
  *   sandbox never keeps the process alive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ExpressionError, memoryReason, timeoutReason } from './errors.js';
 import { sandboxWorkerOptions, type EvaluateResponse, type WorkerMessage } from './protocol.js';
 import { ArrayBufferSampler, EvaluationWatchdog, MiB } from './sandboxLimits.js';
@@ -90,7 +90,8 @@ export class SandboxHost {
   }
 
   #startWorker(): Worker {
-    const worker = new Worker(this.#workerUrl, sandboxWorkerOptions(this.#memoryMb));
+    // Taken here, not imported: linking node:worker_threads costs every run, and most start no worker.
+    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(this.#workerUrl, sandboxWorkerOptions(this.#memoryMb));
     worker.unref();
     this.#referenced = false;
     this.#workerError = null;

@@ -4,13 +4,14 @@ import { lineOfKey } from '../load/yaml.js';
 import { uriToPath } from '../load/uri.js';
 import type { SourceDocument } from '../load/documentCache.js';
 import { ValidationCache } from './validationCache.js';
+import { cacheDir } from './cacheDir.js';
 
 /**
  * Checks a whole document against the CWL v1.2 schema with cwl-ts-auto (the
  * generated document model), and condenses its nested "tried X but" report
  * to the branch for the document's own class, with file:line where found.
  */
-export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined = ValidationCache.open()): Promise<void> {
+export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined = ValidationCache.open(cacheDir(), [import.meta.url])): Promise<void> {
   let checked: string;
   try {
     const extension = extensionClass(isPlainObject(doc.content) && isPlainObject(doc.content.$namespaces) ? doc.content.$namespaces : {});
@@ -22,7 +23,8 @@ export async function validateDocument(doc: SourceDocument, cache: ValidationCac
   const key = cache?.keyOf(doc.uri, checked);
   if (key !== undefined && cache?.isKnownValid(key)) return;
   // Imported here, not at the top: a document that passed before never loads it.
-  const { loadDocumentByString, ValidationException } = await import('cwl-ts-auto');
+  // CommonJS: its exports are the default export, in Node as in the bundle.
+  const { loadDocumentByString, ValidationException } = (await import('cwl-ts-auto')).default;
   try {
     await loadDocumentByString(checked, doc.uri);
   } catch (error) {

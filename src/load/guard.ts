@@ -1,4 +1,5 @@
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+// The global `performance`: importing node:perf_hooks would link it on every run.
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { LoadLimitError } from './limits.js';
 
 /**

@@ -23,10 +23,13 @@ export class ValidationCache {
     this.#checker = checker;
   }
 
-  /** The cache under cacheDir(), or undefined when there is none. */
-  static open(root: string | undefined = cacheDir()): ValidationCache | undefined {
+  /**
+   * The cache under cacheDir(), or undefined when there is none. `checkerModules`
+   * are the URLs of the modules that check (the caller's `import.meta.url`).
+   */
+  static open(root: string | undefined = cacheDir(), checkerModules: readonly string[] = []): ValidationCache | undefined {
     if (!root) return undefined;
-    const checker = checkerStamp();
+    const checker = checkerStamp(checkerModules);
     return checker === undefined ? undefined : new ValidationCache(path.join(root, 'valid'), checker);
   }
 
@@ -61,14 +64,28 @@ export class ValidationCache {
 
 const VALID = 'valid\n';
 
-/** What identifies the checker: the code that checks, and the cwl-ts-auto it loads (by path, size and time). */
-function checkerStamp(): string | undefined {
+/**
+ * What identifies the checker: the files holding its code, and the cwl-ts-auto
+ * Node would load (by path, size and time) where one is installed. Compiled by
+ * tsc, the files are this module and documentSchema.js; in the bundle they are
+ * the chunks holding them, whose content-hashed imports (cwl-ts-auto's chunk
+ * among them) change with the code they load.
+ */
+function checkerStamp(checkerModules: readonly string[]): string | undefined {
   try {
-    const own = ['./validationCache.js', './documentSchema.js'].map((f) => readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8'));
-    const model = fileURLToPath(import.meta.resolve('cwl-ts-auto'));
-    const { size, mtimeMs } = statSync(model);
-    return createHash('sha256').update(own.join('\0')).update(`\0${model}\0${size}\0${mtimeMs}`).digest('hex');
+    const own = [...new Set([import.meta.url, ...checkerModules])].map((url) => readFileSync(fileURLToPath(url), 'utf8'));
+    return createHash('sha256').update(own.join('\0')).update(installedModel()).digest('hex');
   } catch {
     return undefined;
+  }
+}
+
+function installedModel(): string {
+  try {
+    const model = fileURLToPath(import.meta.resolve('cwl-ts-auto'));
+    const { size, mtimeMs } = statSync(model);
+    return `\0${model}\0${size}\0${mtimeMs}`;
+  } catch {
+    return ''; // bundled, with no node_modules beside it
   }
 }

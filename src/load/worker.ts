@@ -7,8 +7,6 @@
  * its heap runs out anyway, that is an error about the document, not a crash
  * of the engine. Small inputs, the common case, cost no worker start-up.
  */
-import { Worker } from 'node:worker_threads';
-import { getHeapStatistics } from 'node:v8';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   InternalError, PermanentFailure, TemporaryFailure, UnsupportedRequirementError, UserError, ValidationError,
@@ -81,7 +79,8 @@ export function inLoadWorker<T>(request: LoadRequest, signal?: AbortSignal): Pro
     // The old generation is the engine's (--max-old-space-size); a small young
     // generation lets the worker stop within V8's last 16 MiB when it runs out,
     // instead of taking the process down with it.
-    const worker = new Worker(WORKER_URL, { name: 'bespin-load', workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    // Taken when needed, not imported: most runs start no worker (see sandbox.ts).
+    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(WORKER_URL, { name: 'bespin-load', workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     let settled = false;
     const settle = (finish: () => void): void => {
       if (settled) return;
@@ -121,7 +120,7 @@ function reviveError(error: SerializedError): Error {
 
 function workerFailure(error: Error & { code?: string }, request: LoadRequest): Error {
   if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+    const heapMiB = Math.round(process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20);
     const what = request.kind === 'job' ? 'job file' : 'document';
     return new ValidationError(`${uriToPath(request.uri)}: loading the ${what} needs more than the engine's ${heapMiB} MiB heap; refusing it`);
   }

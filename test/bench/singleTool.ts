@@ -4,16 +4,18 @@
  * bespin is timed warm (its schema-verdict and compile caches filled by an
  * earlier run) and cold (an empty cache directory every run). Run with
  * `npm run bench:tool`; BENCH_RUNS sets the runs (10), BENCH_CLI another
- * build's dist/src/cli/main.js to time instead (for A/B comparisons).
+ * build's CLI to time instead (for A/B comparisons: its dist/bundle/bespin.js,
+ * or dist/src/cli/main.js for one from before the bundle).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI } from '../helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(here, '../../src/cli/main.js');
+const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : CLI;
 const tool = path.resolve(here, '../../../test/examples/echo.cwl');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'bespin-bench-'));
 const outdir = path.join(scratch, 'out');

@@ -5,8 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The compiled CLI, run with the same Node as the tests. */
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+/**
+ * The bundled CLI (dist/bundle/bespin.js, what `bespin` and `calrissian` run),
+ * run with the same Node as the tests: the tests test what ships.
+ */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bundle/bespin.js');
 
 /**
  * How a user's shell starts the CLI file: Node with the flags of the file's

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { UserError, errorMessage } from '../../errors.js';
 
 /** One Kubernetes API call, as messages name it: `create pods in namespace x`. */
@@ -69,7 +68,9 @@ export function apiErrorDetail(error: unknown): string {
 /** `forbidden (403)`, `connection refused (ECONNREFUSED)`. */
 function what(error: unknown): string {
   const status = apiStatus(error);
-  if (status !== undefined) return `${(STATUS_CODES[status] ?? 'error').toLowerCase()} (${status})`;
+  // Not an ESM import of node:http: that links all its exports, undici's lazy
+  // ones too (~25 ms), on every run, since the CLI reads this module's defaults.
+  if (status !== undefined) return `${(process.getBuiltinModule('node:http').STATUS_CODES[status] ?? 'error').toLowerCase()} (${status})`;
   const code = networkCode(error);
   return code ? `no answer (${code})` : 'failed';
 }
