@@ -44,7 +44,7 @@ const code = await new Promise<number>((resolve) => {
   const child = spawn(engine[0]!, [...engineNodeFlags, ...engine.slice(1), '--backend', 'kubernetes', '--quiet', ...(process.getuid?.() === 0 ? ['--pod-allow-root'] : []), '--max-cores', String(maxCores),
     ...cluster.volumeArgs.flatMap((v) => ['--volume', v]),
     '--tmp-outdir-prefix', `${tmpout}/out-`, '--tmpdir-prefix', `${tmpout}/tmp-`, '--outdir', path.join(tmpout, 'final'),
-    path.join(input, 'wf.cwl'), path.join(input, 'job.json')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KUBECONFIG: recording.kubeconfigPath } });
+    path.join(input, 'wf.cwl'), path.join(input, 'job.json')], { stdio: ['ignore', 'ignore', 'inherit'], env: { BESPIN_CACHE_DIR: 'off', ...process.env, KUBECONFIG: recording.kubeconfigPath } }); // no cache, as in the engine image, unless the caller sets one
   const watch = watchProcessMemory(child.pid!);
   child.on('exit', () => { memory ??= watch.stop(); });
   child.on('close', (c) => { memory ??= watch.stop(); resolve(c ?? 1); });

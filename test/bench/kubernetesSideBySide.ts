@@ -122,7 +122,8 @@ async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', w
   const started = performance.now();
   const { code, stdout, stderr, memory } = await new Promise<{ code: number; stdout: string; stderr: string; memory: ProcessMemory }>((resolve) => {
     const child = spawn(command[0]!, command.slice(1), {
-      env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, CALRISSIAN_POD_NAME: 'engine-placeholder' },
+      // BESPIN_CACHE_DIR=off as in the engine image: a pod starts with no cache.
+      env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, CALRISSIAN_POD_NAME: 'engine-placeholder', BESPIN_CACHE_DIR: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const watch = watchProcessMemory(child.pid!);
