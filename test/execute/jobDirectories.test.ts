@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { makeTempDir, removeTree } from '../../src/execute/jobDirectories.js';
+import { makeTempDir, removeTree, removeTrees } from '../../src/execute/jobDirectories.js';
 
 test('makeTempDir makes a missing prefix directory, and a new directory each time', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-jobdirs-'));
@@ -40,6 +40,19 @@ test('removeTree removes an empty directory, a full one, and ignores a missing o
     await removeTree(path.join(root, 'missing'));
     assert.equal(existsSync(empty), false);
     assert.equal(existsSync(full), false);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('removeTrees removes every directory given, a few at a time, full and missing ones too', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-jobdirs-'));
+  try {
+    const dirs = Array.from({ length: 40 }, (_, i) => path.join(root, `job-${i}`));
+    for (const d of dirs) await mkdir(d);
+    await writeFile(path.join(dirs[7]!, 'left.txt'), 'x');
+    await removeTrees([...dirs, path.join(root, 'missing')], 4);
+    assert.deepEqual(dirs.filter((d) => existsSync(d)), []);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
