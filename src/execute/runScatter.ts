@@ -3,6 +3,7 @@ import type { ScatterExpansion, ScatterJob } from '../plan/scatter.js';
 import { applyElementEvent, decideElements, startScatter, type ScatterOutcome, type ScatterProgress } from '../plan/scatterProgress.js';
 import type { RunContext } from './runContext.js';
 import { abortScope } from './abortScope.js';
+import { SpareTmpdirs } from './jobDirectories.js';
 
 /** Runs one scatter element: its outputs, or null when `when` skipped it. */
 export type ElementRunner = (job: ScatterJob, ctx: RunContext) => Promise<Record<string, unknown> | null>;
@@ -20,7 +21,8 @@ export async function runScatter(
   const results = new Array<Record<string, unknown> | null>(expansion.count).fill(null);
   // The step's own signal: cancelling its elements leaves the rest of the workflow to its planner.
   const cancel = abortScope(ctx.signal);
-  const elementCtx: RunContext = { ...ctx, signal: cancel.signal };
+  const spareTmpdirs = new SpareTmpdirs();
+  const elementCtx: RunContext = { ...ctx, signal: cancel.signal, spareTmpdirs };
   // A window of elements in flight, not all of them: a 10,000-way scatter
   // would otherwise hold 10,000 prepared jobs waiting for the resource pool.
   const window = Math.max(32, 4 * ctx.pool.limits.cores);
@@ -51,7 +53,10 @@ export async function runScatter(
     };
     advance();
   });
-  const outcome = await settled.finally(() => cancel.dispose());
+  const outcome = await settled.finally(async () => {
+    cancel.dispose();
+    await spareTmpdirs.removeAll();
+  });
   if (outcome.kind === 'failed') {
     reportFailedElements(progress, outcome, ctx, name);
     throw outcome.failure.error;
