@@ -8,7 +8,8 @@
  *
  * BENCH_SCATTER (2000) and BENCH_WIDTHS (5000,10000) set the widths;
  * BENCH_CWLTOOL=0 skips cwltool; BENCH_CLI times another build of bespin
- * (its dist/src/cli/main.js) for A/B runs; BENCH_WRITE=0 writes no file.
+ * (its dist/src/cli/main.js) for A/B runs; BENCH_NODE_FLAGS adds node
+ * flags to bespin's; BENCH_WRITE=0 writes no file.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ const rawSpawn = path.resolve(here, 'rawSpawn.js');
 const workflow = path.join(repo, 'test/bench/fixtures/scatter-echo.cwl');
 // Run bespin with the node flags of its own shebang, as the installed command runs.
 const shebangFlags = readFileSync(cli, 'utf8').split('\n')[0]!.split(/\s+/).filter((w) => w.startsWith('--'));
+// BENCH_NODE_FLAGS adds node flags after the shebang's (to try a flag before it goes into the shebang).
+const extraFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((w) => w !== '');
 // bespin's default --max-cores: the raw spawns run as many at a time.
 const cores = os.availableParallelism();
 
@@ -64,7 +67,7 @@ function jobFile(dir: string, n: number): string {
   return file;
 }
 
-const bespinArgv = (job: string) => (o: string): string[] => [process.execPath, ...shebangFlags, cli, '--quiet', '--outdir', o, workflow, job];
+const bespinArgv = (job: string) => (o: string): string[] => [process.execPath, ...shebangFlags, ...extraFlags, cli, '--quiet', '--outdir', o, workflow, job];
 
 function widths(): { base: number; wide: number[] } {
   const base = Number(process.env.BENCH_SCATTER ?? 2000);
@@ -122,6 +125,8 @@ function report(rows: readonly Measurement[]): void {
   const commit = gitCommit();
   const heading = [
     `# npm run bench, ${now.toISOString().slice(0, 16)}Z, ${commit}${process.env.BENCH_CLI ? ` (bespin from ${cli})` : ''}`,
+    '',
+    `bespin runs as \`node ${[...shebangFlags, ...extraFlags].join(' ')}\`.`,
     '',
     `Node ${process.version}, ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`,
     '',
