@@ -8,7 +8,7 @@ import { signalExitCode, type Cancellation } from './cancellation.js';
 import type { OptionValues } from './conf.js';
 import type { RunHandles } from './runHandles.js';
 import { leavesTmpdir } from './runSetup.js';
-import { removeTree } from '../execute/jobDirectories.js';
+import { removeTrees } from '../execute/jobDirectories.js';
 
 /**
  * A run that succeeded: outputs go to --outdir (moved, copied or left), the
@@ -22,7 +22,7 @@ export async function finishRun(
   const mode: OutputMode = options['leave-outputs'] ? 'leave' : options['copy-outputs'] ? 'copy' : 'move';
   const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job);
   if (mode !== 'leave' && !leavesTmpdir(options)) {
-    await Promise.all([...handles.jobOutdirs].map(removeTree));
+    await removeTrees(handles.jobOutdirs);
     await handles.remote?.remove();
   }
   const text = `${formatOutputObject(final)}\n`;

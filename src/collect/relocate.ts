@@ -41,8 +41,7 @@ class OutputPlacement {
     // An input that lives in --outdir (`--outdir .` beside the data) is never
     // overwritten by an output of the same name: the output gets the next name.
     const given = await FileBoundary.of([], inputs);
-    const realOutdirs = await Promise.all([...jobOutdirs].map((d) => realpath(d).catch(() => d)));
-    return new OutputPlacement(outdir, mode, given, new Set(realOutdirs));
+    return new OutputPlacement(outdir, mode, given, await realJobOutdirs(jobOutdirs));
   }
 
   async relocate(value: FileOrDirectory, dir: string): Promise<FileOrDirectory> {
@@ -114,6 +113,23 @@ class OutputPlacement {
       await cp(real, target, { recursive: true, dereference: true, force: true });
     }
   }
+}
+
+/**
+ * The job output directories by their real paths. Each was made by mkdtemp
+ * under a scratch prefix, so only the few distinct parents need resolving,
+ * not each of a 10,000-way scatter's directories (which was 10,000
+ * realpaths at once at the end of the run). A job directory a tool replaced
+ * by a symlink then names no real path at all: what it leads to is copied,
+ * never moved.
+ */
+async function realJobOutdirs(jobOutdirs: ReadonlySet<string>): Promise<Set<string>> {
+  const parents = new Map<string, string>();
+  for (const d of jobOutdirs) parents.set(path.dirname(d), path.dirname(d));
+  for (const parent of parents.keys()) parents.set(parent, await realpath(parent).catch(() => parent));
+  const real = new Set<string>();
+  for (const d of jobOutdirs) real.add(path.join(parents.get(path.dirname(d))!, path.basename(d)));
+  return real;
 }
 
 /** Listings of a moved directory: same entries under the new root. */

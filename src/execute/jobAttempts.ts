@@ -38,7 +38,7 @@ interface Attempt {
 /** The part of a run's context that admitting and running jobs uses. */
 export type AttemptContext = Pick<RunContext,
   'backend' | 'pool' | 'progress' | 'signal' | 'logger' | 'retry' | 'clock' | 'tmpdirPrefix' | 'tmpOutdirPrefix' | 'leaveTmpdir'
-  | 'jobOutdirs' | 'defaultContainer' | 'preservedEnv' | 'secrets' | 'usage'>;
+  | 'jobOutdirs' | 'defaultContainer' | 'preservedEnv' | 'secrets' | 'usage' | 'spareTmpdirs'>;
 
 const poolRequest = (r: ResourceEvaluation): ResourceRequest => ({ cores: r.cores, ram: r.ram, gpus: r.bounds.gpus ?? 0 });
 
@@ -109,7 +109,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
   let built: CommandLineJob | undefined;
   let release: (() => void) | undefined;
   try {
-    dirs = await makeJobDirs({ tmpdir: ctx.tmpdirPrefix, tmpOutdir: ctx.tmpOutdirPrefix }, ctx.backend.layout);
+    dirs = await makeJobDirs({ tmpdir: ctx.tmpdirPrefix, tmpOutdir: ctx.tmpOutdirPrefix }, ctx.backend.layout, ctx.spareTmpdirs);
     ctx.jobOutdirs.add(dirs.hostOutdir);
     const layout = ctx.backend.layout;
     built = await buildCommandLineJob(job.tool, job.inputs, job.requirements, job.engine, {
@@ -126,7 +126,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
     const outcome = await runRecorded(built, resources, ctx);
     return { built, dirs, outcome };
   } catch (error) {
-    if (dirs && !ctx.leaveTmpdir) await removeJobDirs(dirs, (built?.staging.length ?? 0) > 0, false, ctx.jobOutdirs);
+    if (dirs && !ctx.leaveTmpdir) await removeJobDirs(dirs, (built?.staging.length ?? 0) > 0, false, ctx.jobOutdirs, ctx.spareTmpdirs);
     throw error;
   } finally {
     release?.();
@@ -152,7 +152,7 @@ async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation,
 }
 
 async function discard(attempt: Attempt, ctx: AttemptContext): Promise<void> {
-  if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, false, ctx.jobOutdirs);
+  if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, false, ctx.jobOutdirs, ctx.spareTmpdirs);
 }
 
 function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
@@ -162,7 +162,7 @@ function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
     outcome,
     finish: async (used) => {
       ctx.progress.jobFinished(used);
-      if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, used, ctx.jobOutdirs);
+      if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, used, ctx.jobOutdirs, ctx.spareTmpdirs);
     },
   };
 }

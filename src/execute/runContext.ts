@@ -7,6 +7,7 @@ import type { OutputCollection } from './outputCollection.js';
 import type { RemoteInputs } from '../load/remoteInputs.js';
 import type { WorkReuse } from './cache/reuse.js';
 import type { Clock, RetryLimits } from './retryPolicy.js';
+import type { SpareTmpdirs } from './jobDirectories.js';
 
 /** Counts tool jobs as they move through the queue (report/progress.ts draws them). */
 export interface JobProgress {
@@ -72,4 +73,6 @@ export interface RunContext {
   readonly usage?: UsageRecorder;
   /** --cachedir: finished CommandLineTool runs are reused and published here. */
   readonly reuse?: WorkReuse;
+  /** Inside a scatter: its finished jobs' empty scratch directories, for its next jobs. */
+  readonly spareTmpdirs?: SpareTmpdirs;
 }

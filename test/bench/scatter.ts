@@ -8,21 +8,26 @@
  *
  * BENCH_SCATTER (2000) and BENCH_WIDTHS (5000,10000) set the widths;
  * BENCH_CWLTOOL=0 skips cwltool; BENCH_CLI times another build of bespin
- * (its dist/src/cli/main.js) for A/B runs; BENCH_WRITE=0 writes no file.
+ * (its dist/bundle/bespin.js, or dist/src/cli/main.js before the bundle) for A/B runs; BENCH_NODE_FLAGS adds node
+ * flags to bespin's; BENCH_WRITE=0 writes no file.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI, cliCommand } from '../helpers/cli.js';
+import { benchCommit, keepBenchResult } from './benchResults.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
-const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.resolve(here, '../../src/cli/main.js');
+const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : CLI;
 const rawSpawn = path.resolve(here, 'rawSpawn.js');
 const workflow = path.join(repo, 'test/bench/fixtures/scatter-echo.cwl');
 // Run bespin with the node flags of its own shebang, as the installed command runs.
-const shebangFlags = readFileSync(cli, 'utf8').split('\n')[0]!.split(/\s+/).filter((w) => w.startsWith('--'));
+const shebangFlags = cliCommand(cli).slice(1, -1);
+// BENCH_NODE_FLAGS adds node flags after the shebang's (to try a flag before it goes into the shebang).
+const extraFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((w) => w !== '');
 // bespin's default --max-cores: the raw spawns run as many at a time.
 const cores = os.availableParallelism();
 
@@ -64,7 +69,7 @@ function jobFile(dir: string, n: number): string {
   return file;
 }
 
-const bespinArgv = (job: string) => (o: string): string[] => [process.execPath, ...shebangFlags, cli, '--quiet', '--outdir', o, workflow, job];
+const bespinArgv = (job: string) => (o: string): string[] => [process.execPath, ...shebangFlags, ...extraFlags, cli, '--quiet', '--outdir', o, workflow, job];
 
 function widths(): { base: number; wide: number[] } {
   const base = Number(process.env.BENCH_SCATTER ?? 2000);
@@ -107,33 +112,18 @@ function table(rows: readonly Measurement[]): string {
   return lines.join('\n');
 }
 
-function gitCommit(): string {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repo, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${commit}-dirty` : commit;
-  } catch {
-    return 'unknown';
-  }
-}
-
 function report(rows: readonly Measurement[]): void {
   const now = new Date();
-  const commit = gitCommit();
+  const commit = benchCommit();
   const heading = [
     `# npm run bench, ${now.toISOString().slice(0, 16)}Z, ${commit}${process.env.BENCH_CLI ? ` (bespin from ${cli})` : ''}`,
+    '',
+    `bespin runs as \`node ${[...shebangFlags, ...extraFlags].join(' ')}\`.`,
     '',
     `Node ${process.version}, ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.`,
     '',
   ].join('\n');
-  const text = `${heading}${table(rows)}\n`;
-  console.log(text);
-  if (process.env.BENCH_WRITE === '0') return;
-  const dir = path.join(repo, 'test/bench/results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${now.toISOString().slice(0, 16).replace(':', '')}-${commit}.md`);
-  writeFileSync(file, text);
-  console.error(`written to ${path.relative(process.cwd(), file)}`);
+  keepBenchResult(`${heading}${table(rows)}\n`, now, commit);
 }
 
 const jobsDir = mkdtempSync(path.join(os.tmpdir(), 'bespin-bench-'));

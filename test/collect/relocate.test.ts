@@ -31,6 +31,20 @@ test('move mode moves what a job wrote and copies everything else', async () => 
   assert.equal((result.given as { location: string }).location, pathToUri(path.join(outdir, 'given.txt')));
 });
 
+test('a job output directory replaced by a symlink leads no move outside it: what it points to is copied', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-relocate-'));
+  const elsewhere = path.join(root, 'elsewhere');
+  await mkdir(elsewhere);
+  await writeFile(path.join(elsewhere, 'kept.txt'), 'kept');
+  // The engine made job-out; a tool put a link to another directory in its place.
+  const jobOut = path.join(root, 'job-out');
+  await symlink(elsewhere, jobOut);
+  const outdir = path.join(root, 'final');
+  await relocateOutputs({ kept: file(path.join(jobOut, 'kept.txt')) }, outdir, 'move', new Set([jobOut]));
+  assert.equal(await readFile(path.join(outdir, 'kept.txt'), 'utf8'), 'kept');
+  assert.equal(await readFile(path.join(elsewhere, 'kept.txt'), 'utf8'), 'kept', 'copied, not moved');
+});
+
 test('an input passed straight through to the output is not removed by a run', async () => {
   const dir = await scratch({
     'keep.txt': 'precious\n',

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch } from '../helpers/cli.js';
 
@@ -59,5 +59,36 @@ test('a cancelled run removes its job directories too', async () => {
   process.kill(pid, 'SIGTERM');
   const r = await running;
   assert.equal(r.code, 143, r.stderr);
+  assert.deepEqual(await left(dir), []);
+});
+
+const TMPDIR_REPORT = `cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}}
+inputs: {n: 'int[]'}
+outputs: {out: {type: 'File[]', outputSource: step/out}}
+steps:
+  step:
+    scatter: n
+    in: {n: n}
+    out: [out]
+    run:
+      class: CommandLineTool
+      inputs: {n: int}
+      baseCommand: [sh, -c, 'echo "$TMPDIR" > out.txt; [ $(($0 % 5)) = 0 ] && touch "$TMPDIR/left"; exit 0']
+      arguments: [$(inputs.n)]
+      outputs: {out: {type: File, outputBinding: {glob: out.txt}}}
+`;
+
+test('a scatter hands its finished jobs\' empty scratch directories to its next jobs, never one a job left a file in, and removes them at the end', async () => {
+  const dir = await scratch({ 'wf.cwl': TMPDIR_REPORT });
+  const n = Array.from({ length: 60 }, (_, i) => ['--n', String(i + 1)]).flat();
+  const r = await runCli(['--max-cores', '1', ...prefixes(dir), path.join(dir, 'wf.cwl'), ...n]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = (JSON.parse(r.stdout) as { out: { path: string }[] }).out;
+  const used = await Promise.all(out.map(async (f) => (await readFile(f.path, 'utf8')).trim()));
+  assert.ok(new Set(used).size < used.length, `some scratch directory is used again (${new Set(used).size} for ${used.length} jobs)`);
+  // One core: the jobs run one after another, in order.
+  for (let i = 4; i < used.length; i += 5) assert.equal(used.lastIndexOf(used[i]!), i, `job ${i + 1} left a file in ${used[i]}: no later job gets it`);
   assert.deepEqual(await left(dir), []);
 });

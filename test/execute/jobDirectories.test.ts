@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { makeTempDir, removeTree } from '../../src/execute/jobDirectories.js';
+import { SpareTmpdirs, makeTempDir, removeTree, removeTrees } from '../../src/execute/jobDirectories.js';
 
 test('makeTempDir makes a missing prefix directory, and a new directory each time', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-jobdirs-'));
@@ -40,6 +40,41 @@ test('removeTree removes an empty directory, a full one, and ignores a missing o
     await removeTree(path.join(root, 'missing'));
     assert.equal(existsSync(empty), false);
     assert.equal(existsSync(full), false);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('removeTrees removes every directory given, a few at a time, full and missing ones too', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-jobdirs-'));
+  try {
+    const dirs = Array.from({ length: 40 }, (_, i) => path.join(root, `job-${i}`));
+    for (const d of dirs) await mkdir(d);
+    await writeFile(path.join(dirs[7]!, 'left.txt'), 'x');
+    await removeTrees([...dirs, path.join(root, 'missing')], 4);
+    assert.deepEqual(dirs.filter((d) => existsSync(d)), []);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('SpareTmpdirs keeps an empty directory for the next job, refuses one with anything in it, and removes what is left', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-jobdirs-'));
+  try {
+    const [empty, used] = [path.join(root, 'empty'), path.join(root, 'used')];
+    await mkdir(empty);
+    await mkdir(used);
+    await writeFile(path.join(used, 'left.txt'), 'x');
+    const spare = new SpareTmpdirs();
+    assert.equal(await spare.keep(used), false);
+    assert.equal(await spare.keep(path.join(root, 'missing')), false);
+    assert.equal(await spare.keep(empty), true);
+    assert.equal(spare.take(), empty);
+    assert.equal(spare.take(), undefined);
+    assert.equal(await spare.keep(empty), true);
+    await spare.removeAll();
+    assert.equal(existsSync(empty), false);
+    assert.equal(existsSync(used), true, 'a refused directory is the caller\'s to remove');
   } finally {
     await rm(root, { recursive: true, force: true });
   }
