@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
 import { forEachFileAsync } from '../model/fileWalk.js';
 import { PermanentFailure, fileProblem } from '../errors.js';
-import { listDirectory, sha1File, splitName } from '../load/fileSystem.js';
+import { listDirectory, sha1File, smallFileDigest, splitName } from '../load/fileSystem.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 
 /**
@@ -24,13 +24,23 @@ async function finalizeFile(file: FileValue, literalDir: string, where: string):
     file.location = pathToUri(p);
   }
   const p = uriToPath(file.location);
-  const info = await stat(p).catch((error: unknown) => { throw new PermanentFailure(`${where}: output file ${p}: ${fileProblem(error)}`); });
+  const { size, sha1 } = await sizeAndSha1(p, where);
   file.path = p;
   file.basename = file.basename ?? path.basename(p);
   Object.assign(file, splitName(file.basename));
   file.dirname = path.dirname(p);
-  file.size = info.size;
-  file.checksum = `sha1$${await sha1File(p, info.isFile() ? info.size : undefined)}`;
+  file.size = size;
+  file.checksum = `sha1$${sha1}`;
+}
+
+/** A small regular file at once (most outputs), anything else through a stat and a handle. */
+async function sizeAndSha1(p: string, where: string): Promise<{ size: number; sha1: string }> {
+  const failed = (error: unknown): never => { throw new PermanentFailure(`${where}: output file ${p}: ${fileProblem(error)}`); };
+  let small;
+  try { small = smallFileDigest(p); } catch (error) { failed(error); }
+  if (small !== undefined) return small;
+  const info = await stat(p).catch(failed);
+  return { size: info.size, sha1: await sha1File(p, info.isFile() ? info.size : undefined) };
 }
 
 async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where: string): Promise<void> {

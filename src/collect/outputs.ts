@@ -5,7 +5,7 @@ import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { PermanentFailure } from '../errors.js';
 import type { CommandLineJob } from '../job/commandLineJob.js';
 import type { ExpressionEngine } from '../expressions/index.js';
-import { listDirectory, readContents, splitName, exists } from '../load/fileSystem.js';
+import { listDirectory, readContents, splitName, exists, existsNow } from '../load/fileSystem.js';
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
@@ -28,7 +28,7 @@ export async function collectOutputs(
   const runtime = { ...job.runtime, exitCode };
   const customFile = path.join(job.dirs.hostOutdir, 'cwl.output.json');
   let result: Record<string, unknown>;
-  if (await exists(customFile)) {
+  if (existsNow(customFile)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(await readFile(customFile, 'utf8'));

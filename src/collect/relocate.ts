@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { mapFiles, mapFilesAsync } from '../model/fileWalk.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { FileBoundary, checkBasename } from './fileBoundary.js';
+import { FileBoundary, checkBasename, realPathNow } from './fileBoundary.js';
 
 export type OutputMode = 'move' | 'copy' | 'leave';
 
@@ -98,7 +98,7 @@ class OutputPlacement {
       await mkdir(path.dirname(target), { recursive: true });
       this.#made.add(path.dirname(target));
     }
-    const real = await realpath(source).catch(() => source);
+    const real = realPathNow(source) ?? source;
     if (this.mode === 'move' && this.#isScratch(real)) {
       try {
         await rename(real, target);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue, LoadListing } from '../model/types.js';
@@ -17,6 +18,15 @@ export function splitName(basename: string): { nameroot: string; nameext: string
 /** Probes (secondary files by pattern, optional paths): whatever stops a stat means "not there" to the caller. */
 export async function exists(p: string): Promise<boolean> {
   try { await stat(p); return true; } catch { return false; }
+}
+
+/**
+ * `exists` on the calling thread, for a probe made once per job of a file
+ * that is mostly not there (cwl.output.json): one stat, no thread-pool round
+ * trip, and no error object with its stack built for the usual ENOENT.
+ */
+export function existsNow(p: string): boolean {
+  try { return statSync(p, { throwIfNoEntry: false }) !== undefined; } catch { return false; }
 }
 
 export async function isDirectory(p: string): Promise<boolean> {
@@ -61,6 +71,33 @@ export async function sha1File(file: string, regularSize?: number): Promise<stri
     await handle.close();
   }
   return hash.digest('hex');
+}
+
+/**
+ * The size and sha1 of a small regular file, read at once on the calling
+ * thread: open, fstat, one read, close. The async path (stat, then open,
+ * read and close through a handle) costs four thread-pool round trips, each
+ * waking a pool thread and then the event loop; for the one-line outputs of
+ * a wide scatter those wake-ups were most of the engine's time per element,
+ * where these four calls take microseconds. Opened non-blocking so a FIFO
+ * never holds the loop. Undefined for anything but a regular file of at most
+ * one chunk (or one that grew past it meanwhile): sha1File reads those.
+ * Throws the open's error (ENOENT, EACCES).
+ */
+export function smallFileDigest(file: string): { size: number; sha1: string } | undefined {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > CHECKSUM_CHUNK) return undefined;
+    // One byte over the size: a read that fills it means the file grew.
+    const buffer = Buffer.allocUnsafe(info.size + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length === buffer.length) return undefined;
+    return { size: length, sha1: createHash('sha1').update(buffer.subarray(0, length)).digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A stat that failed because nothing is there (rather than, say, a permission error, which is reported as one). */

@@ -66,12 +66,12 @@ test('SpareTmpdirs keeps an empty directory for the next job, refuses one with a
     await mkdir(used);
     await writeFile(path.join(used, 'left.txt'), 'x');
     const spare = new SpareTmpdirs();
-    assert.equal(await spare.keep(used), false);
-    assert.equal(await spare.keep(path.join(root, 'missing')), false);
-    assert.equal(await spare.keep(empty), true);
+    assert.equal(spare.keep(used), false);
+    assert.equal(spare.keep(path.join(root, 'missing')), false);
+    assert.equal(spare.keep(empty), true);
     assert.equal(spare.take(), empty);
     assert.equal(spare.take(), undefined);
-    assert.equal(await spare.keep(empty), true);
+    assert.equal(spare.keep(empty), true);
     await spare.removeAll();
     assert.equal(existsSync(empty), false);
     assert.equal(existsSync(used), true, 'a refused directory is the caller\'s to remove');

@@ -6,11 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { sha1File } from '../../src/load/fileSystem.js';
+import { existsNow, sha1File, smallFileDigest } from '../../src/load/fileSystem.js';
 
 const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
 
@@ -45,4 +46,46 @@ test('sha1File covers what a file gained after its stat', async () => {
 
 test('sha1File of a missing file rejects', async () => {
   await assert.rejects(sha1File(path.join(os.tmpdir(), 'bespin-no-such-file-for-sha1')), { code: 'ENOENT' });
+});
+
+test('smallFileDigest gives the size and sha1 of a small regular file, and leaves larger ones to sha1File', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-sha1-'));
+  try {
+    for (const size of [0, 1, 9, 65535, 65536]) {
+      const data = Buffer.alloc(size, 0);
+      for (let i = 0; i < size; i++) data[i] = (i * 7 + 3) % 256;
+      const file = path.join(dir, `f${size}`);
+      await writeFile(file, data);
+      assert.deepEqual(smallFileDigest(file), { size, sha1: sha1(data) }, `size ${size}`);
+    }
+    await writeFile(path.join(dir, 'big'), Buffer.alloc(65537, 1));
+    assert.equal(smallFileDigest(path.join(dir, 'big')), undefined);
+    assert.equal(smallFileDigest(dir), undefined, 'a directory is not a small regular file');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('smallFileDigest neither blocks on a FIFO nor hides a missing file', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-sha1-'));
+  try {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    assert.equal(smallFileDigest(fifo), undefined);
+    assert.throws(() => smallFileDigest(path.join(dir, 'missing')), { code: 'ENOENT' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('existsNow tells a file that is there from one that is not, without throwing', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-exists-'));
+  try {
+    await writeFile(path.join(dir, 'cwl.output.json'), '{}');
+    assert.equal(existsNow(path.join(dir, 'cwl.output.json')), true);
+    assert.equal(existsNow(path.join(dir, 'missing.json')), false);
+    assert.equal(existsNow(path.join(dir, 'cwl.output.json', 'below-a-file')), false);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

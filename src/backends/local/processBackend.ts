@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WriteStream } from 'node:fs';
-import { open, mkdir, type FileHandle } from 'node:fs/promises';
+import { closeSync, open as openCallback, openSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { stageOnHost } from '../../job/staging.js';
@@ -59,41 +61,50 @@ export async function runWithRedirects(
   if (signal.aborted) return cancelledOutcome();
   const log = await openToolLog(extra.toolLogsBasepath, job.name);
   const started = performance.now();
-  const handles: FileHandle[] = [];
+  const fds: number[] = [];
   try {
-    const stdio = await openRedirects(job, stdinHostPath, handles);
+    const stdio = await openRedirects(job, stdinHostPath, fds);
     const ended = superviseChild(job, { argv, cwd, env, stdio }, signal, { log, logger: extra.logger, started, onKill: extra.onKill });
     // The child has its own copies of the descriptors once spawned (spawn is
     // synchronous): ours are closed while it runs, not after, when the job
     // still holds its place in the resource pool.
-    await closeAll(handles);
+    closeAll(fds);
     return await ended;
   } finally {
-    await closeAll(handles);
+    closeAll(fds);
     log?.end();
   }
 }
 
-async function closeAll(handles: FileHandle[]): Promise<void> {
-  await Promise.all(handles.splice(0).map((h) => h.close()));
+const openFd = promisify(openCallback);
+
+function closeAll(fds: number[]): void {
+  for (const fd of fds.splice(0)) closeSync(fd);
 }
 
-/** Opens the job's stdin and its stdout/stderr files (uncaptured streams are piped); every handle opened goes into `handles`. */
-async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => string, handles: FileHandle[]): Promise<ChildSpec['stdio']> {
+/**
+ * Opens the job's stdin and its stdout/stderr files (uncaptured streams are
+ * piped); every descriptor opened goes into `fds`. The output redirections
+ * are opened (and later closed) on the calling thread, as spawn itself runs:
+ * a new file in the job's own new directory opens in microseconds, where
+ * each thread-pool round trip cost more per element of a wide scatter.
+ */
+async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => string, fds: number[]): Promise<ChildSpec['stdio']> {
   const openOut = async (name: string): Promise<number> => {
     const file = path.join(job.dirs.hostOutdir, name);
     // The output directory itself exists: most redirections need no mkdir.
     if (path.dirname(file) !== job.dirs.hostOutdir) await mkdir(path.dirname(file), { recursive: true });
-    const h = await open(file, 'w');
-    handles.push(h);
-    return h.fd;
+    const fd = openSync(file, 'w');
+    fds.push(fd);
+    return fd;
   };
   let stdin: number | 'ignore' = 'ignore';
   if (job.stdin !== undefined) {
     try {
-      const h = await open(stdinHostPath(job.stdin), 'r');
-      handles.push(h);
-      stdin = h.fd;
+      // Through the thread pool: an input may be a FIFO, whose open waits for a writer.
+      const fd = await openFd(stdinHostPath(job.stdin), 'r');
+      fds.push(fd);
+      stdin = fd;
     } catch (error) {
       throw new PermanentFailure(`${job.name}: stdin file ${job.stdin}: ${fileProblem(error)}`);
     }
