@@ -126,7 +126,8 @@ function isPlainAbsolute(p: string): boolean {
   return path.isAbsolute(p) && path.normalize(p) === p && (p === '/' || !p.endsWith('/'));
 }
 
-async function realOrSelf(p: string): Promise<string> {
+/** The real path of `p`, or `p` made absolute when it cannot be resolved (missing, or a broken link). */
+export async function realOrSelf(p: string): Promise<string> {
   return realpath(p).catch(() => path.resolve(p));
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { mapFiles, mapFilesAsync } from '../model/fileWalk.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
-import { FileBoundary, checkBasename, realPathNow } from './fileBoundary.js';
+import { FileBoundary, checkBasename, realOrSelf, realPathNow } from './fileBoundary.js';
 
 export type OutputMode = 'move' | 'copy' | 'leave';
 
@@ -61,7 +61,7 @@ class OutputPlacement {
   async #isInput(p: string): Promise<boolean> {
     // No File or Directory among the inputs: nothing to resolve.
     if (this.given.roots.length === 0 && this.given.files.size === 0) return false;
-    return this.given.isInput(await realpath(p).catch(() => path.resolve(p)));
+    return this.given.isInput(await realOrSelf(p));
   }
 
   /**
@@ -125,8 +125,7 @@ class OutputPlacement {
  */
 async function realJobOutdirs(jobOutdirs: ReadonlySet<string>): Promise<Set<string>> {
   const parents = new Map<string, string>();
-  for (const d of jobOutdirs) parents.set(path.dirname(d), path.dirname(d));
-  for (const parent of parents.keys()) parents.set(parent, await realpath(parent).catch(() => parent));
+  for (const parent of new Set([...jobOutdirs].map((d) => path.dirname(d)))) parents.set(parent, await realpath(parent).catch(() => parent));
   const real = new Set<string>();
   for (const d of jobOutdirs) real.add(path.join(parents.get(path.dirname(d))!, path.basename(d)));
   return real;

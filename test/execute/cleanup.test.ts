@@ -8,7 +8,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch } from '../helpers/cli.js';
 
-const SCATTER = `cwlVersion: v1.2
+/** A scatter over `n` whose tool runs `command` (with $0 = n) and gives out.txt as its output. */
+function scatterRunning(command: string): string {
+  return `cwlVersion: v1.2
 class: Workflow
 requirements: {ScatterFeatureRequirement: {}}
 inputs: {n: 'int[]'}
@@ -21,10 +23,13 @@ steps:
     run:
       class: CommandLineTool
       inputs: {n: int}
-      baseCommand: [sh, -c, 'echo $0 > out.txt; [ "$0" = 1 ] && exit 3; sleep 4.321']
+      baseCommand: [sh, -c, '${command}']
       arguments: [$(inputs.n)]
       outputs: {out: {type: File, outputBinding: {glob: out.txt}}}
 `;
+}
+
+const SCATTER = scatterRunning('echo $0 > out.txt; [ "$0" = 1 ] && exit 3; sleep 4.321');
 
 async function left(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -62,23 +67,7 @@ test('a cancelled run removes its job directories too', async () => {
   assert.deepEqual(await left(dir), []);
 });
 
-const TMPDIR_REPORT = `cwlVersion: v1.2
-class: Workflow
-requirements: {ScatterFeatureRequirement: {}}
-inputs: {n: 'int[]'}
-outputs: {out: {type: 'File[]', outputSource: step/out}}
-steps:
-  step:
-    scatter: n
-    in: {n: n}
-    out: [out]
-    run:
-      class: CommandLineTool
-      inputs: {n: int}
-      baseCommand: [sh, -c, 'echo "$TMPDIR" > out.txt; [ $(($0 % 5)) = 0 ] && touch "$TMPDIR/left"; exit 0']
-      arguments: [$(inputs.n)]
-      outputs: {out: {type: File, outputBinding: {glob: out.txt}}}
-`;
+const TMPDIR_REPORT = scatterRunning('echo "$TMPDIR" > out.txt; [ $(($0 % 5)) = 0 ] && touch "$TMPDIR/left"; exit 0');
 
 test('a scatter hands its finished jobs\' empty scratch directories to its next jobs, never one a job left a file in, and removes them at the end', async () => {
   const dir = await scratch({ 'wf.cwl': TMPDIR_REPORT });

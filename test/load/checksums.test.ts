@@ -15,12 +15,18 @@ import { existsNow, sha1File, smallFileDigest } from '../../src/load/fileSystem.
 
 const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
 
+/** `size` bytes that differ from one another, so a missed or repeated chunk changes the checksum. */
+function patterned(size: number): Buffer {
+  const data = Buffer.alloc(size, 0);
+  for (let i = 0; i < size; i++) data[i] = (i * 7 + 3) % 256;
+  return data;
+}
+
 test('sha1File gives the sha1 of every byte, with or without the size, at every size around the chunk', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-sha1-'));
   try {
     for (const size of [0, 1, 9, 65535, 65536, 65537, 200_000]) {
-      const data = Buffer.alloc(size, 0);
-      for (let i = 0; i < size; i++) data[i] = (i * 7 + 3) % 256;
+      const data = patterned(size);
       const file = path.join(dir, `f${size}`);
       await writeFile(file, data);
       assert.equal(await sha1File(file, size), sha1(data), `size ${size}, size given`);
@@ -52,8 +58,7 @@ test('smallFileDigest gives the size and sha1 of a small regular file, and leave
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-sha1-'));
   try {
     for (const size of [0, 1, 9, 65535, 65536]) {
-      const data = Buffer.alloc(size, 0);
-      for (let i = 0; i < size; i++) data[i] = (i * 7 + 3) % 256;
+      const data = patterned(size);
       const file = path.join(dir, `f${size}`);
       await writeFile(file, data);
       assert.deepEqual(smallFileDigest(file), { size, sha1: sha1(data) }, `size ${size}`);
