@@ -11,7 +11,7 @@
  * baseline-kubernetes-v1.0.txt, baseline-kubernetes-real-v1.1.txt, … for
  * the older suites (`--cwl-version`, passed on to the harness too).
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,12 @@ const cluster = await openCluster({ claims: { 'calrissian-input-data': { hostDir
 const wrapper = path.join(scratch, 'bespin-kubernetes');
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 const real = cluster.kind !== 'standin';
+// A real node has 2 cores and four tests run at once: a pod that needs the
+// whole node (coresMin: 2) waits until the other tests' pods leave it empty,
+// which may be minutes, as on any busy cluster. It is not failed for that:
+// neither by the engine (--unschedulable-timeout) nor by the harness, up to
+// the time a suite takes to drain (v1.2: about 6 min).
+const WAIT_FOR_NODE_S = 600;
 const out = path.join(repo, versioned(real ? 'conformance/out-kubernetes-real' : 'conformance/out-kubernetes', cwlVersion));
 // cwltest keeps only "Returned non-zero": each run's arguments and standard
 // error go to engine-logs/ as well, to explain a failure seen only on a cluster.
@@ -52,7 +58,8 @@ writeFileSync(wrapper, [
   'echo "args: $*" >"$log"',
   `KUBECONFIG=${q(cluster.engineKubeconfigPath)} ${q(process.execPath)} ${q(CLI)} \\`,
   // Tests run as root here; the suite's pods may too (the platform runs the engine as uid 1000).
-  `  --backend kubernetes --pod-allow-root ${cluster.volumeArgs.map((v) => `--volume ${q(v)}`).join(' ')} \\`,
+  // On a real cluster the log is at debug level (each pod's updates, the watch's reconnects), to show where a stalled test waited.
+  `  --backend kubernetes --pod-allow-root${real ? ` --debug --unschedulable-timeout ${WAIT_FOR_NODE_S}` : ''} ${cluster.volumeArgs.map((v) => `--volume ${q(v)}`).join(' ')} \\`,
   `  --tmp-outdir-prefix ${q(`${tmpout}/out-`)} --tmpdir-prefix ${q(`${tmpout}/tmp-`)} "$@" 2>>"$log"`,
   'code=$?',
   'echo "exit: $code" >>"$log"',
@@ -66,6 +73,8 @@ const args = [
   path.join(repo, 'dist/conformance/run.js'), '--tool', wrapper,
   '--out', out,
   '--baseline', path.join(repo, versioned(real ? 'conformance/baseline-kubernetes-real.txt' : 'conformance/baseline-kubernetes.txt', cwlVersion)),
+  // Before the caller's arguments: a --timeout of theirs wins.
+  ...(real ? ['--timeout', String(WAIT_FOR_NODE_S)] : []),
   ...process.argv.slice(2),
 ];
 let code = 1;
@@ -76,8 +85,20 @@ try {
     child.on('close', (c) => resolve(c ?? 1));
   });
   console.log(`${cluster.kind} cluster, namespace ${cluster.namespace}; pods left: ${(await cluster.podNames()).length}`);
+  if (code !== 0 && real) await keepEvents(path.join(out, 'events.txt'));
 } finally {
   await cluster.stop();
   rmSync(scratch, { recursive: true, force: true });
 }
 process.exitCode = code;
+
+/** The namespace's events (pods that waited on the node, and why), beside the engine logs of a failed suite. */
+async function keepEvents(file: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    execFile('kubectl', ['--kubeconfig', cluster.adminKubeconfigPath, '-n', cluster.namespace, 'get', 'events', '--sort-by=.lastTimestamp', '-o', 'wide'], { maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      writeFileSync(file, error ? `kubectl get events failed: ${stderr || error.message}\n` : stdout);
+      console.log(`events of namespace ${cluster.namespace}: ${file}`);
+      resolve();
+    });
+  });
+}

@@ -90,6 +90,8 @@ export class KubernetesBackend implements Backend {
     // A failure leaves as one line naming the call (`cannot create pods in namespace x: forbidden (403): …`).
     await withRetries({ verb: 'create', resource: 'pods', namespace: ns, step: job.name }, () => this.#core.createNamespacedPod({ namespace: ns, body: pod }), this.options.retry, { signal, onRetry: (m) => this.options.logger.warn(m) });
     this.#live.add(name);
+    const debug = this.options.logger.isLevelEnabled('debug') ? (msg: string): void => this.options.logger.debug({ step: job.name, pod: name }, msg) : (): void => undefined;
+    debug('pod created');
     const onAbort = (): void => {
       this.#watcher.cancel(name);
       void this.#delete(name);
@@ -97,9 +99,10 @@ export class KubernetesBackend implements Backend {
     signal.addEventListener('abort', onAbort, { once: true });
     let outcome: PodOutcome;
     try {
-      outcome = await this.#watcher.wait(name, () => {
+      outcome = await this.#watcher.wait(name, job.name, () => {
         if (this.options.streamLogs) streaming = new Log(this.options.kc).log(ns, name, CONTAINER_NAME, sink, { follow: true });
       });
+      debug(`pod outcome: ${outcome.kind}`);
       // The follow request is never aborted: client-node's log stream has no
       // error listener, so an abort would crash the engine. It ends by itself
       // when the container ends or the pod is deleted. A follow that could not
@@ -108,6 +111,7 @@ export class KubernetesBackend implements Backend {
       if (stream && outcome.kind === 'terminated') {
         // A followed log ends when the container does; give it a moment to drain.
         await Promise.race([sinkDone, new Promise((r) => setTimeout(r, 5000).unref())]);
+        debug(sink.writableEnded ? 'followed log ended' : 'followed log still open after 5 s');
       } else {
         // Short-lived pods end before a stream starts: read the whole log once.
         const text = await withRetries({ verb: 'get', resource: 'pods/log', namespace: ns, name }, () => this.#core.readNamespacedPodLog({ name, namespace: ns, container: CONTAINER_NAME }), this.options.retry)
@@ -119,6 +123,7 @@ export class KubernetesBackend implements Backend {
             return '';
           });
         if (!sink.writableEnded && text !== '') sink.write(text);
+        debug('log read whole');
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -128,6 +133,7 @@ export class KubernetesBackend implements Backend {
       // inspection (and is no longer ours to delete at shutdown); a cancelled one goes.
       if (this.options.deletePods || signal.aborted) await this.#delete(name);
       else this.#live.delete(name);
+      debug('pod done with');
     }
     return { outcome, tail: tail.toString(), podName: name };
   }

@@ -11,6 +11,8 @@ export type PodOutcome =
   | { readonly kind: 'deleted'; readonly exitCode?: number };
 
 interface Waiter {
+  /** The step the pod runs, for log lines. */
+  readonly step: string;
   readonly resolve: (outcome: PodOutcome) => void;
   readonly reject: (error: KubernetesApiError) => void;
   readonly onRunning: () => void;
@@ -55,6 +57,8 @@ export class PodWatcher {
       if (name && w) { this.#waiters.delete(name); w.resolve({ kind: 'deleted' }); }
     });
     this.#informer.on('error', (err: unknown) => this.#onError(asApiError({ verb: 'watch', resource: 'pods', namespace }, err)));
+    // A (re)connect is where a watch can lose time unseen: say so under --debug.
+    this.#informer.on('connect', () => this.logger.debug('pod watch connecting'));
   }
 
   #onError(error: KubernetesApiError): void {
@@ -92,10 +96,10 @@ export class PodWatcher {
   }
 
   /** Waits for a pod created by the caller to reach an outcome. */
-  wait(name: string, onRunning: () => void): Promise<PodOutcome> {
+  wait(name: string, step: string, onRunning: () => void): Promise<PodOutcome> {
     return new Promise((resolve, reject) => {
       if (this.#failure) { reject(this.#failure); return; }
-      this.#waiters.set(name, { resolve, reject, onRunning, running: false });
+      this.#waiters.set(name, { step, resolve, reject, onRunning, running: false });
       this.reconcile(name);
     });
   }
@@ -113,7 +117,16 @@ export class PodWatcher {
     if (!w) return;
     const pod = this.#informer.get(name, this.namespace);
     if (!pod) return;
+    const waitingSince = w.unschedulableSince;
     const outcome = decide(pod, w, this.unschedulableTimeoutMs);
+    // A pod the scheduler cannot place yet (a busy cluster) is a run that
+    // seems to stall: say why once, and again when it is placed.
+    if (waitingSince === undefined && w.unschedulableSince !== undefined && !outcome) {
+      this.logger.info({ step: w.step, pod: name }, `[${w.step}] pod ${name} is waiting for a node: ${unschedulableMessage(pod) || 'no node can run it yet'}`);
+    } else if (waitingSince !== undefined && w.unschedulableSince === undefined && !outcome) {
+      this.logger.info({ step: w.step, pod: name }, `[${w.step}] pod ${name} was placed on a node after waiting ${Math.round((Date.now() - waitingSince) / 1000)} s`);
+    }
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ pod: name, phase: pod.status?.phase, container: containerState(pod), outcome: outcome?.kind }, 'pod update');
     if (outcome) {
       this.#waiters.delete(name);
       w.resolve(outcome);
@@ -129,6 +142,21 @@ export class PodWatcher {
       setTimeout(() => this.reconcile(name), Math.max(0, due) + 10).unref();
     }
   }
+}
+
+/** The scheduler's reason (`0/1 nodes are available: 1 Insufficient cpu. …`) while the pod is unschedulable; '' when it gave none. */
+function unschedulableMessage(pod: V1Pod): string | undefined {
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  return scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' ? (scheduled.message ?? '') : undefined;
+}
+
+/** The first container's state in a word (`waiting:ContainerCreating`, `running`, `terminated:0`), for debug lines. */
+function containerState(pod: V1Pod): string | undefined {
+  const state = pod.status?.containerStatuses?.[0]?.state;
+  if (state?.terminated) return `terminated:${state.terminated.exitCode}`;
+  if (state?.running) return 'running';
+  if (state?.waiting) return `waiting:${state.waiting.reason ?? ''}`;
+  return undefined;
 }
 
 function decide(pod: V1Pod, w: Waiter, unschedulableTimeoutMs: number): PodOutcome | undefined {
@@ -149,11 +177,10 @@ function decide(pod: V1Pod, w: Waiter, unschedulableTimeoutMs: number): PodOutco
     return { kind: 'terminated', exitCode: terminated.exitCode, reason: terminated.reason ?? '', message: terminated.message ?? '' };
   }
   if (status?.phase === 'Failed') return { kind: 'failed', reason: status.reason ?? 'Failed', message: status.message ?? 'the pod failed' };
-  const scheduled = status?.conditions?.find((c) => c.type === 'PodScheduled');
-  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+  if (unschedulableMessage(pod) !== undefined) {
     w.unschedulableSince ??= Date.now();
     if (Date.now() - w.unschedulableSince >= unschedulableTimeoutMs) {
-      return { kind: 'failed', reason: 'Unschedulable', message: scheduled.message ?? 'no node can run the pod' };
+      return { kind: 'failed', reason: 'Unschedulable', message: unschedulableMessage(pod) || 'no node can run the pod' };
     }
   } else {
     w.unschedulableSince = undefined;

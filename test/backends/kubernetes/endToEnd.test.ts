@@ -87,6 +87,57 @@ outputs: []
   });
 });
 
+test('a pod that waits for room on the node says so, and runs once a node has room', { timeout: 180_000 }, async () => {
+  await withCluster(async ({ input, run }) => {
+    // Two steps that each need the whole 2-core node: the engine (--max-cores 4) starts both; the scheduler places one at a time.
+    await writeFile(path.join(input, 'whole.cwl'), `cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}}
+inputs:
+  n: int[]
+outputs: {}
+steps:
+  s:
+    scatter: n
+    in: {n: n}
+    out: []
+    run:
+      class: CommandLineTool
+      requirements:
+        DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+        ResourceRequirement: {coresMin: 2}
+      baseCommand: [sleep, "2"]
+      inputs: {n: int}
+      outputs: []
+`);
+    const r = await run(['--debug', '--max-cores', '4', path.join(input, 'whole.cwl'), '--n', '1', '--n', '2']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.record.podsCreated, 2);
+    assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ is waiting for a node: 0\/1 nodes are available: 1 Insufficient cpu/);
+    assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ was placed on a node after waiting \d+ s/);
+  });
+});
+
+test('a pod no node can ever take fails the step after --unschedulable-timeout, with the scheduler\'s reason', { timeout: 180_000 }, async () => {
+  await withCluster(async ({ cluster, input, run }) => {
+    // More RAM than either cluster's node has, within --max-ram: only the scheduler can say no.
+    await writeFile(path.join(input, 'huge.cwl'), `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+  ResourceRequirement: {ramMin: 100000}
+baseCommand: ["true"]
+inputs: []
+outputs: []
+`);
+    const r = await run(['--max-ram', '1Ti', '--unschedulable-timeout', '3', path.join(input, 'huge.cwl')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /huge\.cwl: pod huge-cwl-[0-9a-f]+ failed: Unschedulable: 0\/1 nodes are available: 1 Insufficient memory/);
+    assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
+    await until('the pod is deleted', async () => (await cluster.podNames()).length === 0);
+  });
+});
+
 const SLOW = `cwlVersion: v1.2
 class: CommandLineTool
 requirements: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}}
