@@ -79,7 +79,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'no-network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps without network access' },
   namespace: { type: 'string', describe: 'Kubernetes namespace' },
   'oom-retry': { type: 'number', describe: 'Retry an OOMKilled step this many times, each time with twice the memory, admitted within --max-ram (a size that can never fit fails the step)', default: 0 },
-  'unschedulable-timeout': { type: 'number', describe: 'Seconds a step pod may stay unschedulable before the step fails', default: 300 },
+  'unschedulable-timeout': { type: 'number', describe: 'Seconds a step pod no node can take (even emptied) may stay unschedulable before the step fails; a pod waiting for room on busy nodes waits', default: 300 },
   'max-download-size': { type: 'string', describe: 'Largest remote (http/https) input to download: 10Gi, 500M, bytes (default 64Gi, or BESPIN_MAX_DOWNLOAD_BYTES)' },
   'download-timeout': { type: 'number', describe: 'Seconds one remote (http/https) input may take to download (default 3600, or BESPIN_DOWNLOAD_TIMEOUT)' },
   volume: { type: 'array', describe: 'CLAIM:MOUNTPATH mapping of a PVC (outside a cluster)' },

@@ -64,7 +64,7 @@ describe('fault injection and counters', () => {
     await engine.createPod(shellPod('cordoned', 'true'));
     const cond = (p: Json): Json => p.status?.conditions?.find((c: Json) => c.type === 'PodScheduled');
     const pending = await engine.waitForPod('cordoned', (p) => cond(p)?.reason === 'Unschedulable');
-    assert.equal(cond(pending).message, '0/1 nodes are available: 1 node(s) were unschedulable.');
+    assert.equal(cond(pending).message, '0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
     cluster.faults.setUnschedulable(false);
     const done = await engine.waitForPod('cordoned', (p) => p.status?.phase === 'Succeeded');
     assert.equal(cond(done).status, 'True');

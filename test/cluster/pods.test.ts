@@ -106,11 +106,11 @@ describe('pods on the Docker-backed node', { concurrency: true }, () => {
     await engine.createPod(shellPod('elsewhere', 'true', { spec: { nodeSelector: { disk: 'ssd' } } }));
     const cond = (p: Json): Json => p.status?.conditions?.find((c: Json) => c.type === 'PodScheduled');
     const big = await engine.waitForPod('too-big', (p) => cond(p)?.status === 'False');
-    assert.deepEqual({ ...cond(big), lastTransitionTime: 'x' }, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: 'x', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory.' });
+    assert.deepEqual({ ...cond(big), lastTransitionTime: 'x' }, { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: 'x', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient memory. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.' });
     assert.equal(big.status.phase, 'Pending');
     assert.equal(big.spec.nodeName, undefined);
-    assert.equal(cond(await engine.waitForPod('gpu', (p) => cond(p)?.status === 'False')).message, '0/1 nodes are available: 1 Insufficient nvidia.com/gpu.');
-    assert.equal(cond(await engine.waitForPod('elsewhere', (p) => cond(p)?.status === 'False')).message, "0/1 nodes are available: 1 node(s) didn't match Node's node affinity/selector.");
+    assert.equal(cond(await engine.waitForPod('gpu', (p) => cond(p)?.status === 'False')).message, '0/1 nodes are available: 1 Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
+    assert.equal(cond(await engine.waitForPod('elsewhere', (p) => cond(p)?.status === 'False')).message, "0/1 nodes are available: 1 node(s) didn't match Node's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
   });
 
   test('eviction: phase Failed, reason Evicted, container killed', async () => {

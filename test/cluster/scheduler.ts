@@ -68,12 +68,14 @@ export class Scheduler {
       if (!pvc) return `0/1 nodes are available: persistentvolumeclaim ${JSON.stringify(claim)} not found.`;
       if (pvc.metadata.deletionTimestamp) return `0/1 nodes are available: persistentvolumeclaim ${JSON.stringify(claim)} is being deleted.`;
     }
-    if (node.spec?.unschedulable) return '0/1 nodes are available: 1 node(s) were unschedulable.';
+    // As kube-scheduler words it, the preemption part says whether the node could take the pod were it empty.
+    const notHelpful = ' preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+    if (node.spec?.unschedulable) return `0/1 nodes are available: 1 node(s) were unschedulable.${notHelpful}`;
     const labels = node.metadata.labels ?? {};
     const selectorOk = Object.entries((pod.spec.nodeSelector ?? {}) as Record<string, string>).every(([k, v]) => labels[k] === v);
     const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as Obj[] | undefined;
     const affinityOk = !terms?.length || terms.some((t) => ((t.matchExpressions ?? []) as Obj[]).every((e) => matchesRequirement({ key: e.key, op: e.operator as Operator, values: e.values ?? [] }, labels)));
-    if (!selectorOk || !affinityOk) return "0/1 nodes are available: 1 node(s) didn't match Node's node affinity/selector.";
+    if (!selectorOk || !affinityOk) return `0/1 nodes are available: 1 node(s) didn't match Node's node affinity/selector.${notHelpful}`;
     const allocatable = resourceAmounts(node.status?.allocatable);
     const used = new Map<string, number>();
     for (const p of this.api.store.peekAll('pods')) {
@@ -81,11 +83,15 @@ export class Scheduler {
       for (const [k, v] of podRequests(p.spec)) used.set(k, (used.get(k) ?? 0) + v);
     }
     const insufficient: string[] = [];
+    let everFits = true;
     for (const [k, v] of podRequests(pod.spec)) {
       if (v === 0) continue;
       if (v > (allocatable.get(k) ?? 0) - (used.get(k) ?? 0)) insufficient.push(k === 'pods' ? 'Too many pods' : `Insufficient ${k}`);
+      if (v > (allocatable.get(k) ?? 0)) everFits = false;
     }
-    if (insufficient.length) return `0/1 nodes are available: ${insufficient.sort().map((r) => `1 ${r}`).join(', ')}.`;
+    if (insufficient.length) {
+      return `0/1 nodes are available: ${insufficient.sort().map((r) => `1 ${r}`).join(', ')}.${everFits ? ' preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.' : notHelpful}`;
+    }
     return undefined;
   }
 

@@ -17,7 +17,10 @@ interface Waiter {
   readonly reject: (error: KubernetesApiError) => void;
   readonly onRunning: () => void;
   running: boolean;
+  /** Since when the scheduler has not placed the pod. */
   unschedulableSince?: number;
+  /** Since when no node could take it even were it empty: what --unschedulable-timeout limits. */
+  unplaceableSince?: number;
 }
 
 const IMAGE_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError']);
@@ -136,9 +139,9 @@ export class PodWatcher {
       w.running = true;
       w.onRunning();
     }
-    if (w.unschedulableSince !== undefined) {
+    if (w.unplaceableSince !== undefined) {
       // Re-check when the timeout is due even if no event arrives.
-      const due = w.unschedulableSince + this.unschedulableTimeoutMs - Date.now();
+      const due = w.unplaceableSince + this.unschedulableTimeoutMs - Date.now();
       setTimeout(() => this.reconcile(name), Math.max(0, due) + 10).unref();
     }
   }
@@ -177,13 +180,36 @@ function decide(pod: V1Pod, w: Waiter, unschedulableTimeoutMs: number): PodOutco
     return { kind: 'terminated', exitCode: terminated.exitCode, reason: terminated.reason ?? '', message: terminated.message ?? '' };
   }
   if (status?.phase === 'Failed') return { kind: 'failed', reason: status.reason ?? 'Failed', message: status.message ?? 'the pod failed' };
-  if (unschedulableMessage(pod) !== undefined) {
-    w.unschedulableSince ??= Date.now();
-    if (Date.now() - w.unschedulableSince >= unschedulableTimeoutMs) {
-      return { kind: 'failed', reason: 'Unschedulable', message: unschedulableMessage(pod) || 'no node can run the pod' };
-    }
-  } else {
-    w.unschedulableSince = undefined;
+  const why = unschedulableMessage(pod);
+  if (why === undefined) {
+    w.unschedulableSince = w.unplaceableSince = undefined;
+    return undefined;
+  }
+  w.unschedulableSince ??= Date.now();
+  // Waiting for room on a busy cluster is what pods do there; only a pod no
+  // node could ever take (as the nodes are now: an autoscaler may add one) times out.
+  if (waitsForRoom(why)) {
+    w.unplaceableSince = undefined;
+    return undefined;
+  }
+  w.unplaceableSince ??= Date.now();
+  if (Date.now() - w.unplaceableSince >= unschedulableTimeoutMs) {
+    return { kind: 'failed', reason: 'Unschedulable', message: why || 'no node can run the pod' };
   }
   return undefined;
+}
+
+/**
+ * Whether the scheduler says some node could take the pod once pods on it
+ * leave. kube-scheduler ends its reason with what preemption found per node
+ * (`preemption: 0/3 nodes are available: 1 No preemption victims found for
+ * incoming pod, 2 Preemption is not helpful for scheduling.`); a node whose
+ * own capacity, taints or labels rule the pod out is "not helpful". Without
+ * that part (another scheduler, preemption disabled) nothing is known, and
+ * the pod is treated as unplaceable.
+ */
+export function waitsForRoom(message: string): boolean {
+  const preemption = /preemption: \d+\/\d+ nodes are available: (.*?)\.?$/.exec(message);
+  if (!preemption) return false;
+  return preemption[1]!.split(', ').some((entry) => !/^\d+ Preemption is not helpful for scheduling$/.test(entry));
 }

@@ -87,7 +87,7 @@ outputs: []
   });
 });
 
-test('a pod that waits for room on the node says so, and runs once a node has room', { timeout: 180_000 }, async () => {
+test('a pod that waits for room on a busy node says so, waits past --unschedulable-timeout, and runs once the node has room', { timeout: 180_000 }, async () => {
   await withCluster(async ({ input, run }) => {
     // Two steps that each need the whole 2-core node: the engine (--max-cores 4) starts both; the scheduler places one at a time.
     await writeFile(path.join(input, 'whole.cwl'), `cwlVersion: v1.2
@@ -106,14 +106,14 @@ steps:
       requirements:
         DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
         ResourceRequirement: {coresMin: 2}
-      baseCommand: [sleep, "2"]
+      baseCommand: [sleep, "4"]
       inputs: {n: int}
       outputs: []
 `);
-    const r = await run(['--debug', '--max-cores', '4', path.join(input, 'whole.cwl'), '--n', '1', '--n', '2']);
+    const r = await run(['--debug', '--max-cores', '4', '--unschedulable-timeout', '1', path.join(input, 'whole.cwl'), '--n', '1', '--n', '2']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.record.podsCreated, 2);
-    assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ is waiting for a node: 0\/1 nodes are available: 1 Insufficient cpu/);
+    assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ is waiting for a node: 0\/1 nodes are available: 1 Insufficient cpu\. preemption: 0\/1 nodes are available: 1 No preemption victims found for incoming pod\./);
     assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ was placed on a node after waiting \d+ s/);
   });
 });
@@ -132,7 +132,7 @@ outputs: []
 `);
     const r = await run(['--max-ram', '1Ti', '--unschedulable-timeout', '3', path.join(input, 'huge.cwl')]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /huge\.cwl: pod huge-cwl-[0-9a-f]+ failed: Unschedulable: 0\/1 nodes are available: 1 Insufficient memory/);
+    assert.match(r.stderr, /huge\.cwl: pod huge-cwl-[0-9a-f]+ failed: Unschedulable: 0\/1 nodes are available: 1 Insufficient memory\. preemption: 0\/1 nodes are available: 1 Preemption is not helpful for scheduling\./);
     assert.ok(r.ms < 30_000, `took ${r.ms} ms`);
     await until('the pod is deleted', async () => (await cluster.podNames()).length === 0);
   });
