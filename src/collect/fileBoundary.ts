@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { forEachFileAsync } from '../model/fileWalk.js';
 import { PermanentFailure } from '../errors.js';
-import { pathToUri, uriToPath } from '../load/uri.js';
+import { pathToUri, uriToPath } from '../files/uri.js';
+import { MAX_LISTING_DEPTH } from '../files/listing.js';
+import type { ReadScope } from '../files/hostEntry.js';
 
 /**
  * Where a process's outputs may come from: the directories the engine made
@@ -14,9 +16,10 @@ import { pathToUri, uriToPath } from '../load/uri.js';
  * can name a host file (say /etc/shadow, or the engine's kubeconfig) as an
  * output that the engine would then copy into --outdir.
  */
-export class FileBoundary {
+export class FileBoundary implements ReadScope {
+  readonly description = "the step's output directory and its inputs";
   /** The process's own directories by their real paths, resolved when first needed. */
-  #realDirs: Promise<readonly string[]> | undefined;
+  #realDirs: readonly string[] | undefined;
 
   /**
    * `dirs`: the process's own directories as given; `roots`: the input
@@ -37,20 +40,30 @@ export class FileBoundary {
     return new FileBoundary(dirs, [...roots], files);
   }
 
+  /** Only a process's own directory: where its cwl.output.json may be. */
+  static ownDirectory(dir: string): FileBoundary {
+    return new FileBoundary([dir], [], new Map());
+  }
+
   /** Whether a real path is one of the inputs themselves (a File, secondary file or Directory given). */
   isInput(real: string): boolean {
     return this.files.has(real) || this.roots.includes(real);
   }
 
-  async #allows(real: string): Promise<boolean> {
+  /** Whether a real path may be read or named as an output: the gate's scope (files/hostEntry.ts). */
+  allows(real: string): boolean {
+    return this.allowsNow(real);
+  }
+
+  allowsNow(real: string): boolean {
     if (this.files.has(real) || within(real, this.roots)) return true;
     // A real path has no symlink, '.' or '..' in it: a plain absolute
     // directory it lies under literally is that directory's real path, so
     // most outputs need no realpath of the job's directories (one per element
-    // of a wide scatter).
+    // of a wide scatter). The rest are resolved once, on the calling thread.
     if (within(real, this.dirs.filter(isPlainAbsolute))) return true;
-    this.#realDirs ??= Promise.all(this.dirs.map(realOrSelf));
-    return within(real, await this.#realDirs);
+    this.#realDirs ??= this.dirs.map((d) => realPathNow(d) ?? path.resolve(d));
+    return within(real, this.#realDirs);
   }
 
   /**
@@ -65,13 +78,13 @@ export class FileBoundary {
 
   async #checkOne(value: FileOrDirectory, where: string): Promise<void> {
     checkBasename(value, where);
-    const p = localPath(value);
+    const p = this.#resolve(value, where);
     if (p === undefined) return;
     const real = realPathNow(p);
     // A missing file is reported later, as "output file …: not found".
     if (real === undefined) return;
-    if (!(await this.#allows(real))) throw outside(where, value.class, p, real);
-    if (value.class === 'Directory') await this.#checkTree(p, where);
+    if (!this.allowsNow(real)) throw outside(where, value.class, p, real);
+    if (value.class === 'Directory') await this.#checkTree(p, where, new Set([real]));
     if (real !== p && value.class === 'File' && this.files.has(real)) {
       // A link the tool made to an input is that input: name it as it was
       // given (the staging directory the link may point through is removed
@@ -83,16 +96,47 @@ export class FileBoundary {
     }
   }
 
-  /** Symlinks inside an output Directory must stay inside the boundary too: relocation follows them. */
-  async #checkTree(dir: string, where: string): Promise<void> {
+  /**
+   * The one local path a File or Directory names, resolved once and written
+   * back: `location` wins (as in CWL), a relative one is taken from the
+   * process's own directory, and `path` is made to agree with it, so what is
+   * checked here is what every later stage reads, hashes and copies.
+   */
+  #resolve(value: FileOrDirectory, where: string): string | undefined {
+    const loc = typeof value.location === 'string' ? value.location : typeof value.path === 'string' ? value.path : undefined;
+    // No location, or `_:` (a literal written out later): nothing on the host yet.
+    if (loc === undefined || loc.startsWith('_:')) return undefined;
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(loc) && !loc.startsWith('file:')) return undefined;
+    let p = loc.startsWith('file:') ? uriToPath(loc) : loc;
+    if (!path.isAbsolute(p)) {
+      const base = this.dirs[0];
+      if (base === undefined) throw new PermanentFailure(`${where}: ${value.class} location ${JSON.stringify(loc)} is relative, and there is no output directory to resolve it in`);
+      p = path.resolve(base, p);
+    }
+    value.location = pathToUri(p);
+    value.path = p;
+    return p;
+  }
+
+  /**
+   * Symlinks inside an output Directory must stay inside the boundary too:
+   * relocation follows them. `ancestors` holds the real paths of the
+   * directories walked into: a link back to one of them is a loop, refused
+   * (listing or copying it would never end).
+   */
+  async #checkTree(dir: string, where: string, ancestors: ReadonlySet<string>): Promise<void> {
+    if (ancestors.size > MAX_LISTING_DEPTH) throw new PermanentFailure(`${where}: ${dir} is nested more than ${MAX_LISTING_DEPTH} directories deep`);
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) {
         const real = await realpath(p).catch(() => undefined);
-        if (real !== undefined && !(await this.#allows(real))) throw outside(where, 'symlink', p, real);
-        if (real !== undefined && (await lstat(real)).isDirectory()) await this.#checkTree(real, where);
+        if (real === undefined) continue;
+        if (!this.allowsNow(real)) throw outside(where, 'symlink', p, real);
+        if (!(await lstat(real)).isDirectory()) continue;
+        if (ancestors.has(real)) throw new PermanentFailure(`${where}: symlink ${p} leads back to ${real}, which holds it: a directory loop`);
+        await this.#checkTree(real, where, new Set([...ancestors, real]));
       } else if (entry.isDirectory()) {
-        await this.#checkTree(p, where);
+        await this.#checkTree(p, where, new Set([...ancestors, path.join(dir, entry.name)]));
       }
     }
   }
@@ -112,6 +156,7 @@ function outside(where: string, kind: string, p: string, real: string): Permanen
   return new PermanentFailure(`${where}: ${kind} ${p}${via} is outside the step's output directory and its inputs; an output may only be a file the step wrote or an input it was given`);
 }
 
+/** Where an input File or Directory is on the host, if it is local. */
 function localPath(value: FileOrDirectory): string | undefined {
   if (typeof value.path === 'string') return value.path;
   if (typeof value.location === 'string' && (value.location.startsWith('file://') || value.location.startsWith('/'))) return uriToPath(value.location);

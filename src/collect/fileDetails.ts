@@ -3,19 +3,22 @@ import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
 import { forEachFileAsync } from '../model/fileWalk.js';
 import { PermanentFailure, fileProblem } from '../errors.js';
-import { listDirectory, sha1File, smallFileDigest, splitName } from '../load/fileSystem.js';
-import { pathToUri, uriToPath } from '../load/uri.js';
+import { sha1HostFile, smallFileDigest } from '../files/hostRead.js';
+import { listDirectory } from '../files/listing.js';
+import { splitName } from '../files/names.js';
+import { pathToUri, uriToPath } from '../files/uri.js';
+import type { FileBoundary } from './fileBoundary.js';
 
 /**
  * Completes output Files and Directories in place: size, sha1 checksum,
  * derived names, deep listings; File literals are written to `literalDir`.
  */
-export async function finalizeFiles(value: unknown, literalDir: string, where: string): Promise<void> {
+export async function finalizeFiles(value: unknown, literalDir: string, where: string, scope: FileBoundary): Promise<void> {
   // A Directory's listing is replaced by its deep listing first, then walked.
-  await forEachFileAsync(value, (f) => (f.class === 'File' ? finalizeFile(f, literalDir, where) : finalizeDirectory(f, literalDir, where)));
+  await forEachFileAsync(value, (f) => (f.class === 'File' ? finalizeFile(f, literalDir, where, scope) : finalizeDirectory(f, literalDir, where, scope)));
 }
 
-async function finalizeFile(file: FileValue, literalDir: string, where: string): Promise<void> {
+async function finalizeFile(file: FileValue, literalDir: string, where: string, scope: FileBoundary): Promise<void> {
   if (!file.location && typeof file.path === 'string') file.location = pathToUri(file.path);
   if (!file.location) {
     const dir = await mkdtemp(path.join(literalDir, 'literal-'));
@@ -24,7 +27,7 @@ async function finalizeFile(file: FileValue, literalDir: string, where: string):
     file.location = pathToUri(p);
   }
   const p = uriToPath(file.location);
-  const { size, sha1 } = await sizeAndSha1(p, where);
+  const { size, sha1 } = await sizeAndSha1(p, where, scope);
   file.path = p;
   file.basename = file.basename ?? path.basename(p);
   Object.assign(file, splitName(file.basename));
@@ -33,17 +36,16 @@ async function finalizeFile(file: FileValue, literalDir: string, where: string):
   file.checksum = `sha1$${sha1}`;
 }
 
-/** A small regular file at once (most outputs), anything else through a stat and a handle. */
-async function sizeAndSha1(p: string, where: string): Promise<{ size: number; sha1: string }> {
-  const failed = (error: unknown): never => { throw new PermanentFailure(`${where}: output file ${p}: ${fileProblem(error)}`); };
-  let small;
-  try { small = smallFileDigest(p); } catch (error) { failed(error); }
-  if (small !== undefined) return small;
-  const info = await stat(p).catch(failed);
-  return { size: info.size, sha1: await sha1File(p, info.isFile() ? info.size : undefined) };
+/**
+ * A small regular file at once on the calling thread (most outputs), a larger
+ * one through a handle; both through the gate, so a FIFO, a device or a file
+ * swapped for a link out of the step's directories is refused, not read.
+ */
+async function sizeAndSha1(p: string, where: string, scope: FileBoundary): Promise<{ size: number; sha1: string }> {
+  return smallFileDigest(p, `${where}: output file`, scope) ?? sha1HostFile(p, `${where}: output file`, scope);
 }
 
-async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where: string): Promise<void> {
+async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where: string, scope: FileBoundary): Promise<void> {
   if (!dir.location && typeof dir.path === 'string') dir.location = pathToUri(dir.path);
   if (!dir.location) {
     const p = await mkdtemp(path.join(literalDir, 'literal-'));
@@ -62,7 +64,7 @@ async function finalizeDirectory(dir: DirectoryValue, literalDir: string, where:
   if (!info.isDirectory()) throw new PermanentFailure(`${where}: output directory ${p}: not a directory`);
   dir.path = p;
   dir.basename = dir.basename ?? path.basename(p);
-  dir.listing = await listDirectory(p, 'deep_listing');
+  dir.listing = await listDirectory(p, 'deep_listing', where, scope);
 }
 
 export type { FileOrDirectory };

@@ -1,11 +1,16 @@
-import { readFile, stat, glob } from 'node:fs/promises';
+import { stat, glob } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadListing, CommandLineTool, CwlType, FileOrDirectory, FileValue, OutputBinding, OutputParameter, RecordType, SecondaryFileSchema } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { PermanentFailure } from '../errors.js';
 import type { CommandLineJob } from '../job/commandLineJob.js';
 import type { ExpressionEngine } from '../expressions/index.js';
-import { listDirectory, readContents, splitName, exists, existsNow } from '../load/fileSystem.js';
+import { readContents, readHostText } from '../files/hostRead.js';
+import { listDirectory } from '../files/listing.js';
+import { exists, existsNow } from '../files/hostFiles.js';
+import { splitName } from '../files/names.js';
+import { BraceLimitError, expandBraces } from '../files/braces.js';
+import { jobFileSizeLimit, limitsFromEnv } from '../load/limits.js';
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
@@ -13,7 +18,7 @@ import { describeType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
 import { PathMapper } from '../job/pathMapping.js';
 import { mapFiles } from '../model/fileWalk.js';
-import type { FileBoundary } from './fileBoundary.js';
+import { FileBoundary } from './fileBoundary.js';
 
 /**
  * Collects a CommandLineTool's outputs from its output directory: from
@@ -29,37 +34,58 @@ export async function collectOutputs(
   const customFile = path.join(job.dirs.hostOutdir, 'cwl.output.json');
   let result: Record<string, unknown>;
   if (existsNow(customFile)) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await readFile(customFile, 'utf8'));
-    } catch (error) {
-      throw new PermanentFailure(`${job.name}: cwl.output.json is not valid JSON: ${String(error)}`);
-    }
-    if (!isPlainObject(parsed)) throw new PermanentFailure(`${job.name}: cwl.output.json must contain an object`);
+    const parsed = await readCustomOutputs(customFile, job);
     result = view.toHostValue(resolveCustomLocations(parsed, job.runtime.outdir)) as Record<string, unknown>;
     for (const p of tool.outputs) if (!(p.id in result)) result[p.id] = null;
   } else {
     result = {};
-    const collector = new OutputCollector(job, view, engine, runtime, tool, listing);
+    const collector = new OutputCollector(job, view, engine, runtime, tool, listing, boundary);
     for (const p of tool.outputs) {
-      result[p.id] = view.toHostValue(await collector.collect(p.type, p.outputBinding, p, `${job.name}: output '${p.id}'`));
+      const value = await collector.collect(p.type, p.outputBinding, p, `${job.name}: output '${p.id}'`);
+      result[p.id] = view.toHostValue(resolveCustomLocations(value, job.runtime.outdir));
     }
   }
   for (const p of tool.outputs) {
     const where = `${job.name}: output '${p.id}'`;
     await boundary.check(result[p.id], where);
-    await finalizeFiles(result[p.id], job.dirs.hostOutdir, where);
+    await finalizeFiles(result[p.id], job.dirs.hostOutdir, where, boundary);
   }
   // Checked against the declared types by the caller (checkOutputValue), which knows --strict.
   return result;
 }
 
-/** cwl.output.json may name files relative to the output directory, as the process saw it. */
+/**
+ * cwl.output.json, read through the gate: a regular file whose real path is
+ * in the step's own output directory (not a link the tool made to a host
+ * file, a FIFO or /dev/zero), bounded by the bytes read.
+ */
+async function readCustomOutputs(customFile: string, job: CommandLineJob): Promise<Record<string, unknown>> {
+  const limit = jobFileSizeLimit(limitsFromEnv());
+  const text = await readHostText(customFile, `${job.name}: output object`, {
+    maxBytes: limit.bytes,
+    scope: FileBoundary.ownDirectory(job.dirs.hostOutdir),
+    tooLarge: () => new PermanentFailure(`${job.name}: cwl.output.json is larger than ${limit.bytes} bytes (${limit.variable})`),
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new PermanentFailure(`${job.name}: cwl.output.json is not valid JSON: ${String(error)}`);
+  }
+  if (!isPlainObject(parsed)) throw new PermanentFailure(`${job.name}: cwl.output.json must contain an object`);
+  return parsed;
+}
+
+/**
+ * cwl.output.json and outputEval may name files relative to the output
+ * directory, as the process saw it: resolved there once, path and location
+ * made to agree (location wins, as in CWL), before anything is checked.
+ */
 function resolveCustomLocations(value: unknown, outdir: string): unknown {
   return mapFiles(value, (f) => {
     const loc = f.location ?? (f.path as string | undefined);
-    if (typeof loc !== 'string') return { ...f };
-    const abs = loc.startsWith('file://') ? uriToPath(loc) : path.posix.resolve(outdir, loc);
+    if (typeof loc !== 'string' || loc.startsWith('_:') || (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(loc) && !loc.startsWith('file:'))) return { ...f };
+    const abs = loc.startsWith('file:') ? uriToPath(loc) : path.posix.resolve(outdir, loc);
     return { ...f, path: abs, location: pathToUri(abs) };
   });
 }
@@ -68,6 +94,7 @@ class OutputCollector {
   constructor(
     readonly job: CommandLineJob, readonly view: PathMapper, readonly engine: ExpressionEngine,
     readonly runtime: Record<string, unknown>, readonly tool: CommandLineTool, readonly listing: LoadListing,
+    readonly boundary: FileBoundary,
   ) {}
 
   #eval(text: unknown, self: unknown): Promise<unknown> {
@@ -94,10 +121,10 @@ class OutputCollector {
     if (binding.glob !== undefined) files = await this.#glob(binding.glob, where);
     const depth = binding.loadListing ?? this.listing;
     if (depth !== 'no_listing') {
-      for (const f of files) if (f.class === 'Directory') f.listing = this.#toProcessPaths(await listDirectory(this.view.toHost(f.path!), depth));
+      for (const f of files) if (f.class === 'Directory') f.listing = this.#toProcessPaths(await listDirectory(this.view.toHost(f.path!), depth, `${where}: listing of`, this.boundary));
     }
     if (binding.loadContents) {
-      for (const f of files) if (f.class === 'File') f.contents = await readContents(this.view.toHost(f.path!), where);
+      for (const f of files) if (f.class === 'File') f.contents = await readContents(this.view.toHost(f.path!), where, this.boundary);
     }
     let value: unknown;
     if (binding.outputEval !== undefined) {
@@ -122,7 +149,7 @@ class OutputCollector {
     }
     const found: FileOrDirectory[] = [];
     const seen = new Set<string>();
-    for (const pattern of patterns) {
+    for (const pattern of expandGlobs(patterns, where)) {
       const outdir = this.job.runtime.outdir;
       let rel = pattern;
       if (path.posix.isAbsolute(pattern)) {
@@ -187,6 +214,21 @@ class OutputCollector {
     }
     return file;
   }
+}
+
+/**
+ * The patterns a tool's globs stand for, braces expanded (and bounded)
+ * before the caller's `..` check, so `{..,.}/x` is seen as `../x`.
+ */
+function expandGlobs(patterns: readonly string[], where: string): string[] {
+  const out: string[] = [];
+  try {
+    for (const p of patterns) out.push(...expandBraces(p));
+  } catch (error) {
+    if (error instanceof BraceLimitError) throw new PermanentFailure(`${where}: glob ${JSON.stringify(patterns.join(' '))}: ${error.message}`);
+    throw error;
+  }
+  return out;
 }
 
 function recordOf(type: CwlType): RecordType | undefined {

@@ -19,7 +19,7 @@ export const toolOutputs: OutputCollection = {
     const boundary = await FileBoundary.of([outdir], inputs);
     for (const p of params) {
       await boundary.check(outputs[p.id], `${name}: output '${p.id}'`);
-      await finalizeFiles(outputs[p.id], outdir, `${name}: output '${p.id}'`);
+      await finalizeFiles(outputs[p.id], outdir, `${name}: output '${p.id}'`, boundary);
     }
   },
 };

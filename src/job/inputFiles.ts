@@ -144,7 +144,7 @@ async function discoverSecondaryFiles(
   const haveNames = new Set(existing.map((s) => s.basename));
   const found: FileOrDirectory[] = [...existing];
   const primary = url === undefined ? file : { ...file, location: url };
-  for (const candidate of await secondaryCandidates(primary, schemas, ctx.evaluate, true)) {
+  for (const candidate of await secondaryCandidates(primary, schemas, ctx.evaluate, true, ctx.where)) {
     if (have.has(candidate.value.location) || haveNames.has(candidate.value.basename)) continue;
     if (!file.location || !ctx.discoverSecondaryFiles || !(await secondaryExists(candidate.value.location, ctx))) {
       if (candidate.required && file.location) {

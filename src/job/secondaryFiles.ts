@@ -1,6 +1,7 @@
 import type { FileOrDirectory, FileValue, SecondaryFileSchema } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
-import { resolveUri } from '../load/uri.js';
+import { ValidationError } from '../errors.js';
+import { resolveUri } from '../files/uri.js';
 
 /** Evaluates a possibly-expression string with `self` bound. */
 export type EvaluateWithSelf = (text: unknown, self: unknown) => Promise<unknown>;
@@ -24,12 +25,22 @@ export interface SecondaryCandidate {
 }
 
 /**
+ * A secondary file named by a pattern lies beside its primary or below it:
+ * a document's pattern may not reach other host files (`../../etc/shadow`,
+ * an absolute path) through a File the user gave.
+ */
+function besidePrimary(name: string, pattern: string, basename: string, where: string): void {
+  if (!name.startsWith('/') && !name.split('/').includes('..')) return;
+  throw new ValidationError(`${where}: secondaryFiles pattern '${pattern}' of ${basename} names '${name}', outside the primary file's directory`);
+}
+
+/**
  * Works out which secondary files a primary file should have, from the
  * schema's patterns and expressions. Paths are relative to the primary's
  * location; whether they exist is for the caller to check.
  */
 export async function secondaryCandidates(
-  primary: FileValue, schemas: readonly SecondaryFileSchema[], evaluate: EvaluateWithSelf, requiredByDefault: boolean,
+  primary: FileValue, schemas: readonly SecondaryFileSchema[], evaluate: EvaluateWithSelf, requiredByDefault: boolean, where = 'secondaryFiles',
 ): Promise<SecondaryCandidate[]> {
   const out: SecondaryCandidate[] = [];
   const basename = primary.basename ?? primary.location.slice(primary.location.lastIndexOf('/') + 1);
@@ -41,6 +52,7 @@ export async function secondaryCandidates(
     for (const result of Array.isArray(results) ? results : [results]) {
       if (result === null || result === undefined) continue;
       if (typeof result === 'string') {
+        besidePrimary(result, schema.pattern, basename, where);
         out.push({ value: { class: 'File', location: resolveUri(encodeURI(result), primary.location), basename: result.split('/').pop()! }, required, pattern: schema.pattern });
       } else if (isPlainObject(result) && (result.class === 'File' || result.class === 'Directory')) {
         const v = result as FileOrDirectory;

@@ -1,5 +1,6 @@
-import { open } from 'node:fs/promises';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
+import { readHostText } from '../files/hostRead.js';
+import { HostReadRefused } from '../files/hostEntry.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { LoadLimitError, describeLimit, formatBytes, type SizeLimit } from './limits.js';
 import { displayUrl } from './download.js';
@@ -14,20 +15,18 @@ export interface FetchOptions {
 export async function fetchText(uri: string, options: FetchOptions = {}): Promise<string> {
   if (uri.startsWith('http://') || uri.startsWith('https://')) return download(uri, options);
   const file = uriToPath(uri);
-  let handle;
+  const limit = options.limit;
   try {
-    handle = await open(file, 'r');
+    // Through the gate: a regular file only (not /dev/zero or a FIFO), bounded by the bytes read.
+    return await readHostText(file, limit ? `the ${limit.what}` : 'the document', {
+      maxBytes: limit?.bytes ?? Number.MAX_SAFE_INTEGER,
+      ...(limit ? { tooLarge: () => new LoadLimitError(`${file}: the ${limit.what} is larger than ${describeLimit(limit)}`) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } catch (error) {
-    throw readError(file, error);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (options.limit) checkSize(file, size, options.limit);
-    return await handle.readFile({ encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) });
-  } catch (error) {
+    // A missing document keeps its short wording; the gate's cause carries the system's code.
+    if (error instanceof HostReadRefused && error.cause !== undefined) throw readError(file, error.cause);
     throw error instanceof ValidationError || options.signal?.aborted ? error : readError(file, error);
-  } finally {
-    await handle.close();
   }
 }
 

@@ -7,6 +7,7 @@ import { parse } from '@babel/parser';
 /** The stages of a run in data-flow order; a module may import its own stage or an earlier one. */
 export const STAGE_ORDER: readonly (readonly string[])[] = [
   ['errors.ts', 'logger.ts', 'model'],
+  ['files'],
   ['expressions'],
   ['load'],
   ['validate'],

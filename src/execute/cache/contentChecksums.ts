@@ -3,8 +3,9 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../../model/types.js';
 import { mapFilesAsync } from '../../model/fileWalk.js';
-import { sha1File } from '../../load/fileSystem.js';
-import { uriToPath } from '../../load/uri.js';
+import { sha1HostFile } from '../../files/hostRead.js';
+import { MAX_LISTING_DEPTH } from '../../files/listing.js';
+import { uriToPath } from '../../files/uri.js';
 
 /**
  * Content checksums of the Files and Directories a step is given, for its
@@ -34,29 +35,34 @@ export class ContentChecksums {
     return out;
   }
 
-  async #checksum(p: string, directory: boolean): Promise<string> {
+  /** `ancestors`: the directories being digested above `p` (device:inode), so a link back to one is a loop, not a recursion without end. */
+  async #checksum(p: string, directory: boolean, ancestors: ReadonlySet<string> = new Set()): Promise<string> {
     const info = await stat(p);
     if (directory !== info.isDirectory()) throw new Error(`${p} is not a ${directory ? 'directory' : 'file'}`);
-    // A directory's own mtime misses changes deeper down: only files are remembered.
-    if (directory) return this.#treeDigest(p);
     const id = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+    // A directory's own mtime misses changes deeper down: only files are remembered.
+    if (directory) {
+      const self = `${info.dev}:${info.ino}`;
+      if (ancestors.has(self) || ancestors.size >= MAX_LISTING_DEPTH) return 'loop';
+      return this.#treeDigest(p, new Set([...ancestors, self]));
+    }
     let known = this.#memo.get(id);
     if (!known) {
-      known = sha1File(p).then((h) => `sha1$${h}`);
+      known = sha1HostFile(p, 'work reuse: checksum of').then((h) => `sha1$${h.sha1}`);
       this.#memo.set(id, known);
       known.catch(() => this.#memo.delete(id));
     }
     return known;
   }
 
-  async #treeDigest(dir: string): Promise<string> {
+  async #treeDigest(dir: string, ancestors: ReadonlySet<string>): Promise<string> {
     const names = (await readdir(dir)).sort();
     const hash = createHash('sha1');
     for (const name of names) {
       const full = path.join(dir, name);
       const info = await stat(full).catch(() => undefined);
       // A dangling link holds nothing; its name still counts.
-      const sum = info === undefined ? 'dangling' : await this.#checksum(full, info.isDirectory());
+      const sum = info === undefined ? 'dangling' : await this.#checksum(full, info.isDirectory(), ancestors);
       hash.update(`${JSON.stringify(name)} ${sum}\n`);
     }
     return `tree$${hash.digest('hex')}`;

@@ -1,8 +1,8 @@
 /**
- * sha1File reads through one handle: with a regular file's size it stops at
- * the first short read, so the checksum must still cover every byte for
- * files smaller than, equal to and larger than its 64 KiB chunk, and for a
- * file that grew after it was stat'ed.
+ * sha1HostFile reads through one handle until a read returns nothing, so the
+ * checksum covers every byte for files smaller than, equal to and larger than
+ * its 64 KiB chunk, and for a file that grew after it was stat'ed; both
+ * checksums go through the reading gate (a FIFO is refused, never read).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,10 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { existsNow, sha1File, smallFileDigest } from '../../src/load/fileSystem.js';
+import { existsNow } from '../../src/files/hostFiles.js';
+import { sha1HostFile, smallFileDigest } from '../../src/files/hostRead.js';
+
+const sha1File = async (file: string): Promise<string> => (await sha1HostFile(file, 'test: output file')).sha1;
 
 const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
 
@@ -32,26 +35,25 @@ function patterned(size: number): Buffer {
   return data;
 }
 
-test('sha1File gives the sha1 of every byte, with or without the size, at every size around the chunk', () => inScratchDir(async (dir) => {
+test('sha1HostFile gives the size and sha1 of every byte at every size around the chunk', () => inScratchDir(async (dir) => {
   for (const size of [0, 1, 9, 65535, 65536, 65537, 200_000]) {
     const data = patterned(size);
     const file = path.join(dir, `f${size}`);
     await writeFile(file, data);
-    assert.equal(await sha1File(file, size), sha1(data), `size ${size}, size given`);
-    assert.equal(await sha1File(file), sha1(data), `size ${size}, no size`);
+    assert.deepEqual(await sha1HostFile(file, 'test: output file'), { size, sha1: sha1(data) }, `size ${size}`);
   }
 }));
 
 test('sha1File covers what a file gained after its stat', () => inScratchDir(async (dir) => {
   const file = path.join(dir, 'growing');
   await writeFile(file, 'hello\n');
-  const { size } = await stat(file);
+  await stat(file);
   await appendFile(file, 'world\n');
-  assert.equal(await sha1File(file, size), sha1(Buffer.from('hello\nworld\n')));
+  assert.equal(await sha1File(file), sha1(Buffer.from('hello\nworld\n')));
 }));
 
-test('sha1File of a missing file rejects', async () => {
-  await assert.rejects(sha1File(path.join(os.tmpdir(), 'bespin-no-such-file-for-sha1')), { code: 'ENOENT' });
+test('sha1File of a missing file rejects, naming it', async () => {
+  await assert.rejects(sha1File(path.join(os.tmpdir(), 'bespin-no-such-file-for-sha1')), { message: /^test: output file \S+bespin-no-such-file-for-sha1: not found$/ });
 });
 
 test('smallFileDigest gives the size and sha1 of a small regular file, and leaves larger ones to sha1File', () => inScratchDir(async (dir) => {
@@ -59,18 +61,19 @@ test('smallFileDigest gives the size and sha1 of a small regular file, and leave
     const data = patterned(size);
     const file = path.join(dir, `f${size}`);
     await writeFile(file, data);
-    assert.deepEqual(smallFileDigest(file), { size, sha1: sha1(data) }, `size ${size}`);
+    assert.deepEqual(smallFileDigest(file, 'test: output file'), { size, sha1: sha1(data) }, `size ${size}`);
   }
   await writeFile(path.join(dir, 'big'), Buffer.alloc(65537, 1));
-  assert.equal(smallFileDigest(path.join(dir, 'big')), undefined);
-  assert.equal(smallFileDigest(dir), undefined, 'a directory is not a small regular file');
+  assert.equal(smallFileDigest(path.join(dir, 'big'), 'test: output file'), undefined);
+  assert.throws(() => smallFileDigest(dir, 'test: output file'), { message: /is a directory, but a File was expected/ });
 }));
 
-test('smallFileDigest neither blocks on a FIFO nor hides a missing file', () => inScratchDir(async (dir) => {
+test('neither checksum blocks on a FIFO or hides a missing file: both refuse with one line', () => inScratchDir(async (dir) => {
   const fifo = path.join(dir, 'fifo');
   execFileSync('mkfifo', [fifo]);
-  assert.equal(smallFileDigest(fifo), undefined);
-  assert.throws(() => smallFileDigest(path.join(dir, 'missing')), { code: 'ENOENT' });
+  assert.throws(() => smallFileDigest(fifo, 'test: output file'), { message: `test: output file ${fifo} is a FIFO; only regular files and directories are read` });
+  await assert.rejects(sha1HostFile(fifo, 'test: output file'), { message: /is a FIFO/ });
+  assert.throws(() => smallFileDigest(path.join(dir, 'missing'), 'test: output file'), { message: /missing: not found$/ });
 }));
 
 test('existsNow tells a file that is there from one that is not, without throwing', () => inScratchDir(async (dir) => {
