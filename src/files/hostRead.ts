@@ -12,8 +12,13 @@ const CHUNK = 64 * 1024;
 export interface BoundedRead {
   /** Refuse the file once more than this many bytes have been read (never trusting a stat's size). */
   readonly maxBytes: number;
-  /** The error for a file past the bound; by default one line naming it. */
-  readonly tooLarge?: (file: string) => Error;
+  /**
+   * The error for a file past the bound; by default one line naming it.
+   * `size` is given when the descriptor's stat already shows it too large
+   * (refused before reading a byte); a file that only grows past the bound
+   * while being read, or whose stat lies (/proc), is refused by bytes read.
+   */
+  readonly tooLarge?: (file: string, size?: number) => Error;
   readonly scope?: ReadScope;
   readonly signal?: AbortSignal;
 }
@@ -39,8 +44,10 @@ async function readUpTo(handle: FileHandle, max: number, signal?: AbortSignal): 
 export function readHostFile(file: string, where: string, options: BoundedRead): Promise<Buffer> {
   return withHostEntry(file, where, options.scope, async (handle, entry) => {
     if (entry.kind !== 'File') throw new HostReadRefused(`${where} ${file} is a directory, but a file was expected`);
+    const tooLarge = (size?: number): Error => options.tooLarge?.(file, size) ?? new HostReadRefused(`${where} ${file} is larger than ${options.maxBytes} bytes`);
+    if (entry.size > options.maxBytes) throw tooLarge(entry.size);
     const data = await readUpTo(handle, options.maxBytes, options.signal);
-    if (data.length > options.maxBytes) throw options.tooLarge?.(file) ?? new HostReadRefused(`${where} ${file} is larger than ${options.maxBytes} bytes`);
+    if (data.length > options.maxBytes) throw tooLarge();
     return data;
   });
 }

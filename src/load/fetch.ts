@@ -20,7 +20,7 @@ export async function fetchText(uri: string, options: FetchOptions = {}): Promis
     // Through the gate: a regular file only (not /dev/zero or a FIFO), bounded by the bytes read.
     return await readHostText(file, limit ? `the ${limit.what}` : 'the document', {
       maxBytes: limit?.bytes ?? Number.MAX_SAFE_INTEGER,
-      ...(limit ? { tooLarge: () => new LoadLimitError(`${file}: the ${limit.what} is larger than ${describeLimit(limit)}`) } : {}),
+      ...(limit ? { tooLarge: (_: string, size?: number) => sizeError(file, size, limit) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
@@ -59,6 +59,12 @@ async function download(uri: string, options: FetchOptions): Promise<string> {
   }
   // As response.text() would: UTF-8, without a byte order mark.
   return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** The stat's size when it showed the file too large, else only that it read past the limit. */
+function sizeError(file: string, size: number | undefined, limit: SizeLimit): LoadLimitError {
+  if (size === undefined) return new LoadLimitError(`${file}: the ${limit.what} is larger than ${describeLimit(limit)}`);
+  return new LoadLimitError(`${file}: the ${limit.what} is ${formatBytes(size)}, more than ${describeLimit(limit)}`);
 }
 
 function checkSize(where: string, bytes: number, limit: SizeLimit, partial = false): void {
