@@ -1,6 +1,8 @@
+import { realpathSync } from 'node:fs';
 import { cp, mkdir, realpath, symlink, unlink, writeFile } from 'node:fs/promises';
 import { PermanentFailure } from '../errors.js';
 import path from 'node:path';
+import { HostReadRefused, checkHostEntry, deniedRoots, isWithin } from '../files/hostEntry.js';
 
 /**
  * What must exist at a path the process sees before it starts. The same plan
@@ -25,6 +27,7 @@ export interface Mount {
  */
 export async function stageOnHost(entries: readonly StagingEntry[], roots: readonly string[]): Promise<void> {
   for (const entry of entries) {
+    await checkSource(entry);
     await assertInside(path.dirname(entry.target), roots);
     await mkdir(path.dirname(entry.target), { recursive: true });
     switch (entry.kind) {
@@ -34,7 +37,7 @@ export async function stageOnHost(entries: readonly StagingEntry[], roots: reado
         await symlink(entry.source, entry.target);
         break;
       case 'copy':
-        await cp(entry.source, entry.target, { recursive: true, dereference: true, force: true });
+        await copyThroughGate(entry.source, entry.target);
         break;
       case 'write':
         await writeFile(entry.target, entry.contents);
@@ -44,6 +47,36 @@ export async function stageOnHost(entries: readonly StagingEntry[], roots: reado
         break;
     }
   }
+}
+
+/**
+ * What is linked, mounted or copied for a job passes the reading gate: an
+ * InitialWorkDir entry an expression made up (`{class: File, location:
+ * /var/run/secrets/…/token}`) is a read the engine would make for the
+ * document, into a place the tool can see. A source that is not there stays
+ * a dangling link, as before.
+ */
+async function checkSource(entry: StagingEntry): Promise<void> {
+  if (entry.kind !== 'link' && entry.kind !== 'copy') return;
+  try {
+    await checkHostEntry(entry.source, `staging ${entry.target}: source`);
+  } catch (error) {
+    if (error instanceof HostReadRefused && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return;
+    throw error;
+  }
+}
+
+/** A copy that follows links (as staging always has), each entry checked against the engine's own files on the way. */
+async function copyThroughGate(source: string, target: string): Promise<void> {
+  await cp(source, target, {
+    recursive: true, dereference: true, force: true,
+    filter: (from) => {
+      let real: string;
+      try { real = realpathSync.native(from); } catch { return true; }
+      if (isWithin(real, deniedRoots())) throw new HostReadRefused(`staging ${target}: ${from} (it resolves to ${real}) is one of the engine's own files; it is never copied for a document`);
+      return true;
+    },
+  });
 }
 
 /**
@@ -82,6 +115,7 @@ export async function stageForContainer(
 ): Promise<Mount[]> {
   const mounts: Mount[] = [];
   for (const entry of entries) {
+    await checkSource(entry);
     if (entry.kind === 'link') {
       // A writable link is an in-place update (InplaceUpdateRequirement): mount read-write.
       mounts.push({ source: entry.source, target: entry.target, readonly: !entry.writable });
@@ -100,7 +134,7 @@ export async function stageForContainer(
 }
 
 async function make(entry: Exclude<StagingEntry, { kind: 'link' }>, host: string): Promise<void> {
-  if (entry.kind === 'copy') await cp(entry.source, host, { recursive: true, dereference: true, force: true });
+  if (entry.kind === 'copy') await copyThroughGate(entry.source, host);
   else if (entry.kind === 'write') await writeFile(host, entry.contents);
   else await mkdir(host, { recursive: true });
 }
