@@ -1,3 +1,5 @@
+import { HostReadRefused } from '../files/hostEntry.js';
+import { PermanentFailure } from '../errors.js';
 import type { JobOutcome } from '../backends/backend.js';
 import { buildCommandLineJob, type CommandLineJob, type JobDirectories } from '../job/commandLineJob.js';
 import type { RequirementSet } from '../model/requirements.js';
@@ -145,6 +147,8 @@ async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation,
     outcome = await ctx.backend.run(built, ctx.signal);
   } catch (error) {
     record(-1);
+    // A refusal of the reading gate while staging names the read; the step is named here.
+    if (error instanceof HostReadRefused && !error.message.startsWith(`${built.name}: `)) throw new PermanentFailure(`${built.name}: ${error.message}`);
     throw error;
   }
   record(outcome.kind === 'exited' ? outcome.code : -1);

@@ -32,7 +32,7 @@ for (const [backend, docker] of [['local', ''], ['Docker', '  DockerRequirement:
       await writeFile(path.join(b.dir, 'doc.cwl'), staging(docker, writable));
       const r = await b.run('doc.cwl');
       assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
-      assert.match(r.stderr, /^ERROR .*staging \S*environ: source \/proc\/self\/environ \(it resolves to \/proc\/\d+\/environ\) is one of the engine's own files/m);
+      assert.match(r.stderr, /^ERROR doc\.cwl: staging \S*environ: source \/proc\/self\/environ \(it resolves to \/proc\/\d+\/environ\) is one of the engine's own files/m);
       assert.ok(!r.stdout.includes('PATH='), 'the engine\'s environment reached the output');
       await assertContained(b.dir);
     });
