@@ -57,11 +57,11 @@ export async function failRun(error: unknown, handles: RunHandles, cancel: Cance
     return signalExitCode(cancelledBy);
   }
   if (error instanceof UserError) {
-    process.stderr.write(`ERROR ${error.message}\n`);
+    process.stderr.write(`ERROR ${handles.secrets.text(error.message)}\n`);
     if (error.exitCode === 1) logger.warn('Final process status is permanentFail');
     return error.exitCode;
   }
   logger.debug({ err: error }, 'internal error');
-  process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
+  process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${handles.secrets.text(errorMessage(error))}\n`);
   return 1;
 }
