@@ -70,7 +70,7 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
     const top = await loadTopLevelJob(document, split, options, signal);
     const ctx = await openRunContext({ process: top.process, job: top.job, options, checked, limits, logger, signal }, handles);
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
-    return await finishRun(outputs, top.job, handles, options, logger);
+    return await finishRun(outputs, top.job, handles, options, logger, top.name);
   } catch (error) {
     return await failRun(error, handles, cancel, options, logger);
   } finally {

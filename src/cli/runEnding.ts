@@ -16,11 +16,11 @@ import { removeTrees } from '../execute/jobDirectories.js';
  * output object is written. Exit code 0.
  */
 export async function finishRun(
-  outputs: Record<string, unknown>, job: Record<string, unknown>, handles: RunHandles, options: OptionValues, logger: Logger,
+  outputs: Record<string, unknown>, job: Record<string, unknown>, handles: RunHandles, options: OptionValues, logger: Logger, document: string,
 ): Promise<number> {
   const outdir = path.resolve(String(options.outdir ?? '.'));
   const mode: OutputMode = options['leave-outputs'] ? 'leave' : options['copy-outputs'] ? 'copy' : 'move';
-  const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job);
+  const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job, document);
   if (mode !== 'leave' && !leavesTmpdir(options)) {
     await removeTrees(handles.jobOutdirs);
     await handles.remote?.remove();

@@ -42,8 +42,13 @@ export class FileBoundary {
     return this.files.has(real) || this.roots.includes(real);
   }
 
+  /** Whether a real path is an input File or lies in an input Directory. */
+  holdsInput(real: string): boolean {
+    return this.files.has(real) || within(real, this.roots);
+  }
+
   async #allows(real: string): Promise<boolean> {
-    if (this.files.has(real) || within(real, this.roots)) return true;
+    if (this.holdsInput(real)) return true;
     // A real path has no symlink, '.' or '..' in it: a plain absolute
     // directory it lies under literally is that directory's real path, so
     // most outputs need no realpath of the job's directories (one per element
