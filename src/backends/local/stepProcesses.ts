@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** The environment variable that marks every process a host tool starts. */
+export const STEP_TOKEN_VARIABLE = 'BESPIN_STEP_TOKEN';
+
+/** How many times a sweep looks again: a process may fork between the listing and its kill. */
+const MAX_SWEEPS = 10;
+
+/**
+ * A host tool's whole process tree, found by a random marker in the
+ * environment every process it starts inherits (`BESPIN_STEP_TOKEN`). Its
+ * process group is killed as before; what left the group (setsid, setpgid,
+ * a daemon's double fork) is found under /proc by the marker and killed
+ * too. It needs no privilege and no extra process per step: /proc/PID/environ
+ * is readable for the user's own processes (and for all as root). Only
+ * processes started after the tool are read (pids are handed out in
+ * increasing order until they wrap), so a sweep reads a few files, not every
+ * process's. A process that clears or rewrites its environment and re-execs
+ * carries no marker and is not found.
+ */
+export class StepProcesses {
+  readonly token = randomBytes(16).toString('hex');
+  readonly #needle = Buffer.from(`${STEP_TOKEN_VARIABLE}=${this.token}\0`);
+
+  /** The job's environment with the marker. */
+  environment(env: Readonly<Record<string, string>>): Record<string, string> {
+    return { ...env, [STEP_TOKEN_VARIABLE]: this.token };
+  }
+
+  /** SIGKILLs every process that carries the marker, started at or after `firstPid`; returns how many. */
+  killAll(firstPid: number): number {
+    let killed = 0;
+    for (let round = 0; round < MAX_SWEEPS; round++) {
+      const found = this.#marked(firstPid);
+      if (found.length === 0) break;
+      for (const pid of found) {
+        try { process.kill(pid, 'SIGKILL'); killed++; } catch { /* gone already */ }
+      }
+    }
+    return killed;
+  }
+
+  #marked(firstPid: number): number[] {
+    const wrapped = lastPid() < firstPid;
+    const found: number[] = [];
+    for (const name of procEntries()) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid) || (!wrapped && pid < firstPid)) continue;
+      if (this.#carriesMarker(pid)) found.push(pid);
+    }
+    return found;
+  }
+
+  #carriesMarker(pid: number): boolean {
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      return false; // gone, or another user's
+    }
+    return environ.includes(this.#needle);
+  }
+}
+
+function procEntries(): string[] {
+  try {
+    return readdirSync('/proc');
+  } catch {
+    return [];
+  }
+}
+
+/** The last pid handed out in this pid namespace; 0 (look at every process) when the kernel does not say. */
+function lastPid(): number {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8')) || 0;
+  } catch {
+    return 0;
+  }
+}
