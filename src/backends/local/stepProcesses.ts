@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 /** The environment variable that marks every process a host tool starts. */
 export const STEP_TOKEN_VARIABLE = 'BESPIN_STEP_TOKEN';
 
 /** How many times a sweep looks again: a process may fork between the listing and its kill. */
 const MAX_SWEEPS = 10;
+
+/** Up to this many pids handed out since the tool started are tried one by one; beyond, /proc is listed. */
+const MAX_PROBED_PIDS = 256;
 
 /**
  * A host tool's whole process tree, found by a random marker in the
@@ -15,9 +18,9 @@ const MAX_SWEEPS = 10;
  * too. It needs no privilege and no extra process per step: /proc/PID/environ
  * is readable for the user's own processes (and for all as root). Only
  * processes started after the tool are read (pids are handed out in
- * increasing order until they wrap), so a sweep reads a few files, not every
- * process's. A process that clears or rewrites its environment and re-execs
- * carries no marker and is not found.
+ * increasing order until they wrap; a short step's are tried one by one), so
+ * a sweep reads a few files, not every process's. A process that clears or
+ * rewrites its environment and re-execs carries no marker and is not found.
  */
 export class StepProcesses {
   readonly token = randomBytes(16).toString('hex');
@@ -42,20 +45,22 @@ export class StepProcesses {
   }
 
   #marked(firstPid: number): number[] {
-    const wrapped = lastPid() < firstPid;
-    const found: number[] = [];
-    for (const name of procEntries()) {
-      const pid = Number(name);
-      if (!Number.isInteger(pid) || (!wrapped && pid < firstPid)) continue;
-      if (this.#carriesMarker(pid)) found.push(pid);
-    }
-    return found;
+    const last = lastPid();
+    // Few pids handed out since the tool started (a short step): try each;
+    // else (a long step, or the pids wrapped) list /proc.
+    const candidates = last >= firstPid && last - firstPid <= MAX_PROBED_PIDS
+      ? Array.from({ length: last - firstPid + 1 }, (_, i) => firstPid + i)
+      : procEntries().map(Number).filter((pid) => Number.isInteger(pid) && (last < firstPid || pid >= firstPid));
+    return candidates.filter((pid) => this.#carriesMarker(pid));
   }
 
   #carriesMarker(pid: number): boolean {
+    const file = `/proc/${pid}/environ`;
+    // Most pids tried are gone: an existence check costs less than a thrown ENOENT.
+    if (!existsSync(file)) return false;
     let environ: Buffer;
     try {
-      environ = readFileSync(`/proc/${pid}/environ`);
+      environ = readFileSync(file);
     } catch {
       return false; // gone, or another user's
     }
