@@ -73,6 +73,10 @@ test("a tool that prints its secret and fails: neither its logged output nor the
   assert.match(r.stderr, /said \(secret\)/, "the tool's stdout is logged, masked");
   assertNoSecret(r.stderr, 'stderr');
   assertNoSecret(await readFile(file, 'utf8'), 'the --stderr file');
+  // --quiet quiets the engine, not the tool, whose lines go through a logger of their own.
+  const quiet = await runCli(['--quiet', path.join(dir, 'tool.cwl'), '--pw', SECRET]);
+  assert.match(quiet.stderr, /said \(secret\)/);
+  assertNoSecret(quiet.stderr, 'stderr with --quiet');
 });
 
 test('SecretMask: words are masked before quoting; text loses every form, the longer secret first', () => {
