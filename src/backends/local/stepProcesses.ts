@@ -23,12 +23,20 @@ const MAX_PROBED_PIDS = 256;
  * rewrites its environment and re-execs carries no marker and is not found.
  */
 export class StepProcesses {
-  readonly token = randomBytes(16).toString('hex');
-  readonly #needle = Buffer.from(`${STEP_TOKEN_VARIABLE}=${this.token}\0`);
+  /** `enclosing`: the marker of the step this engine itself runs in (bespin run by bespin's host tool), kept beside its own. */
+  constructor(readonly enclosing?: string) {}
 
-  /** The job's environment with the marker. */
+  readonly token = randomBytes(16).toString('hex');
+  /** 128 random bits: no other process's environment holds them by chance. */
+  readonly #needle = Buffer.from(this.token);
+
+  /**
+   * The job's environment with the marker. An engine that is itself a
+   * step's tool (bespin run by bespin) keeps that step's marker too, so the
+   * outer engine's sweep still finds what the inner one starts.
+   */
   environment(env: Readonly<Record<string, string>>): Record<string, string> {
-    return { ...env, [STEP_TOKEN_VARIABLE]: this.token };
+    return { ...env, [STEP_TOKEN_VARIABLE]: this.enclosing ? `${this.enclosing} ${this.token}` : this.token };
   }
 
   /** SIGKILLs every process that carries the marker, started at or after `firstPid`; returns how many. */

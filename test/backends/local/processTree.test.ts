@@ -99,3 +99,23 @@ test('cancelling the run (SIGTERM to the engine mid-step) ends the setsid child 
     endIfRunning(pid);
   }
 });
+
+test("a host tool's marker is its own, and an engine run inside another's step keeps that step's marker too", async () => {
+  const dir = await scratch({ 'tool.cwl': `cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: [printenv, BESPIN_STEP_TOKEN]
+stdout: token.txt
+inputs: []
+outputs: {token: stdout}
+` });
+  const read = async (env: NodeJS.ProcessEnv, out: string): Promise<string> => {
+    const r = await runCli(['--quiet', '--outdir', path.join(dir, out), path.join(dir, 'tool.cwl')], { env });
+    assert.equal(r.code, 0, r.stderr);
+    return (await readFile(path.join(dir, out, 'token.txt'), 'utf8')).trim();
+  };
+  const { BESPIN_STEP_TOKEN: _outer, ...plain } = process.env;
+  const alone = await read(plain, 'a');
+  assert.match(alone, /^[0-9a-f]{32}$/);
+  assert.notEqual(await read(plain, 'b'), alone, 'a fresh marker per step');
+  assert.match(await read({ ...plain, BESPIN_STEP_TOKEN: 'outer-step' }, 'c'), /^outer-step [0-9a-f]{32}$/);
+});
