@@ -42,7 +42,7 @@ export class RelocationBoundary {
     const real = realPathNow(source);
     if (real === undefined) return;
     if (real !== source && !this.allows(real)) throw outside(where, 'location', source, real);
-    if (lstatSync(real).isDirectory()) await this.#walk(real, where, new Set([real]));
+    if (isDirectory(real)) await this.#walk(real, where, new Set([real]));
   }
 
   async #walk(dir: string, where: string, seen: Set<string>): Promise<void> {
@@ -54,12 +54,17 @@ export class RelocationBoundary {
       if (real === undefined) continue;
       if (!this.allows(real)) throw outside(where, 'symlink', p, real);
       // A link to a directory is copied as what it holds: walk that too, once.
-      if (!seen.has(real) && lstatSync(real).isDirectory()) {
+      if (!seen.has(real) && isDirectory(real)) {
         seen.add(real);
         await this.#walk(real, where, seen);
       }
     }
   }
+}
+
+/** Whether a real path is a directory now (false once it is gone). */
+function isDirectory(real: string): boolean {
+  return lstatSync(real, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function outside(where: string, kind: string, p: string, real: string): PermanentFailure {
