@@ -41,15 +41,18 @@ export class StepProcesses {
 
   /** SIGKILLs every process that carries the marker, started at or after `firstPid`; returns how many. */
   killAll(firstPid: number): number {
-    let killed = 0;
+    // A killed process may still be exiting (its environment readable) when
+    // the next round looks: only a process not yet signalled means another round.
+    const signalled = new Set<number>();
     for (let round = 0; round < MAX_SWEEPS; round++) {
-      const found = this.#marked(firstPid);
-      if (found.length === 0) break;
-      for (const pid of found) {
-        try { process.kill(pid, 'SIGKILL'); killed++; } catch { /* gone already */ }
+      const fresh = this.#marked(firstPid).filter((pid) => !signalled.has(pid));
+      if (fresh.length === 0) break;
+      for (const pid of fresh) {
+        signalled.add(pid);
+        try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
       }
     }
-    return killed;
+    return signalled.size;
   }
 
   #marked(firstPid: number): number[] {
