@@ -26,8 +26,10 @@ export async function openBackend(options: OptionValues, checked: RunOptions, lo
     const { createKubernetesBackend } = await import('../backends/kubernetes/setup.js');
     return createKubernetesBackend(kubernetesOptions(options, checked, { toolLogsBasepath, leaveContainer, logger }));
   }
+  const enclosingStepToken = process.env.BESPIN_STEP_TOKEN;
   return new HostBackend({
     containers: !options['no-container'], logger, ...(toolLogsBasepath ? { toolLogsBasepath } : {}),
+    ...(enclosingStepToken ? { enclosingStepToken } : {}),
     docker: {
       forcePull: Boolean(options['force-docker-pull']), leaveContainer,
       matchUser: !options['no-match-user'], strictMemoryLimit: Boolean(options['strict-memory-limit']), disablePull: Boolean(options['disable-pull']),

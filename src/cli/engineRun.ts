@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { ExpressionEngines } from '../expressions/engines.js';
 import { runProcess } from '../execute/runProcess.js';
+import { SecretMask } from '../job/secrets.js';
 import { createLogger, type LogLevel } from '../logger.js';
 import { StderrTee } from '../report/tee.js';
 import { watchSignals, type Cancellation } from './cancellation.js';
@@ -48,7 +49,8 @@ async function runWithStderrTee(commandLine: RunCommandLine, cancel: Cancellatio
  */
 async function run({ split, options, checked }: RunCommandLine, cancel: Cancellation): Promise<number> {
   const level: LogLevel = options.debug ? 'debug' : options.quiet ? 'warn' : 'info';
-  const logger = await createLogger(level, { timestamps: Boolean(options.timestamps), plain: typeof options.stderr === 'string' });
+  const secrets = new SecretMask();
+  const logger = await createLogger(level, { timestamps: Boolean(options.timestamps), plain: typeof options.stderr === 'string', mask: secrets });
   const document = split.document;
   if (!document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
@@ -58,7 +60,7 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const signal = cancel.controller.signal;
   const limits = runLimits(checked);
-  const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs), usageReportFile(options, limits));
+  const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs), usageReportFile(options, limits), secrets);
   try {
     if (isInspection(options, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
@@ -68,7 +70,7 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
     const top = await loadTopLevelJob(document, split, options, signal);
     const ctx = await openRunContext({ process: top.process, job: top.job, options, checked, limits, logger, signal }, handles);
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
-    return await finishRun(outputs, top.job, handles, options, logger);
+    return await finishRun(outputs, top.job, handles, options, logger, top.name);
   } catch (error) {
     return await failRun(error, handles, cancel, options, logger);
   } finally {

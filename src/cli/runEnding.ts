@@ -16,11 +16,11 @@ import { removeTrees } from '../execute/jobDirectories.js';
  * output object is written. Exit code 0.
  */
 export async function finishRun(
-  outputs: Record<string, unknown>, job: Record<string, unknown>, handles: RunHandles, options: OptionValues, logger: Logger,
+  outputs: Record<string, unknown>, job: Record<string, unknown>, handles: RunHandles, options: OptionValues, logger: Logger, document: string,
 ): Promise<number> {
   const outdir = path.resolve(String(options.outdir ?? '.'));
   const mode: OutputMode = options['leave-outputs'] ? 'leave' : options['copy-outputs'] ? 'copy' : 'move';
-  const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job);
+  const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job, document);
   if (mode !== 'leave' && !leavesTmpdir(options)) {
     await removeTrees(handles.jobOutdirs);
     await handles.remote?.remove();
@@ -57,11 +57,11 @@ export async function failRun(error: unknown, handles: RunHandles, cancel: Cance
     return signalExitCode(cancelledBy);
   }
   if (error instanceof UserError) {
-    process.stderr.write(`ERROR ${error.message}\n`);
+    process.stderr.write(`ERROR ${handles.secrets.text(error.message)}\n`);
     if (error.exitCode === 1) logger.warn('Final process status is permanentFail');
     return error.exitCode;
   }
   logger.debug({ err: error }, 'internal error');
-  process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${errorMessage(error)}\n`);
+  process.stderr.write(`ERROR internal error (a bug in bespin, please report it): ${handles.secrets.text(errorMessage(error))}\n`);
   return 1;
 }

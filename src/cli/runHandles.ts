@@ -4,6 +4,7 @@ import { errorMessage } from '../errors.js';
 import type { ExpressionEngines } from '../expressions/engines.js';
 import type { RemoteInputs } from '../load/remoteInputs.js';
 import type { Logger } from '../logger.js';
+import { SecretMask } from '../job/secrets.js';
 import type { Progress } from '../report/progress.js';
 import type { UsageReport } from '../report/usageReport.js';
 
@@ -21,6 +22,8 @@ export interface UsageReportFile {
 export class RunHandles {
   /** Every job output directory the run created (RunContext.jobOutdirs). */
   readonly jobOutdirs = new Set<string>();
+  /** The run's secrets: the logger and every ERROR line are masked with them (RunContext.secrets). */
+  readonly secrets: SecretMask;
   progress: Progress | undefined;
   remote: RemoteInputs | undefined;
   backend: Backend | undefined;
@@ -28,7 +31,10 @@ export class RunHandles {
   constructor(
     readonly engines: ExpressionEngines,
     readonly usage: UsageReportFile | undefined,
-  ) {}
+    secrets?: SecretMask,
+  ) {
+    this.secrets = secrets ?? new SecretMask();
+  }
 
   /**
    * Removes a failed run's job directories and downloads. Pods are deleted

@@ -4,7 +4,7 @@ import { toolOutputs } from '../collect/toolOutputs.js';
 import { DEFAULT_BACKOFF, EVICTION_RETRIES } from '../execute/retryPolicy.js';
 import type { RunContext } from '../execute/runContext.js';
 import { openWorkReuse } from '../execute/cache/reuse.js';
-import { secretValues } from '../job/secrets.js';
+import { secretValues, type SecretMask } from '../job/secrets.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { RemoteInputs } from '../load/remoteInputs.js';
 import type { Logger } from '../logger.js';
@@ -84,6 +84,11 @@ export async function openRunContext(setup: RunSetup, handles: RunHandles): Prom
     remote,
     ...(typeof options.cachedir === 'string' ? { reuse: await openWorkReuse(path.resolve(options.cachedir)) } : {}),
     // The top-level process's Secrets name job-object inputs; tools add their own as they run.
-    secrets: new Set(secretValues(RequirementSet.forProcess(setup.process), setup.job)),
+    secrets: withTopLevelSecrets(handles.secrets, setup),
   };
+}
+
+function withTopLevelSecrets(secrets: SecretMask, setup: RunSetup): SecretMask {
+  for (const value of secretValues(RequirementSet.forProcess(setup.process), setup.job)) secrets.add(value);
+  return secrets;
 }

@@ -50,13 +50,18 @@ export class FileBoundary implements ReadScope {
     return this.files.has(real) || this.roots.includes(real);
   }
 
+  /** Whether a real path is an input File or lies in an input Directory. */
+  holdsInput(real: string): boolean {
+    return this.files.has(real) || within(real, this.roots);
+  }
+
   /** Whether a real path may be read or named as an output: the gate's scope (files/hostEntry.ts). */
   allows(real: string): boolean {
     return this.allowsNow(real);
   }
 
   allowsNow(real: string): boolean {
-    if (this.files.has(real) || within(real, this.roots)) return true;
+    if (this.holdsInput(real)) return true;
     // A real path has no symlink, '.' or '..' in it: a plain absolute
     // directory it lies under literally is that directory's real path, so
     // most outputs need no realpath of the job's directories (one per element

@@ -1,9 +1,11 @@
+import { lstatSync } from 'node:fs';
 import { cp, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { mapFiles, mapFilesAsync } from '../model/fileWalk.js';
 import { pathToUri, uriToPath } from '../load/uri.js';
 import { FileBoundary, checkBasename, realOrSelf, realPathNow } from './fileBoundary.js';
+import { RelocationBoundary } from './relocationBoundary.js';
 
 export type OutputMode = 'move' | 'copy' | 'leave';
 
@@ -11,29 +13,36 @@ export type OutputMode = 'move' | 'copy' | 'leave';
  * Puts the final outputs in `outdir`, each under its basename (renamed `_2`,
  * `_3`… on collision), and rewrites their locations. Files produced in the
  * job output directories the engine created (`jobOutdirs`) are moved (or
- * copied); everything else, such as inputs passed through, is copied.
+ * copied); everything else, such as inputs passed through, is copied. An
+ * input or a directory already in `outdir` is never merged into or replaced,
+ * and nothing that leads out of the run's directories and inputs through a
+ * symlink is taken (`document: output 'id': …`).
  */
 export async function relocateOutputs(
   outputs: Record<string, unknown>, outdir: string, mode: OutputMode, jobOutdirs: ReadonlySet<string>,
-  inputs: unknown = {},
+  inputs: unknown = {}, document = 'run',
 ): Promise<Record<string, unknown>> {
   if (mode === 'leave') return mapFiles(outputs, withoutDerivedNames);
   await mkdir(outdir, { recursive: true });
   const placement = await OutputPlacement.create(outdir, mode, jobOutdirs, inputs);
+  const out: Record<string, unknown> = {};
   // Each top-level File places its secondaryFiles beside it, and a Directory its listing inside it.
-  return mapFilesAsync(outputs, (f) => placement.relocate(f, outdir), { descend: () => false });
+  for (const [id, value] of Object.entries(outputs)) {
+    out[id] = await mapFilesAsync(value, (f) => placement.relocate(f, outdir, `${document}: output '${id}'`), { descend: () => false });
+  }
+  return out;
 }
 
 /** Where each output goes in --outdir, and the moves and copies that put it there. */
 class OutputPlacement {
   readonly #taken = new Set<string>();
   readonly #done = new Map<string, string>();
+  /** Per wanted path, the next suffix to try: names already handed out stay taken, so a search never restarts at `_2`. */
+  readonly #nextSuffix = new Map<string, number>();
   /** Directories made in --outdir so far: one mkdir each, not one per output. */
   readonly #made = new Set<string>();
 
-  private constructor(
-    readonly outdir: string, readonly mode: OutputMode, readonly given: FileBoundary, readonly realOutdirs: ReadonlySet<string>,
-  ) {
+  private constructor(readonly outdir: string, readonly mode: OutputMode, readonly boundary: RelocationBoundary) {
     this.#made.add(outdir);
   }
 
@@ -41,17 +50,17 @@ class OutputPlacement {
     // An input that lives in --outdir (`--outdir .` beside the data) is never
     // overwritten by an output of the same name: the output gets the next name.
     const given = await FileBoundary.of([], inputs);
-    return new OutputPlacement(outdir, mode, given, await realJobOutdirs(jobOutdirs));
+    return new OutputPlacement(outdir, mode, new RelocationBoundary(await realJobOutdirs(jobOutdirs), given));
   }
 
-  async relocate(value: FileOrDirectory, dir: string): Promise<FileOrDirectory> {
+  async relocate(value: FileOrDirectory, dir: string, where: string): Promise<FileOrDirectory> {
     const source = uriToPath(value.location);
-    checkBasename(value, 'final output');
-    const target = await this.#place(source, value.basename ?? path.basename(source), dir);
+    checkBasename(value, where);
+    const target = await this.#place(source, value.basename ?? path.basename(source), dir, where);
     const out = withoutDerivedNames({ ...value, location: pathToUri(target), path: target, basename: path.basename(target) } as FileOrDirectory);
     if (out.class === 'File' && out.secondaryFiles) {
       const list: FileOrDirectory[] = [];
-      for (const s of out.secondaryFiles) list.push(await this.relocate(s, path.dirname(target)));
+      for (const s of out.secondaryFiles) list.push(await this.relocate(s, path.dirname(target), where));
       out.secondaryFiles = list;
     }
     if (out.class === 'Directory' && out.listing) out.listing = rebase(out.listing, source, target);
@@ -60,36 +69,36 @@ class OutputPlacement {
 
   async #isInput(p: string): Promise<boolean> {
     // No File or Directory among the inputs: nothing to resolve.
-    if (this.given.roots.length === 0 && this.given.files.size === 0) return false;
-    return this.given.isInput(await realOrSelf(p));
+    const given = this.boundary.given;
+    if (given.roots.length === 0 && given.files.size === 0) return false;
+    return given.isInput(await realOrSelf(p));
   }
 
-  /**
-   * Only what a tool wrote into an output directory the engine made may be
-   * moved; anything else (an input passed through, or a file reached through a
-   * symlink that staging put into the output directory) is copied, never
-   * moved. Real paths decide, so no symlink can lead a move outside.
-   */
-  #isScratch(real: string): boolean {
-    // By its ancestors, not by every job output directory: a 10,000-way scatter has 10,000.
-    for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
-      if (this.realOutdirs.has(dir)) return true;
-      if (dir === path.dirname(dir)) return false;
-    }
-  }
-
-  async #place(source: string, basename: string, dir: string): Promise<string> {
+  async #place(source: string, basename: string, dir: string, where: string): Promise<string> {
     const key = `${source}\u0000${dir}`;
     const already = this.#done.get(key);
     if (already) return already;
-    let target = path.join(dir, basename);
-    if (dir === this.outdir || (await this.#isInput(target))) {
-      const { name, ext } = path.parse(basename);
-      for (let n = 2; this.#taken.has(target) || (await this.#isInput(target)); n++) target = path.join(dir, `${name}_${n}${ext}`);
-      this.#taken.add(target);
-    }
+    await this.boundary.check(source, where);
+    const target = dir === this.outdir ? await this.#freeName(dir, basename) : path.join(dir, basename);
     if (source !== target) await this.#transfer(source, target);
     this.#done.set(key, target);
+    return target;
+  }
+
+  /**
+   * `basename`, or `name_2.ext`, `name_3.ext`… when that is an output placed
+   * already, an input, or a directory (or link) already in --outdir. The
+   * search for a name resumes where the last one for it stopped, so a
+   * scatter's 5,000 `out.txt` cost one step each, not 5,000.
+   */
+  async #freeName(dir: string, basename: string): Promise<string> {
+    const wanted = path.join(dir, basename);
+    const { name, ext } = path.parse(basename);
+    let n = this.#nextSuffix.get(wanted) ?? 1;
+    let target = n === 1 ? wanted : path.join(dir, `${name}_${n}${ext}`);
+    while (this.#taken.has(target) || notOverwritable(target) || (await this.#isInput(target))) target = path.join(dir, `${name}_${++n}${ext}`);
+    this.#nextSuffix.set(wanted, n + 1);
+    this.#taken.add(target);
     return target;
   }
 
@@ -99,7 +108,7 @@ class OutputPlacement {
       this.#made.add(path.dirname(target));
     }
     const real = realPathNow(source) ?? source;
-    if (this.mode === 'move' && this.#isScratch(real)) {
+    if (this.mode === 'move' && this.boundary.isScratch(real)) {
       try {
         await rename(real, target);
       } catch {
@@ -113,6 +122,12 @@ class OutputPlacement {
       await cp(real, target, { recursive: true, dereference: true, force: true });
     }
   }
+}
+
+/** Whether something other than a plain file is at `p` already: a directory is never merged into, a link never written through. */
+function notOverwritable(p: string): boolean {
+  const stat = lstatSync(p, { throwIfNoEntry: false });
+  return stat !== undefined && !stat.isFile();
 }
 
 /**

@@ -4,7 +4,6 @@ import type { JobOutcome } from '../backends/backend.js';
 import { buildCommandLineJob, type CommandLineJob, type JobDirectories } from '../job/commandLineJob.js';
 import type { RequirementSet } from '../model/requirements.js';
 import { requestedResources, type ResourceEvaluation } from '../job/resources.js';
-import { maskSecrets } from '../job/secrets.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { CommandLineTool } from '../model/types.js';
 import type { ResourceRequest } from '../schedule/resourcePool.js';
@@ -123,7 +122,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
     });
     release = await admit();
     if (ctx.logger.isLevelEnabled('info')) {
-      ctx.logger.info({ step: job.name, backend: ctx.backend.name }, `[${job.name}] ${maskSecrets(built.argv.join(' '), ctx.secrets)}`);
+      ctx.logger.info({ step: job.name, backend: ctx.backend.name }, `[${job.name}] ${ctx.secrets.commandLine(built.words, built.shellCommand)}`);
     }
     const outcome = await runRecorded(built, resources, ctx);
     return { built, dirs, outcome };

@@ -8,6 +8,7 @@ import type { RemoteInputs } from '../load/remoteInputs.js';
 import type { WorkReuse } from './cache/reuse.js';
 import type { Clock, RetryLimits } from './retryPolicy.js';
 import type { SpareTmpdirs } from './jobDirectories.js';
+import type { SecretMask } from '../job/secrets.js';
 
 /** Counts tool jobs as they move through the queue (report/progress.ts draws them). */
 export interface JobProgress {
@@ -62,7 +63,7 @@ export interface RunContext {
   /** Waits out the backoff between attempts (real time unless a test passes its own). */
   readonly clock?: Clock;
   /** Values of inputs named by cwltool's Secrets hint: never logged (filled as the run meets them). */
-  readonly secrets: Set<string>;
+  readonly secrets: SecretMask;
   /** Downloads `http(s)://` File locations (job object, defaults) once per run, on the tmpout claim. */
   readonly remote: RemoteInputs;
   /** --preserve-environment: engine variables passed to every tool. */

@@ -6,7 +6,7 @@ import { mapFiles } from '../model/fileWalk.js';
 import { ValidationError } from '../errors.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { RequirementSet } from '../model/requirements.js';
-import { buildCommandLine, toShellScript } from '../job/commandLine.js';
+import { buildCommandLine, toShellScript, type CommandWord } from '../job/commandLine.js';
 import { InputStaging } from '../job/inputStaging.js';
 import { planInitialWorkDir, type AbsoluteEntrynames } from '../job/initialWorkDir.js';
 import type { StagingEntry } from '../job/staging.js';
@@ -50,6 +50,10 @@ export interface RuntimeObject {
 export interface CommandLineJob {
   readonly name: string;
   readonly argv: readonly string[];
+  /** The words argv was made of, before quoting: what the logged command line is made from, secrets masked. */
+  readonly words: readonly CommandWord[];
+  /** Whether argv is the words as one `/bin/sh -c` script (ShellCommandRequirement). */
+  readonly shellCommand: boolean;
   readonly stdin?: string;
   /** File names relative to the output directory. */
   readonly stdout?: string;
@@ -115,7 +119,8 @@ export async function buildCommandLineJob(
   if (iwd.relocated.size > 0) mapped = relocate(mapped, iwd.relocated);
 
   const words = await buildCommandLine(tool, mapped, ev);
-  const argv = requirements.has('ShellCommandRequirement') ? ['/bin/sh', '-c', toShellScript(words)] : words.map((w) => w.text);
+  const shellCommand = requirements.has('ShellCommandRequirement');
+  const argv = shellCommand ? ['/bin/sh', '-c', toShellScript(words)] : words.map((w) => w.text);
   if (argv.length === 0) throw new ValidationError(`${where}: the command line is empty (no baseCommand or arguments)`);
   const streams = await redirections(tool, ev, where);
   const env = await environment(requirements, ev, { ...options, hasContainer: container !== undefined, outdir, tmpdir });
@@ -125,6 +130,8 @@ export async function buildCommandLineJob(
   return {
     name: options.name,
     argv,
+    words,
+    shellCommand,
     ...definedOnly(streams),
     env,
     dirs: options.dirs,

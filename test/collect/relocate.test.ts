@@ -22,7 +22,7 @@ test('move mode moves what a job wrote and copies everything else', async () => 
   const outdir = path.join(root, 'final');
   const result = await relocateOutputs(
     { made: file(path.join(jobOut, 'made.txt')), given: file(path.join(root, 'alias', 'given.txt')) },
-    outdir, 'move', new Set([jobOut]),
+    outdir, 'move', new Set([jobOut]), { f: file(path.join(inputs, 'given.txt')) },
   );
   assert.equal(await readFile(path.join(outdir, 'made.txt'), 'utf8'), 'made');
   assert.equal(await readFile(path.join(outdir, 'given.txt'), 'utf8'), 'given');
@@ -31,7 +31,7 @@ test('move mode moves what a job wrote and copies everything else', async () => 
   assert.equal((result.given as { location: string }).location, pathToUri(path.join(outdir, 'given.txt')));
 });
 
-test('a job output directory replaced by a symlink leads no move outside it: what it points to is copied', async () => {
+test('a job output directory replaced by a symlink leads nothing out of it: refused at relocation, nothing moved', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-relocate-'));
   const elsewhere = path.join(root, 'elsewhere');
   await mkdir(elsewhere);
@@ -40,9 +40,9 @@ test('a job output directory replaced by a symlink leads no move outside it: wha
   const jobOut = path.join(root, 'job-out');
   await symlink(elsewhere, jobOut);
   const outdir = path.join(root, 'final');
-  await relocateOutputs({ kept: file(path.join(jobOut, 'kept.txt')) }, outdir, 'move', new Set([jobOut]));
-  assert.equal(await readFile(path.join(outdir, 'kept.txt'), 'utf8'), 'kept');
-  assert.equal(await readFile(path.join(elsewhere, 'kept.txt'), 'utf8'), 'kept', 'copied, not moved');
+  await assert.rejects(relocateOutputs({ kept: file(path.join(jobOut, 'kept.txt')) }, outdir, 'move', new Set([jobOut]), {}, 'tool.cwl'),
+    /^PermanentFailure: tool\.cwl: output 'kept': location .*job-out\/kept\.txt \(it resolves to .*elsewhere\/kept\.txt\) is outside/);
+  assert.equal(await readFile(path.join(elsewhere, 'kept.txt'), 'utf8'), 'kept', 'not moved');
 });
 
 test('an input passed straight through to the output is not removed by a run', async () => {

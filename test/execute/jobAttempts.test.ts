@@ -22,6 +22,7 @@ import { runWithRetries, type AttemptContext, type ToolJob } from '../../src/exe
 import type { Clock, RetryLimits } from '../../src/execute/retryPolicy.js';
 import { loadProcess } from '../../src/load/loadProcess.js';
 import type { CommandLineTool } from '../../src/model/types.js';
+import { SecretMask } from '../../src/job/secrets.js';
 import { Progress } from '../../src/report/progress.js';
 import { ResourcePool } from '../../src/schedule/resourcePool.js';
 
@@ -49,7 +50,7 @@ function context(s: Scratch, backend: Backend, maxRamMiB: number, clock: Clock):
     signal: new AbortController().signal,
     logger: pino({ level: 'warn', base: undefined }, { write: (line: string) => { s.logs.push((JSON.parse(line) as { msg: string }).msg); } }),
     tmpdirPrefix: `${path.join(s.dir, 'tmp')}/`, tmpOutdirPrefix: `${path.join(s.dir, 'out')}/`,
-    leaveTmpdir: false, jobOutdirs: new Set(), secrets: new Set(),
+    leaveTmpdir: false, jobOutdirs: new Set(), secrets: new SecretMask(),
   };
 }
 

@@ -12,6 +12,8 @@ export interface HostBackendOptions {
   /** Where a tool's uncaptured output goes, line by line, naming its step. */
   readonly logger: Logger;
   readonly docker: Omit<DockerBackendOptions, 'toolLogsBasepath' | 'logger'>;
+  /** The step marker this engine was started with (BESPIN_STEP_TOKEN), kept by its own host tools. */
+  readonly enclosingStepToken?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export class HostBackend implements Backend {
 
   constructor(options: HostBackendOptions) {
     const logs = { logger: options.logger, ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}) };
-    this.#processes = new ProcessBackend(logs);
+    this.#processes = new ProcessBackend({ ...logs, ...(options.enclosingStepToken ? { enclosingStepToken: options.enclosingStepToken } : {}) });
     this.#docker = new DockerBackend({ ...options.docker, ...logs });
     this.layout = {
       containers: options.containers ? 'asked' : 'never',

@@ -10,12 +10,15 @@ import { PermanentFailure, fileProblem } from '../../errors.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type JobOutcome } from '../backend.js';
 import type { Logger } from '../../logger.js';
 import { ToolOutputLines } from '../toolOutput.js';
+import { StepProcesses } from './stepProcesses.js';
 
 export interface ProcessBackendOptions {
   /** Where a tool's uncaptured output goes, line by line, naming its step. */
   readonly logger: Logger;
   /** --tool-logs-basepath: a log file per step. */
   readonly toolLogsBasepath?: string;
+  /** The step marker this engine was started with, when it is itself a host tool of another engine (BESPIN_STEP_TOKEN). */
+  readonly enclosingStepToken?: string;
 }
 
 /** Runs tools as host processes, in their output directory, with only the job's environment (the host backend's jobs without a container). */
@@ -25,7 +28,8 @@ export class ProcessBackend {
   async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
     if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
     await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
-    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, job.env, signal, (p) => p, this.options);
+    const processes = new StepProcesses(this.options.enclosingStepToken);
+    return runWithRedirects(job, job.argv, job.dirs.hostOutdir, processes.environment(job.env), signal, (p) => p, { ...this.options, processes });
   }
 }
 
@@ -38,6 +42,8 @@ export interface RedirectOptions {
   readonly toolLogsBasepath?: string | undefined;
   /** Awaited before a killed job ends (removing a container, say): a cancelled job is over only when nothing of it runs. */
   readonly onKill?: () => Promise<void>;
+  /** The tool's processes by their marker (host tools): what left its process group is ended with it. */
+  readonly processes?: StepProcesses;
 }
 
 /** The child's command line and surroundings, as spawn takes them. */
@@ -51,7 +57,8 @@ interface ChildSpec {
 /**
  * Spawns a command with the job's stdin/stdout/stderr redirections and its
  * time limit; shared by the local and Docker backends (the latter spawns the
- * docker CLI). The process group is killed on timeout or abort.
+ * docker CLI). The process group is killed on timeout or abort, and when
+ * the tool exits.
  */
 export async function runWithRedirects(
   job: CommandLineJob, argv: readonly string[], cwd: string, env: Readonly<Record<string, string>>, signal: AbortSignal,
@@ -64,7 +71,7 @@ export async function runWithRedirects(
   const fds: number[] = [];
   try {
     const stdio = await openRedirects(job, stdinHostPath, fds);
-    const ended = superviseChild(job, { argv, cwd, env, stdio }, signal, { log, logger: extra.logger, started, onKill: extra.onKill });
+    const ended = superviseChild(job, { argv, cwd, env, stdio }, signal, { log, logger: extra.logger, started, onKill: extra.onKill, processes: extra.processes });
     // The child has its own copies of the descriptors once spawned (spawn is
     // synchronous): ours are closed while it runs, not after, when the job
     // still holds its place in the resource pool.
@@ -117,7 +124,10 @@ async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => 
 /** Runs the child to its end, killing its process group on timeout or abort, and says how it ended. */
 function superviseChild(
   job: CommandLineJob, spec: ChildSpec, signal: AbortSignal,
-  run: { readonly log: WriteStream | undefined; readonly logger: Logger; readonly started: number; readonly onKill: (() => Promise<void>) | undefined },
+  run: {
+    readonly log: WriteStream | undefined; readonly logger: Logger; readonly started: number;
+    readonly onKill: (() => Promise<void>) | undefined; readonly processes: StepProcesses | undefined;
+  },
 ): Promise<JobOutcome> {
   const tail = new TailBuffer();
   return new Promise<JobOutcome>((resolve) => {
@@ -157,9 +167,13 @@ function superviseChild(
     // The tool is done when it exits, not when every descendant that
     // inherited its stdout/stderr lets go: what it left behind in its
     // process group is ended (as a container's end would), and the pipes get
-    // a moment to drain before they are closed from this side.
+    // a moment to drain before they are closed from this side. What left the
+    // group (setsid) is found by its marker and ended too, on every way a
+    // step ends: a time limit or a cancellation kills the group, and then
+    // the tool exits.
     child.on('exit', (code, sig) => {
       killProcessGroup(child);
+      if (child.pid !== undefined) run.processes?.killAll(child.pid);
       drain = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();

@@ -62,7 +62,7 @@ test('container paths must be absolute and normalized', () => {
 function job(outdir: string, targets: readonly string[], requirement: Record<string, unknown> = {}): CommandLineJob {
   const staging: StagingEntry[] = targets.map((target) => ({ kind: 'write', contents: '', target, writable: false }));
   return {
-    name: 'tool.cwl', argv: ['true'], env: {}, staging, stageRoot: '/var/lib/cwl', networkAccess: false, inputs: {},
+    name: 'tool.cwl', argv: ['true'], words: [{ text: 'true', shellQuote: true }], shellCommand: false, env: {}, staging, stageRoot: '/var/lib/cwl', networkAccess: false, inputs: {},
     dirs: { hostOutdir: '/h/out', hostTmpdir: '/h/tmp', hostStageDir: '/h/stage' },
     runtime: { outdir, tmpdir: '/tmp', cores: 1, ram: 1, outdirSize: 1, tmpdirSize: 1 },
     container: { image: 'bash:4.4', requirement: { class: 'DockerRequirement', dockerPull: 'bash:4.4', ...requirement } },

@@ -20,7 +20,7 @@ const volumes = new VolumeMap([
 function job(overrides: Partial<CommandLineJob> = {}): CommandLineJob {
   const inputs = Array.from({ length: 50 }, (_, i) => ({ kind: 'link' as const, source: `/calrissian/input-data/f${i}.tif`, target: `/calrissian/tmpout/stage/stg${i}/f${i}.tif`, writable: false }));
   return {
-    name: 'wf/ndvi', argv: ['gdal_calc.py', '--calc', 'A*2', 'out file.tif'], stdout: 'log.txt',
+    name: 'wf/ndvi', argv: ['gdal_calc.py', '--calc', 'A*2', 'out file.tif'], words: [], shellCommand: false, stdout: 'log.txt',
     env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/calrissian/tmpout/tmp1' },
     dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/calrissian/tmpout/tmp1', hostStageDir: '/calrissian/tmpout/stage' },
     runtime: { outdir: '/calrissian/tmpout/out1', tmpdir: '/calrissian/tmpout/tmp1', cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
