@@ -26,6 +26,10 @@ export interface DockerBackendOptions {
   readonly strictMemoryLimit?: boolean;
   /** --disable-pull: use local images only. */
   readonly disablePull?: boolean;
+  /** --no-read-only sets false: the image's file system is writable, as the tool's own scratch. */
+  readonly readOnly?: boolean;
+  /** The most bytes a dockerLoad file may have. */
+  readonly maxDockerLoadBytes?: number;
 }
 
 /** Runs each tool in a Docker container as the invoking user, inputs mounted read-only (the host backend's jobs with a container). */
@@ -33,7 +37,10 @@ export class DockerBackend {
   readonly #images: DockerImages;
 
   constructor(readonly options: DockerBackendOptions) {
-    this.#images = new DockerImages({ forcePull: options.forcePull, disablePull: options.disablePull === true });
+    this.#images = new DockerImages({
+      forcePull: options.forcePull, disablePull: options.disablePull === true,
+      ...(options.maxDockerLoadBytes !== undefined ? { maxDockerLoadBytes: options.maxDockerLoadBytes } : {}),
+    });
   }
 
   async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
@@ -42,7 +49,7 @@ export class DockerBackend {
     // Everything the document controls is checked before anything is pulled, staged or run.
     checkImages(container.image, container.requirement, job.name);
     checkContainerPaths(job);
-    await this.#images.ensure(container.image, container.requirement, job.name);
+    await this.#images.ensure(container.image, container.requirement, { where: job.name, network: job.networkAccess });
     const outdir = job.runtime.outdir;
     const paths = PathMapper.forJob(job);
     const mounts = await stageForContainer(job.staging, outdir, job.dirs, paths);
@@ -56,7 +63,8 @@ export class DockerBackend {
       name, image: container.image, argv: job.argv, workdir: outdir,
       ...(this.options.matchUser === false ? {} : { user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}` }),
       ...(this.options.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
-      mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess, where: job.name,
+      mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess,
+      readOnly: this.options.readOnly !== false, where: job.name,
     });
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
