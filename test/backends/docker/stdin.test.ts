@@ -3,9 +3,9 @@
  * File the job was given (as the process sees it), never another host file,
  * in a container or not (cwltool looks it up in the job's path map).
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch, type CliResult } from '../../helpers/cli.js';
 
@@ -13,15 +13,24 @@ const TIMEOUT = { timeout: 120_000 };
 const CANARY = 'canary-not-for-the-output\n';
 const DOCKER = '  DockerRequirement: {dockerPull: docker.io/debian:stable-slim}\n';
 
-async function bench(): Promise<{ dir: string; canary: string }> {
+/**
+ * A job directory, and a canary outside /tmp: in a container /tmp is the
+ * job's own tmpdir, so a host path under it would not name the host's file.
+ */
+async function bench(t: TestContext): Promise<{ dir: string; canary: string }> {
   const dir = await scratch({ 'input.txt': 'given\n' });
-  const canary = path.join(dir, 'canary.txt');
+  const canaryDir = await mkdtemp('/var/tmp/bespin-canary-');
+  t.after(() => rm(canaryDir, { recursive: true, force: true }));
+  const canary = path.join(canaryDir, 'canary.txt');
   await writeFile(canary, CANARY, { mode: 0o600 });
   return { dir, canary };
 }
 
+/** Engine options first, then tool inputs (--f always, and any others after the first `--d`). */
 async function run(dir: string, ...more: string[]): Promise<CliResult> {
-  return runCli(['--quiet', '--outdir', path.join(dir, 'out'), ...more, path.join(dir, 'tool.cwl'), '--f', path.join(dir, 'input.txt')], { cwd: dir, timeoutMs: 110_000 });
+  const split = more.indexOf('--d');
+  const [engine, inputs] = split < 0 ? [more, []] : [more.slice(0, split), more.slice(split)];
+  return runCli(['--quiet', '--outdir', path.join(dir, 'out'), ...engine, path.join(dir, 'tool.cwl'), '--f', path.join(dir, 'input.txt'), ...inputs], { cwd: dir, timeoutMs: 110_000 });
 }
 
 function tool(requirements: string, stdin: string): string {
@@ -53,14 +62,14 @@ async function assertRefused(r: CliResult, dir: string, stdin: string): Promise<
 }
 
 for (const [where, requirements, extra] of [['in Docker', DOCKER, []], ['on the host', '', ['--no-container']]] as const) {
-  test(`stdin cannot name a host file the job was not given (${where})`, TIMEOUT, async () => {
-    const { dir, canary } = await bench();
+  test(`stdin cannot name a host file the job was not given (${where})`, TIMEOUT, async (t) => {
+    const { dir, canary } = await bench(t);
     await writeFile(path.join(dir, 'tool.cwl'), tool(requirements, canary));
     await assertRefused(await run(dir, ...extra), dir, canary);
   });
 
-  test(`stdin cannot leave an input with ../ (${where})`, TIMEOUT, async () => {
-    const { dir, canary } = await bench();
+  test(`stdin cannot leave an input with ../ (${where})`, TIMEOUT, async (t) => {
+    const { dir, canary } = await bench(t);
     const stdin = `$(inputs.f.dirname)/../../../../../../..${canary}`;
     await writeFile(path.join(dir, 'tool.cwl'), tool(requirements, stdin));
     const r = await run(dir, ...extra);
@@ -69,8 +78,19 @@ for (const [where, requirements, extra] of [['in Docker', DOCKER, []], ['on the 
     await assertRefused(r, dir, named);
   });
 
-  test(`stdin from an input File still works (${where})`, TIMEOUT, async () => {
-    const { dir } = await bench();
+  test(`stdin cannot follow a symlink inside an input Directory out of it (${where})`, TIMEOUT, async (t) => {
+    const { dir, canary } = await bench(t);
+    await mkdir(path.join(dir, 'd'));
+    await symlink(canary, path.join(dir, 'd', 'link'));
+    await writeFile(path.join(dir, 'tool.cwl'), tool(requirements, '$(inputs.d.path)/link').replace('  f: File', '  f: File\n  d: Directory'));
+    const r = await run(dir, ...extra, '--d', path.join(dir, 'd'));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^ERROR tool\.cwl: stdin '.*\/d\/link' is not a File among the job's inputs: it leads to canary\.txt outside them$/m);
+    assert.doesNotMatch(await readFile(path.join(dir, 'out', 'out.txt'), 'utf8').catch(() => ''), /canary/);
+  });
+
+  test(`stdin from an input File still works (${where})`, TIMEOUT, async (t) => {
+    const { dir } = await bench(t);
     await writeFile(path.join(dir, 'tool.cwl'), tool(requirements, '$(inputs.f.path)'));
     const r = await run(dir, ...extra);
     assert.equal(r.code, 0, r.stderr);
