@@ -11,6 +11,7 @@ import { checkContainerPaths } from './containerPaths.js';
 import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
 import { dockerRunArguments } from './runArguments.js';
+import { clearSetIdBits, mayRunAsRoot } from './setIdBits.js';
 
 export interface DockerBackendOptions {
   readonly forcePull: boolean;
@@ -59,15 +60,18 @@ export class DockerBackend {
       { source: job.dirs.hostTmpdir, target: job.runtime.tmpdir, readonly: false },
       ...mounts,
     ];
+    const user = this.options.matchUser === false ? undefined : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
     const args = dockerRunArguments({
-      name, image: container.image, argv: job.argv, workdir: outdir,
-      ...(this.options.matchUser === false ? {} : { user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}` }),
+      name, image: container.image, argv: job.argv, workdir: outdir, ...(user !== undefined ? { user } : {}),
       ...(this.options.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
       mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess,
       readOnly: this.options.readOnly !== false, where: job.name,
     });
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    // The container is gone (or killed): what it left as the host's root cannot be a set-user-ID program in --outdir.
+    if (mayRunAsRoot(user)) await clearSetIdBits(job.dirs.hostOutdir);
+    return outcome;
   }
 }
 

@@ -61,6 +61,22 @@ test('a root container cannot make a node for the host disk that the engine then
   assert.match(r.stderr, /mknod.*Operation not permitted/);
 });
 
+test('a root container cannot leave a set-user-ID program in --outdir', TIMEOUT, async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('containers run as the invoking user: only root can make a root-owned setuid file');
+  const { dir, run } = await bench();
+  // A host user running out/sh would be root; a set-group-ID directory is harmless and stays.
+  await writeFile(path.join(dir, 'doc.cwl'), tool('cp /bin/sh sh && chmod 6755 sh && mkdir -p d/e && cp sh d/e/sh && chmod 2775 d',
+    '  sh: {type: File, outputBinding: {glob: sh}}\n  d: {type: Directory, outputBinding: {glob: d}}'));
+  const r = await run('doc.cwl');
+  assert.equal(r.code, 0, r.stderr);
+  for (const f of ['sh', 'd/e/sh']) {
+    const mode = (await stat(path.join(dir, 'out', f))).mode;
+    assert.equal(mode & 0o6000, 0, `${f} is ${(mode & 0o7777).toString(8)}`);
+    assert.equal(mode & 0o777, 0o755, f);
+  }
+  assert.equal((await stat(path.join(dir, 'out', 'd'))).mode & 0o7777, 0o2775);
+});
+
 test("the image's file system is read-only; the output directory, HOME and /tmp are writable", TIMEOUT, async () => {
   const { dir, run } = await bench();
   await writeFile(path.join(dir, 'doc.cwl'), tool(
