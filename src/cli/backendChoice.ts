@@ -33,6 +33,7 @@ export async function openBackend(options: OptionValues, checked: RunOptions, lo
     docker: {
       forcePull: Boolean(options['force-docker-pull']), leaveContainer,
       matchUser: !options['no-match-user'], strictMemoryLimit: Boolean(options['strict-memory-limit']), disablePull: Boolean(options['disable-pull']),
+      readOnly: !options['no-read-only'], maxDockerLoadBytes: checked.maxDockerLoadBytes,
     },
   });
 }

@@ -35,6 +35,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'rm-tmpdir': { type: 'boolean', describe: 'Delete temporary directories (default)' },
   'disable-pull': { type: 'boolean', describe: 'Never pull images: use local ones, fail when missing' },
   'no-match-user': { type: 'boolean', describe: "Run containers as the image's user, not the invoking user" },
+  'no-read-only': { type: 'boolean', describe: "Leave a container's own file system writable (by default only what the engine mounts, such as the output directory and /tmp, is)" },
   'strict-memory-limit': { type: 'boolean', describe: "Limit a container's memory to its ResourceRequirement ramMax (or ramMin)" },
   'preserve-environment': { type: 'array', describe: 'Pass this environment variable to tools (repeatable)' },
   'preserve-entire-environment': { type: 'boolean', describe: "Pass the engine's whole environment to tools" },

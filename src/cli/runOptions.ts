@@ -2,6 +2,7 @@ import type { DownloadLimits } from '../load/download.js';
 import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../load/download.js';
 // apiRetry.ts has no runtime import of the Kubernetes client: reading it costs a local run nothing.
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../backends/kubernetes/apiRetry.js';
+import { DEFAULT_MAX_DOCKER_LOAD_BYTES, DOCKER_LOAD_LIMIT_VARIABLE } from '../backends/docker/dockerLoad.js';
 import { UsageError } from '../errors.js';
 import type { OptionValues } from './conf.js';
 import { byteQuantity, choice, coreQuantity, existingFile, nonNegative, seconds, wholeNumber } from './optionParsers.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   readonly backend: 'local' | 'kubernetes' | undefined;
   /** RETRY_MULTIPLIER / RETRY_MIN / RETRY_MAX / RETRY_ATTEMPTS, Calrissian's Kubernetes API retries. */
   readonly apiRetry: RetryPolicy;
+  /** BESPIN_MAX_DOCKER_LOAD_BYTES: the most bytes read from a dockerLoad file. */
+  readonly maxDockerLoadBytes: number;
 }
 
 /** Options naming a file the run reads (Calrissian's pod files, cwltool's overrides). */
@@ -56,6 +59,7 @@ export function checkRunOptions(opts: OptionValues, env: NodeJS.ProcessEnv = pro
     onError: or('on-error', (f, v) => choice(f, v, ['stop', 'continue'] as const), 'stop'),
     backend: or('backend', (f, v) => choice(f, v, ['local', 'kubernetes'] as const), undefined),
     apiRetry: apiRetryPolicy(env),
+    maxDockerLoadBytes: env[DOCKER_LOAD_LIMIT_VARIABLE]?.trim() ? byteQuantity(DOCKER_LOAD_LIMIT_VARIABLE, env[DOCKER_LOAD_LIMIT_VARIABLE]) : DEFAULT_MAX_DOCKER_LOAD_BYTES,
   };
 }
 

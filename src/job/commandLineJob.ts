@@ -12,6 +12,7 @@ import { planInitialWorkDir, type AbsoluteEntrynames } from '../job/initialWorkD
 import type { StagingEntry } from '../job/staging.js';
 import type { ResourceBounds, ResourceEvaluation } from '../job/resources.js';
 import { refuseNulBytes } from '../job/nulBytes.js';
+import { checkStdin } from '../job/stdinFile.js';
 
 /** Where a job's directories are, on the host and as the process sees them. */
 export interface JobDirectories {
@@ -127,6 +128,8 @@ export async function buildCommandLineJob(
   const network = requirements.get('NetworkAccess');
   const timeLimitSeconds = await timeLimit(requirements, ev, where);
   refuseNulBytes({ argv, env, ...streams }, inputs, where);
+  const stagingEntries = [...staging.entries, ...iwd.entries];
+  checkStdin(streams.stdin, stagingEntries, where);
   return {
     name: options.name,
     argv,
@@ -137,7 +140,7 @@ export async function buildCommandLineJob(
     dirs: options.dirs,
     runtime,
     stageRoot,
-    staging: [...staging.entries, ...iwd.entries],
+    staging: stagingEntries,
     ...(container ? { container } : {}),
     networkAccess: network ? Boolean(await ev(network.networkAccess)) : false,
     ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),

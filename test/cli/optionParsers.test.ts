@@ -75,8 +75,10 @@ test('the run check turns every option into a typed value, with the defaults whe
   assert.deepEqual(checked, {
     retries: 0, oomRetries: 0, maxGpus: 0, maxCores: undefined, maxRamBytes: undefined, evalTimeoutMs: 60_000,
     unschedulableTimeoutSeconds: 300, downloadLimits: DEFAULT_DOWNLOAD_LIMITS, onError: 'stop', backend: undefined,
-    apiRetry: { multiplier: 5, minSeconds: 5, maxSeconds: 1200, attempts: 10 },
+    apiRetry: { multiplier: 5, minSeconds: 5, maxSeconds: 1200, attempts: 10 }, maxDockerLoadBytes: 16 * 2 ** 30,
   });
+  assert.equal(checkRunOptions({}, { BESPIN_MAX_DOCKER_LOAD_BYTES: '2Gi' }).maxDockerLoadBytes, 2 * 2 ** 30);
+  refused(() => checkRunOptions({}, { BESPIN_MAX_DOCKER_LOAD_BYTES: 'huge' }), /^BESPIN_MAX_DOCKER_LOAD_BYTES: 'huge' is not a size in bytes/);
   const given = checkRunOptions({ retries: '2', 'max-cores': 1000, 'max-ram': '128G', 'eval-timeout': '5', 'on-error': 'continue', backend: 'kubernetes' }, {});
   assert.equal(given.retries, 2);
   assert.equal(given.maxCores, 1000);

@@ -83,16 +83,18 @@ for (const [backend, docker] of BACKENDS) {
     /^ERROR doc\.cwl: output 'out': output file \S*fifo is a FIFO; only regular files and directories are read/m,
   ));
 
-  test(`${backend}: a device node the tool made is refused, as an output and inside an output Directory`, () => refused(
-    tool('  out: {type: Directory, outputBinding: {glob: d}}', 'mkdir d && mknod d/zero c 1 5', docker),
-    /^ERROR doc\.cwl: output 'out': output file \S*d\/zero is a character device/m,
-  ));
 
   test(`${backend}: an output Directory holding a symlink to itself is refused, not walked forever`, () => refused(
     tool('  out: {type: Directory, outputBinding: {glob: d}}', 'mkdir d && ln -s ../d d/again', docker),
     /^ERROR doc\.cwl: output 'out': symlink \S*d\/again leads back to \S*d, which holds it: a directory loop/m,
   ));
 }
+
+// In Docker a container has no CAP_MKNOD (test/backends/docker/confinement.test.ts); a host tool run as root does.
+test('local: a device node the tool made is refused inside an output Directory', () => refused(
+  tool('  out: {type: Directory, outputBinding: {glob: d}}', 'mkdir d && mknod d/zero c 1 5'),
+  /^ERROR doc\.cwl: output 'out': output file \S*d\/zero is a character device/m,
+));
 
 test('$include of /dev/zero is refused without reading it, and so is $include of /proc/self/environ', async () => {
   for (const [target, why] of [['/dev/zero', /\/dev\/zero is a character device/], ['/proc/self/environ', /environ.* is one of the engine's own files/]] as const) {

@@ -11,6 +11,7 @@ import { checkContainerPaths } from './containerPaths.js';
 import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
 import { dockerRunArguments } from './runArguments.js';
+import { clearSetIdBits, mayRunAsRoot } from './setIdBits.js';
 
 export interface DockerBackendOptions {
   readonly forcePull: boolean;
@@ -26,6 +27,10 @@ export interface DockerBackendOptions {
   readonly strictMemoryLimit?: boolean;
   /** --disable-pull: use local images only. */
   readonly disablePull?: boolean;
+  /** --no-read-only sets false: the image's file system is writable, as the tool's own scratch. */
+  readonly readOnly?: boolean;
+  /** The most bytes a dockerLoad file may have. */
+  readonly maxDockerLoadBytes?: number;
 }
 
 /** Runs each tool in a Docker container as the invoking user, inputs mounted read-only (the host backend's jobs with a container). */
@@ -33,7 +38,10 @@ export class DockerBackend {
   readonly #images: DockerImages;
 
   constructor(readonly options: DockerBackendOptions) {
-    this.#images = new DockerImages({ forcePull: options.forcePull, disablePull: options.disablePull === true });
+    this.#images = new DockerImages({
+      forcePull: options.forcePull, disablePull: options.disablePull === true,
+      ...(options.maxDockerLoadBytes !== undefined ? { maxDockerLoadBytes: options.maxDockerLoadBytes } : {}),
+    });
   }
 
   async run(job: CommandLineJob, signal: AbortSignal): Promise<JobOutcome> {
@@ -42,7 +50,7 @@ export class DockerBackend {
     // Everything the document controls is checked before anything is pulled, staged or run.
     checkImages(container.image, container.requirement, job.name);
     checkContainerPaths(job);
-    await this.#images.ensure(container.image, container.requirement, job.name);
+    await this.#images.ensure(container.image, container.requirement, { where: job.name, network: job.networkAccess });
     const outdir = job.runtime.outdir;
     const paths = PathMapper.forJob(job);
     const mounts = await stageForContainer(job.staging, outdir, job.dirs, paths);
@@ -52,14 +60,18 @@ export class DockerBackend {
       { source: job.dirs.hostTmpdir, target: job.runtime.tmpdir, readonly: false },
       ...mounts,
     ];
+    const user = this.options.matchUser === false ? undefined : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
     const args = dockerRunArguments({
-      name, image: container.image, argv: job.argv, workdir: outdir,
-      ...(this.options.matchUser === false ? {} : { user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}` }),
+      name, image: container.image, argv: job.argv, workdir: outdir, ...(user !== undefined ? { user } : {}),
       ...(this.options.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
-      mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess, where: job.name,
+      mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess,
+      readOnly: this.options.readOnly !== false, where: job.name,
     });
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    return runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    // The container is gone (or killed): what it left as the host's root cannot be a set-user-ID program in --outdir.
+    if (mayRunAsRoot(user)) await clearSetIdBits(job.dirs.hostOutdir);
+    return outcome;
   }
 }
 

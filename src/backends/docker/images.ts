@@ -1,9 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { PermanentFailure, fileProblem } from '../../errors.js';
-import { uriToPath } from '../../load/uri.js';
+import { PermanentFailure } from '../../errors.js';
 import { checkImages } from './imageReference.js';
+import { DEFAULT_MAX_DOCKER_LOAD_BYTES, dockerLoad, dockerLoadPath } from './dockerLoad.js';
 
 const exec = promisify(execFile);
 
@@ -11,6 +10,15 @@ export interface ImageOptions {
   readonly forcePull: boolean;
   /** --disable-pull: a missing image fails the step instead of being pulled. */
   readonly disablePull?: boolean;
+  /** The most bytes a dockerLoad file may have (BESPIN_MAX_DOCKER_LOAD_BYTES). */
+  readonly maxDockerLoadBytes?: number;
+}
+
+/** What a job's image is prepared for: its step (for messages), and whether building it may use the network. */
+export interface ImageUse {
+  readonly where: string;
+  /** NetworkAccess: a dockerFile's RUN steps get Docker's network only then. */
+  readonly network: boolean;
 }
 
 /**
@@ -23,29 +31,32 @@ export class DockerImages {
   readonly #ready = new Map<string, Promise<void>>();
   constructor(readonly options: ImageOptions) {}
 
-  async ensure(image: string, requirement: Readonly<Record<string, unknown>>, where: string): Promise<void> {
+  async ensure(image: string, requirement: Readonly<Record<string, unknown>>, use: ImageUse): Promise<void> {
     // Every command below also ends its options with `--` or takes the image as `--tag=`.
-    checkImages(image, requirement, where);
+    checkImages(image, requirement, use.where);
     let ready = this.#ready.get(image);
     if (!ready) {
-      ready = this.#prepare(image, requirement, where);
+      ready = this.#prepare(image, requirement, use);
       this.#ready.set(image, ready);
     }
     return ready;
   }
 
-  async #prepare(image: string, req: Readonly<Record<string, unknown>>, where: string): Promise<void> {
+  async #prepare(image: string, req: Readonly<Record<string, unknown>>, use: ImageUse): Promise<void> {
+    const where = use.where;
     const present = await imagePresent(image);
     if (typeof req.dockerFile === 'string') {
       if (present && !this.options.forcePull) return;
-      await run(['build', `--tag=${image}`, '-'], req.dockerFile, `${where}: cannot build image ${image} from dockerFile`);
+      // RUN steps are the document's code too: no network unless NetworkAccess says so.
+      const network = use.network ? [] : ['--network=none'];
+      await run(['build', ...network, `--tag=${image}`, '-'], req.dockerFile, `${where}: cannot build image ${image} from dockerFile`);
       return;
     }
     if (typeof req.dockerLoad === 'string') {
+      // Checked before asking Docker anything: a URL or a device is refused whether or not the image is present.
+      const file = dockerLoadPath(req.dockerLoad, where);
       if (present && !this.options.forcePull) return;
-      const file = uriToPath(req.dockerLoad);
-      const data = await readFile(file).catch((error: unknown) => { throw new PermanentFailure(`${where}: dockerLoad file ${file}: ${fileProblem(error)}`); });
-      await run(['load'], data, `${where}: cannot load image from ${file}`);
+      await dockerLoad(file, this.options.maxDockerLoadBytes ?? DEFAULT_MAX_DOCKER_LOAD_BYTES, where);
       return;
     }
     if (present && !this.options.forcePull) return;
@@ -72,7 +83,7 @@ export async function imagePresent(image: string): Promise<boolean> {
   }
 }
 
-function run(args: string[], input: string | Buffer, failure: string): Promise<void> {
+function run(args: string[], input: string, failure: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';

@@ -15,9 +15,26 @@ export interface RunArgumentsInput {
   readonly env: Readonly<Record<string, string>>;
   readonly remove: boolean;
   readonly network: boolean;
+  /** The image's own file system read-only (cwltool's default; --no-read-only sets false). */
+  readonly readOnly: boolean;
   /** For messages: the step. */
   readonly where: string;
 }
+
+/**
+ * Of Docker's default capabilities, those a tool (root in its container with
+ * --no-match-user, or an engine run as root) may need for ordinary work on its
+ * own files and processes. Left out: MKNOD (a device node in the output
+ * directory is a door to the host's disks for whatever reads it there),
+ * NET_RAW, SETFCAP, SETPCAP, SYS_CHROOT and AUDIT_WRITE.
+ */
+export const CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'NET_BIND_SERVICE'] as const;
+
+/** Processes (threads count) one container may have at a time: room for any tool, none for a fork bomb that takes the host down. */
+export const PIDS_LIMIT = 4096;
+
+/** What every container gets whatever the document says: no new privileges, the capabilities above, bounded processes. */
+const CONFINEMENT = ['--security-opt=no-new-privileges', '--cap-drop=ALL', ...CAPABILITIES.map((c) => `--cap-add=${c}`), `--pids-limit=${PIDS_LIMIT}`];
 
 /**
  * `docker run` arguments in which every value is one option's value or a
@@ -31,6 +48,9 @@ export function dockerRunArguments(input: RunArgumentsInput): string[] {
   if (input.memoryMiB !== undefined) args.push(`--memory=${Math.ceil(input.memoryMiB)}m`);
   if (input.remove) args.push('--rm');
   if (!input.network) args.push('--network=none');
+  args.push(...CONFINEMENT);
+  // Writable places stay writable: the output directory, tmpdir and staged inputs are bind mounts.
+  if (input.readOnly) args.push('--read-only=true');
   for (const m of input.mounts) args.push(mountOption(m, input.where));
   for (const [k, v] of Object.entries(input.env)) args.push(`--env=${k}=${v}`);
   args.push('--', input.image, ...input.argv);

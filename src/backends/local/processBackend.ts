@@ -1,16 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WriteStream } from 'node:fs';
-import { closeSync, open as openCallback, openSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { stageOnHost } from '../../job/staging.js';
-import { PermanentFailure, fileProblem } from '../../errors.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type JobOutcome } from '../backend.js';
 import type { Logger } from '../../logger.js';
 import { ToolOutputLines } from '../toolOutput.js';
 import { StepProcesses } from './stepProcesses.js';
+import { openStdin } from './stdinFile.js';
 
 export interface ProcessBackendOptions {
   /** Where a tool's uncaptured output goes, line by line, naming its step. */
@@ -83,8 +82,6 @@ export async function runWithRedirects(
   }
 }
 
-const openFd = promisify(openCallback);
-
 function closeAll(fds: number[]): void {
   for (const fd of fds.splice(0)) closeSync(fd);
 }
@@ -107,14 +104,8 @@ async function openRedirects(job: CommandLineJob, stdinHostPath: (p: string) => 
   };
   let stdin: number | 'ignore' = 'ignore';
   if (job.stdin !== undefined) {
-    try {
-      // Through the thread pool: an input may be a FIFO, whose open waits for a writer.
-      const fd = await openFd(stdinHostPath(job.stdin), 'r');
-      fds.push(fd);
-      stdin = fd;
-    } catch (error) {
-      throw new PermanentFailure(`${job.name}: stdin file ${job.stdin}: ${fileProblem(error)}`);
-    }
+    stdin = await openStdin(job, stdinHostPath(job.stdin));
+    fds.push(stdin);
   }
   const stdout = job.stdout !== undefined ? await openOut(job.stdout) : 'pipe';
   const stderr = job.stderr !== undefined ? await openOut(job.stderr) : 'pipe';

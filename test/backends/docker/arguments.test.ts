@@ -45,12 +45,24 @@ test('mount fields holding a comma, a double quote or a newline are quoted as Go
 test('docker run arguments end their options with -- before the image', () => {
   const args = dockerRunArguments({
     name: 'bespin-1', image: 'bash:4.4', argv: ['--version', '-c'], workdir: '/var/spool/cwl', user: '1:1', env: { HOME: '/var/spool/cwl' },
-    mounts: [{ source: '/h/out', target: '/var/spool/cwl', readonly: false }], remove: true, network: false, where: 'x',
+    mounts: [{ source: '/h/out', target: '/var/spool/cwl', readonly: false }], remove: true, network: false, readOnly: true, where: 'x',
   });
   assert.deepEqual(args, [
     'run', '-i', '--name=bespin-1', '--workdir=/var/spool/cwl', '--user=1:1', '--rm', '--network=none',
+    '--security-opt=no-new-privileges', '--cap-drop=ALL', '--cap-add=CHOWN', '--cap-add=DAC_OVERRIDE', '--cap-add=FOWNER', '--cap-add=FSETID',
+    '--cap-add=KILL', '--cap-add=SETGID', '--cap-add=SETUID', '--cap-add=NET_BIND_SERVICE', '--pids-limit=4096', '--read-only=true',
     '--mount=type=bind,source=/h/out,target=/var/spool/cwl', '--env=HOME=/var/spool/cwl', '--', 'bash:4.4', '--version', '-c',
   ]);
+});
+
+test('every container is confined; only --no-read-only leaves its image writable', () => {
+  const base = { name: 'b', image: 'bash:4.4', argv: [], workdir: '/w', env: {}, mounts: [], remove: true, network: true, where: 'x' };
+  const confined = dockerRunArguments({ ...base, readOnly: true });
+  for (const flag of ['--security-opt=no-new-privileges', '--cap-drop=ALL', '--pids-limit=4096', '--read-only=true']) assert.ok(confined.includes(flag), flag);
+  assert.ok(!confined.includes('--cap-add=MKNOD') && !confined.includes('--cap-add=NET_RAW'));
+  const writable = dockerRunArguments({ ...base, readOnly: false });
+  assert.ok(!writable.some((a) => a.startsWith('--read-only')));
+  assert.ok(writable.includes('--cap-drop=ALL'));
 });
 
 test('container paths must be absolute and normalized', () => {
