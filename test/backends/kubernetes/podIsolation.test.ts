@@ -121,6 +121,52 @@ test("a later step given nothing of an earlier step's can neither find nor overw
   });
 });
 
+const FAN_IN = `cwlVersion: v1.2
+class: Workflow
+inputs: {}
+outputs:
+  all: {type: File, outputSource: gather/all}
+steps:
+  make:
+    in: {}
+    out: [parts]
+    run:
+      class: CommandLineTool
+      requirements: {DockerRequirement: {dockerPull: ${IMAGE}}}
+      baseCommand: [sh, -c, 'for i in \`seq 130\`; do echo $i > part$i.txt; done']
+      inputs: []
+      outputs: {parts: {type: 'File[]', outputBinding: {glob: 'part*.txt'}}}
+  gather:
+    in: {parts: make/parts}
+    out: [all]
+    run:
+      class: CommandLineTool
+      requirements: {DockerRequirement: {dockerPull: ${IMAGE}}}
+      inputs: {parts: {type: 'File[]', inputBinding: {position: 1}}}
+      baseCommand: [sh, -c, 'cat "$@" | wc -l > all.txt; (echo changed > "$1") 2>/dev/null && echo changed >> all.txt; find / -name secret.txt -not -path "/proc/*" >> all.txt 2>/dev/null; true', sh]
+      outputs: {all: {type: File, outputBinding: {glob: all.txt}}}
+`;
+
+test("past 128 mounts a pod mounts the run's own directory read-only instead, says so, and still sees no other run's files", { timeout: 300_000 }, async () => {
+  await withCluster(async ({ input, tmpout, run }) => {
+    await mkdir(path.join(tmpout, 'run-other'), { recursive: true });
+    await writeFile(path.join(tmpout, 'run-other', 'secret.txt'), 'another run\n');
+    await writeFile(path.join(input, 'fanin.cwl'), FAN_IN);
+    const r = await run([path.join(input, 'fanin.cwl')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await readFile((JSON.parse(r.stdout) as { all: { path: string } }).all.path, 'utf8'), '130\n', 'every part read, none changed, no secret found');
+    const warned = r.stderr.split('\n').filter((l) => /mounts are more than 128/.test(l));
+    assert.equal(warned.length, 1, r.stderr);
+    assert.match(warned[0]!, /gather: 133 mounts are more than 128: the pod mounts the run's directory \S+\/run-\w+ read-only instead of each input in it/);
+    const gather = r.record.pods.find((p) => p.metadata?.labels?.['bespin.io/step']?.endsWith('gather'))!;
+    const mounts = mountsOf(gather);
+    assert.equal(mounts.length, 3, JSON.stringify(mounts));
+    const runDir = mounts.find((m) => m.readOnly)!;
+    assert.match(runDir.path, new RegExp(`^${tmpout}/run-\\w+$`), 'the run\'s own directory, never the claim');
+    assert.deepEqual(mounts.filter((m) => !m.readOnly).map((m) => path.dirname(m.path)), [runDir.path, runDir.path], 'its own directories, inside');
+  });
+});
+
 // The engine's own reads of what a step made (another branch of issue 19):
 // a symlink a step made must never make the engine read a file of its own.
 const ROUTES: Record<string, string> = {
