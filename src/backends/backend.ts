@@ -54,6 +54,12 @@ export interface PathLayout {
    * tmpdir prefix is on no claim).
    */
   privateTmpdir(tmpdirPrefix: string): string | undefined;
+  /**
+   * The scratch prefix a run makes its job directories from, when the
+   * backend gives the run a directory of its own under the one asked for
+   * (Kubernetes, on a claim shared by many runs); absent: the prefix as given.
+   */
+  runScratchPrefix?(prefix: string): Promise<string>;
 }
 
 /**

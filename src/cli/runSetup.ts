@@ -57,11 +57,13 @@ export async function openRunContext(setup: RunSetup, handles: RunHandles): Prom
   const { options, checked, logger, signal } = setup;
   const tmp = os.tmpdir();
   const progress = (handles.progress = new Progress(process.stderr.isTTY === true && !options.quiet && typeof options.stderr !== 'string'));
-  const tmpOutdirPrefix = scratchPrefix(options['tmp-outdir-prefix'], path.join(tmp, 'bespin-out-'));
-  const tmpdirPrefix = scratchPrefix(options['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-'));
+  const backend = (handles.backend = await openBackend(options, checked, logger));
+  // The backend may give the run a directory of its own under each prefix (on a claim, for Kubernetes).
+  const ownPrefix = (p: string): Promise<string> => backend.layout.runScratchPrefix?.(p) ?? Promise.resolve(p);
+  const tmpOutdirPrefix = await ownPrefix(scratchPrefix(options['tmp-outdir-prefix'], path.join(tmp, 'bespin-out-')));
+  const tmpdirPrefix = await ownPrefix(scratchPrefix(options['tmpdir-prefix'], path.join(tmp, 'bespin-tmp-')));
   const remote = (handles.remote = new RemoteInputs({ prefix: tmpOutdirPrefix, limits: checked.downloadLimits, signal, logger }));
   const preservedEnv = preservedEnvironment(options);
-  const backend = (handles.backend = await openBackend(options, checked, logger));
   return {
     backend,
     engines: handles.engines,

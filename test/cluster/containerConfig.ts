@@ -14,6 +14,8 @@ export interface ContainerContext {
   readonly lookup: (kind: 'secrets' | 'configmaps', name: string) => KObject | undefined;
   /** Host directory backing a volume (for secret/configMap/emptyDir/PVC). */
   readonly volumeHostPath: (volume: Obj) => string;
+  /** What each subPath mount binds, by mount path, as prepareSubPaths resolved it. */
+  readonly subPaths: ReadonlyMap<string, string>;
   readonly terminationLogPath: string;
   readonly labels: Record<string, string>;
   readonly nodeAllocatable: { cpu: number; memory: number };
@@ -126,17 +128,20 @@ function userOf(ctx: ContainerContext): { user?: string; groups: string[] } {
   return { user, groups };
 }
 
-function binds(ctx: ContainerContext): string[] {
-  const out: string[] = [];
+/**
+ * Bind mounts as the CRI passes them: structured, so a path with `:` or `,`
+ * (a suite input named `A:Gln2Cys`, mounted by itself) is just a path.
+ */
+function mounts(ctx: ContainerContext): Obj[] {
+  const out: Obj[] = [];
   const volumes = new Map<string, Obj>(((ctx.pod.spec.volumes ?? []) as Obj[]).map((v) => [v.name, v]));
   for (const m of (ctx.container.volumeMounts ?? []) as Obj[]) {
     const v = volumes.get(m.name)!;
-    let host = ctx.volumeHostPath(v);
-    if (m.subPath) host = path.join(host, m.subPath);
-    const ro = m.readOnly || v.secret || v.configMap || v.persistentVolumeClaim?.readOnly;
-    out.push(`${host}:${m.mountPath}${ro ? ':ro' : ''}`);
+    const source = m.subPath ? ctx.subPaths.get(m.mountPath)! : ctx.volumeHostPath(v);
+    const ro = Boolean(m.readOnly || v.secret || v.configMap || v.persistentVolumeClaim?.readOnly);
+    out.push({ Type: 'bind', Source: source, Target: m.mountPath, ReadOnly: ro });
   }
-  out.push(`${ctx.terminationLogPath}:${ctx.container.terminationMessagePath ?? '/dev/termination-log'}`);
+  out.push({ Type: 'bind', Source: ctx.terminationLogPath, Target: ctx.container.terminationMessagePath ?? '/dev/termination-log', ReadOnly: false });
   return out;
 }
 
@@ -148,7 +153,7 @@ export function containerCreateBody(ctx: ContainerContext): Obj {
   const x = (list: unknown): string[] | undefined => (Array.isArray(list) ? list.map((s) => expand(String(s), env)) : undefined);
   const command = x(c.command), args = x(c.args);
   const limits = c.resources?.limits ?? {}, requests = c.resources?.requests ?? {};
-  const hostConfig: Obj = { NetworkMode: 'none', Binds: binds(ctx), GroupAdd: groups.length ? groups : undefined };
+  const hostConfig: Obj = { NetworkMode: 'none', Mounts: mounts(ctx), GroupAdd: groups.length ? groups : undefined };
   const mem = parseQuantity(limits.memory);
   if (mem !== undefined) { hostConfig.Memory = canonicalAmount('memory', mem); hostConfig.MemorySwap = hostConfig.Memory; }
   const cpu = parseQuantity(limits.cpu);

@@ -98,13 +98,14 @@ export interface ConfigHost {
 
 /** The Docker config of a container (throws ConfigError for CreateContainerConfigError), with its subPaths and termination log ready. */
 export async function dockerConfig(host: ConfigHost, pod: KObject, c: ContainerRuntime, image: ImageInfo, logPath: string): Promise<Obj> {
-  await prepareSubPaths(c.spec, host.volumes);
+  const subPaths = await prepareSubPaths(c.spec, host.volumes);
   await writeFile(logPath, '');
   await chmod(logPath, 0o666);
   return containerCreateBody({
     pod, container: c.spec, image, terminationLogPath: logPath,
     lookup: (kind, name) => host.deps.api.peek(findResource('', kind)!, host.ns, name),
     volumeHostPath: (v) => host.volumes.get(v.name)!,
+    subPaths,
     nodeAllocatable: host.deps.allocatable,
     labels: {
       'bespin-test-cluster': host.deps.clusterId, 'io.kubernetes.pod.name': host.name, 'io.kubernetes.pod.namespace': host.ns,

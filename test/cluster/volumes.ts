@@ -1,6 +1,7 @@
 /** Pod volumes on the host: emptyDir and secret/configMap contents under the pod's directory, PVCs, hostPath. */
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ConfigError } from './containerConfig.js';
 import type { KObject, Obj } from './store.js';
 
 /** A volume cannot be set up yet (the kubelet's FailedMount); retried until it can. */
@@ -74,13 +75,54 @@ export async function prepareVolumes(ctx: VolumeContext): Promise<Map<string, st
   return paths;
 }
 
-/** Creates the subPath directories the kubelet creates before mounting. */
-export async function prepareSubPaths(container: Obj, paths: ReadonlyMap<string, string>): Promise<void> {
+/** Whether `p` is `base` or inside it (mount.PathWithinBase). */
+function within(p: string, base: string): boolean {
+  return p === base || p.startsWith(base.endsWith('/') ? base : `${base}/`);
+}
+
+/**
+ * The kubelet's SafeMakeDir: the missing part of a subPath is made as
+ * directories with the volume's mode, and only if what exists of it
+ * resolves inside the volume (never through a symlink that leaves it).
+ */
+async function safeMakeDir(target: string, volumePath: string): Promise<void> {
+  const perm = (await stat(volumePath)).mode & 0o7777;
+  let existing = target;
+  const missing: string[] = [];
+  while (!(await stat(existing).catch(() => undefined))) {
+    missing.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  if (!within(await realpath(existing), await realpath(volumePath))) throw new Error(`${existing} is outside of allowed base ${volumePath}`);
+  for (const part of missing) {
+    existing = path.join(existing, part);
+    await mkdir(existing, { mode: perm });
+  }
+}
+
+/**
+ * The host path each subPath mount binds, by mount path, prepared as the
+ * kubelet does (pkg/kubelet/kubelet_pods.go makeMounts,
+ * pkg/volume/util/subpath): a missing subPath is made a directory, then the
+ * path is resolved, must lie inside the volume, and the resolved path is what
+ * is bound (the kubelet binds an fd it opened without following symlinks;
+ * here Docker binds the resolved path). Failing is a CreateContainerConfigError
+ * with the kubelet's words, which never say where on the host.
+ */
+export async function prepareSubPaths(container: Obj, paths: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const bound = new Map<string, string>();
   for (const m of (container.volumeMounts ?? []) as Obj[]) {
     if (!m.subPath) continue;
-    const base = paths.get(m.name);
-    if (!base) continue;
-    const target = path.join(base, m.subPath);
-    if (!(await stat(target).catch(() => undefined))) await mkdir(target, { recursive: true, mode: 0o755 });
+    const volumePath = paths.get(m.name);
+    if (!volumePath) continue;
+    const target = path.join(volumePath, m.subPath);
+    const which = `for volumeMount ${JSON.stringify(m.name)} of container ${JSON.stringify(container.name)}`;
+    if (!(await stat(target).catch(() => undefined))) {
+      await safeMakeDir(target, volumePath).catch(() => { throw new ConfigError(`failed to create subPath directory ${which}`); });
+    }
+    const resolved = await realpath(target).catch(() => undefined);
+    if (resolved === undefined || !within(resolved, await realpath(volumePath))) throw new ConfigError(`failed to prepare subPath ${which}`);
+    bound.set(m.mountPath, resolved);
   }
+  return bound;
 }

@@ -331,7 +331,7 @@ test("the platform's command line, verbatim, as uid 1000 gid 0: a $graph workflo
     assert.ok(listed.includes(itemPath), `${itemPath} is listed`);
     const feature = JSON.parse(await readFile(onHost(ns, itemPath), 'utf8')) as { id: string; properties: { home: string; tmp: string } };
     assert.equal(feature.id, item);
-    assert.match(feature.properties.home, /^\/calrissian\/tmpout\/[^/]+$/, 'HOME is the step\'s output directory, inside the tmpout prefix directory');
+    assert.match(feature.properties.home, /^\/calrissian\/tmpout\/run-\w+\/[^/]+$/, 'HOME is the step\'s output directory, in the run\'s own directory in the tmpout prefix directory');
     assert.equal(feature.properties.tmp, '/tmp', "TMPDIR is the pod's own /tmp (no --tmpdir-prefix)");
   }
 

@@ -76,3 +76,28 @@ outputs: {out: {type: File, outputSource: three/out}}
 steps:${step('one', 'f', 'tr a-z A-Z < $0 > out.txt')}${step('two', 'one/out', 'rev < $0 > out.txt')}${step('three', 'two/out', `for i in $(seq 200); do [ -e ${gate} ] && break; sleep 0.1; done; cat $0 $0 > out.txt`)}
 `;
 }
+
+/**
+ * gatedChain for step pods, which see only what they are given: the third
+ * step waits (at most 20 s) for a file `open` in its Directory input `gate`
+ * (a mount of that directory, so it sees the file appear); a test follows the
+ * steps by their pods rather than a counter.
+ */
+export function gatedPodChain(hints = '{}'): string {
+  const step = (name: string, source: string, script: string, gate = false): string => `
+  ${name}:
+    in: {f: ${source}${gate ? ', gate: gate' : ''}}
+    out: [out]
+    run:
+      class: CommandLineTool
+      hints: ${hints}
+      inputs: {f: {type: File, inputBinding: {position: 1}}${gate ? ', gate: {type: Directory, inputBinding: {position: 2}}' : ''}}
+      baseCommand: [sh, -c, '${script}']
+      outputs: {out: {type: File, outputBinding: {glob: out.txt}}}`;
+  return `cwlVersion: v1.2
+class: Workflow
+inputs: {f: File, gate: Directory}
+outputs: {out: {type: File, outputSource: three/out}}
+steps:${step('one', 'f', 'tr a-z A-Z < $0 > out.txt')}${step('two', 'one/out', 'rev < $0 > out.txt')}${step('three', 'two/out', 'for i in `seq 200`; do [ -e $1/open ] && break; sleep 0.1; done; cat $0 $0 > out.txt', true)}
+`;
+}

@@ -1,11 +1,11 @@
 import type { WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
-import { CONTAINER_TMPDIR, hostWriteDirs, type CommandLineJob } from '../../job/commandLineJob.js';
+import { CONTAINER_TMPDIR, type CommandLineJob } from '../../job/commandLineJob.js';
 import { stageOnHost } from '../../job/staging.js';
-import { PermanentFailure, errorMessage } from '../../errors.js';
+import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type Backend, type ExecutionPlaceKind, type JobOutcome, type PathLayout } from '../backend.js';
 import { ToolOutputLines } from '../toolOutput.js';
@@ -13,8 +13,10 @@ import { apiErrorDetail, apiStatus } from './apiErrors.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { podName } from './names.js';
 import { buildPodSpec, CONTAINER_NAME, RUN_LABEL, type PodOptions } from './podSpec.js';
+import { MAX_POD_MOUNTS, podMounts, type PodMounts } from './podMounts.js';
 import { jobOutcomeOf } from './podOutcome.js';
 import { PodWatcher, type PodOutcome } from './podWatcher.js';
+import { withRealSources } from './realSources.js';
 import type { VolumeMap } from './storage.js';
 
 export interface KubernetesBackendOptions {
@@ -49,11 +51,15 @@ export class KubernetesBackend implements Backend {
       const dir = tmpdirPrefix.endsWith('/') ? tmpdirPrefix : path.dirname(tmpdirPrefix);
       return this.options.volumes.find(dir) ? undefined : CONTAINER_TMPDIR;
     },
+    runScratchPrefix: (prefix) => this.#runScratchPrefix(prefix),
   };
   readonly #core: CoreV1Api;
   readonly #watcher: PodWatcher;
   readonly #live = new Set<string>();
   readonly #deleting = new Set<Promise<void>>();
+  /** The run's own directory in each scratch directory on a claim, by that directory. */
+  readonly #runDirectories = new Map<string, Promise<string>>();
+  readonly #madeRunDirectories: string[] = [];
   #started: Promise<void> | undefined;
 
   constructor(readonly options: KubernetesBackendOptions) {
@@ -66,12 +72,12 @@ export class KubernetesBackend implements Backend {
     if (signal.aborted) return cancelledOutcome();
     this.#started ??= this.#watcher.start();
     await this.#started;
-    this.#checkOnVolumes(job);
-    if (job.staging.length > 0) await mkdir(job.dirs.hostStageDir, { recursive: true });
-    await stageOnHost(job.staging, [job.dirs.hostOutdir, job.dirs.hostStageDir]);
+    const real = await withRealSources(job, this.options.volumes);
+    if (real.staging.length > 0) await mkdir(real.dirs.hostStageDir, { recursive: true });
+    await stageOnHost(real.staging, [real.dirs.hostOutdir, real.dirs.hostStageDir]);
     const started = performance.now();
     // One pod per call: retries (eviction, OOMKilled) are the engine's, above the backends.
-    const { outcome, tail, podName: name } = await this.#attempt(job, signal);
+    const { outcome, tail, podName: name } = await this.#attempt(real, signal);
     const durationMs = performance.now() - started;
     if (signal.aborted) return cancelledOutcome(durationMs, tail);
     return jobOutcomeOf(outcome, name, durationMs, tail);
@@ -80,7 +86,7 @@ export class KubernetesBackend implements Backend {
   /** One pod for the job: create, watch to an outcome, collect its log, delete. */
   async #attempt(job: CommandLineJob, signal: AbortSignal): Promise<{ outcome: PodOutcome; tail: string; podName: string }> {
     const name = podName(job.name);
-    const pod = buildPodSpec(job, name, job.name, job.resources, this.options.volumes, this.options.pod);
+    const pod = buildPodSpec(job, name, job.name, job.resources, this.#mounts(job), this.options.pod);
     const ns = this.options.pod.namespace;
     const tail = new TailBuffer();
     const logFile = await openToolLog(this.options.toolLogsBasepath, job.name);
@@ -143,23 +149,41 @@ export class KubernetesBackend implements Backend {
     await Promise.all([...this.#live].map((n) => this.#delete(n)));
     await Promise.all(this.#deleting);
     await this.#watcher.stop();
+    // Empty once the run's job directories are gone; kept (not empty) under --leave-tmpdir or --leave-outputs.
+    await Promise.all(this.#madeRunDirectories.map((d) => rmdir(d).catch(() => undefined)));
   }
 
   place(): ExecutionPlaceKind {
     return 'pod';
   }
 
-  #checkOnVolumes(job: CommandLineJob): void {
-    for (const p of hostWriteDirs(job.dirs)) {
-      if (!this.options.volumes.find(p)) {
-        throw new PermanentFailure(`${job.name}: ${p} is on no mounted volume, so a pod cannot see it; set --tmp-outdir-prefix/--tmpdir-prefix to a directory on a PVC`);
-      }
+  /** The job's own paths on the claims and nothing else; past the bound, the run's directory instead of each input (said once per pod). */
+  #mounts(job: CommandLineJob): PodMounts {
+    const planned = podMounts(job, { volumes: this.options.volumes, runDirectories: this.#madeRunDirectories });
+    if (planned.widened) {
+      this.options.logger.warn(`${job.name}: ${planned.widened.mounts} mounts are more than ${MAX_POD_MOUNTS}: the pod mounts the run's directory ${planned.widened.directories.join(', ')} read-only instead of each input in it`);
     }
-    for (const e of job.staging) {
-      if ((e.kind === 'link' || e.kind === 'copy') && !this.options.volumes.find(e.source)) {
-        throw new PermanentFailure(`${job.name}: input ${e.source} is on no mounted volume, so a pod cannot read it`);
-      }
+    return planned;
+  }
+
+  /**
+   * A directory of the run's own in a scratch directory on a claim, for its
+   * job directories: what a pod may see of the run's other jobs, past the
+   * mounts' bound, is then this run's and no other's. A prefix on no claim
+   * is left as it is (the pod never sees it).
+   */
+  async #runScratchPrefix(prefix: string): Promise<string> {
+    const dir = prefix.endsWith('/') ? path.resolve(prefix) : path.dirname(path.resolve(prefix));
+    const claim = this.options.volumes.find(dir);
+    if (!claim) return prefix;
+    let made = this.#runDirectories.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true }).then(() => mkdtemp(path.join(dir, 'run-')));
+      made.then((d) => this.#madeRunDirectories.push(d), () => undefined);
+      this.#runDirectories.set(dir, made);
     }
+    const runDir = await made;
+    return prefix.endsWith('/') ? `${runDir}/` : path.join(runDir, path.basename(prefix));
   }
 
   #delete(name: string): Promise<void> {

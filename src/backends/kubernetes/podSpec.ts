@@ -1,8 +1,8 @@
 import type { V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
-import { hostWriteDirs, type CommandLineJob, type ResourceBounds } from '../../job/commandLineJob.js';
+import type { CommandLineJob, ResourceBounds } from '../../job/commandLineJob.js';
 import { requestedResources } from '../../job/resources.js';
 import { shellQuote } from '../../job/commandLine.js';
-import type { VolumeMap } from './storage.js';
+import type { PodMounts } from './podMounts.js';
 import { labelValue } from './names.js';
 
 /** Everything about step pods that comes from the engine's options, not from the job. */
@@ -43,13 +43,13 @@ export const STEP_LABEL = 'bespin.io/step';
 export const CONTAINER_NAME = 'step';
 
 /**
- * The pod that runs one CommandLineJob. Paths inside the pod are the engine's
- * own (every volume is mounted at the same path), so the job needs no path
- * translation; the command runs under `sh -c` so that stdin/stdout/stderr
+ * The pod that runs one CommandLineJob, with the mounts `podMounts` planned.
+ * Paths inside the pod are the engine's own (each mount is at the path the
+ * engine sees), so the job needs no path translation; the command runs under `sh -c` so that stdin/stdout/stderr
  * redirections to files work in any image that has a shell.
  */
 export function buildPodSpec(
-  job: CommandLineJob, name: string, stepLabel: string, resources: PodResources, volumes: VolumeMap, options: PodOptions,
+  job: CommandLineJob, name: string, stepLabel: string, resources: PodResources, planned: PodMounts, options: PodOptions,
 ): V1Pod {
   const labels: Record<string, string> = {
     ...options.labels,
@@ -57,7 +57,8 @@ export function buildPodSpec(
     [RUN_LABEL]: options.runId,
     [STEP_LABEL]: labelValue(stepLabel),
   };
-  const { podVolumes, mounts } = volumesFor(job, volumes);
+  const podVolumes: V1Volume[] = [...planned.volumes];
+  const mounts: V1VolumeMount[] = [...planned.mounts];
   if (job.dirs.podTmpdir !== undefined) {
     // As in Calrissian: scratch space that is not on a claim is the pod's own.
     podVolumes.push({ name: 'tmpdir', emptyDir: {} });
@@ -160,37 +161,4 @@ function resourceRequirements(r: PodResources): { requests?: Record<string, stri
 
 function cpuQuantity(cores: number): string {
   return Number.isInteger(cores) ? String(cores) : `${Math.ceil(cores * 1000)}m`;
-}
-
-/**
- * One volume and one mount per PVC that the job touches — never one per file.
- * A PVC the job only reads from is mounted read-only.
- */
-function volumesFor(job: CommandLineJob, volumes: VolumeMap): { podVolumes: V1Volume[]; mounts: V1VolumeMount[] } {
-  const written = new Set<string>();
-  const read = new Set<string>();
-  for (const p of hostWriteDirs(job.dirs)) {
-    const v = volumes.find(p);
-    if (v) written.add(v.claim);
-  }
-  for (const e of job.staging) {
-    if (e.kind === 'link' || e.kind === 'copy') {
-      const v = volumes.find(e.source);
-      if (v && !written.has(v.claim)) read.add(v.claim);
-      if (e.kind === 'link' && e.writable && v) written.add(v.claim);
-    }
-  }
-  const stage = volumes.find(job.dirs.hostStageDir);
-  if (stage) written.add(stage.claim);
-  const claims = [...new Set([...written, ...read])];
-  const podVolumes: V1Volume[] = [];
-  const mounts: V1VolumeMount[] = [];
-  claims.forEach((claim, i) => {
-    const v = volumes.byClaim(claim)!;
-    const volumeName = `vol-${i}`;
-    const readOnly = !written.has(claim) || v.readOnly;
-    podVolumes.push({ name: volumeName, persistentVolumeClaim: { claimName: claim, readOnly } });
-    mounts.push({ name: volumeName, mountPath: v.mountPath, readOnly });
-  });
-  return { podVolumes, mounts };
 }

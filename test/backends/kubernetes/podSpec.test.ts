@@ -4,6 +4,7 @@ import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
 import { buildPodSpec, redirectingScript, RUN_LABEL, type PodOptions } from '../../../src/backends/kubernetes/podSpec.js';
 import { podName, labelValue } from '../../../src/backends/kubernetes/names.js';
 import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';
+import { podMounts } from '../../../src/backends/kubernetes/podMounts.js';
 
 const options: PodOptions = {
   namespace: 'ns', runId: 'run1', labels: { team: 'eo' }, env: { FROM_FILE: '1' }, nodeSelector: { disk: 'ssd' },
@@ -16,6 +17,7 @@ const volumes = new VolumeMap([
   { claim: 'calrissian-input-data', mountPath: '/calrissian/input-data', readOnly: true },
   { claim: 'calrissian-tmpout', mountPath: '/calrissian/tmpout', readOnly: false },
 ]);
+const storage = { volumes, runDirectories: [] };
 
 function job(overrides: Partial<CommandLineJob> = {}): CommandLineJob {
   const inputs = Array.from({ length: 50 }, (_, i) => ({ kind: 'link' as const, source: `/calrissian/input-data/f${i}.tif`, target: `/calrissian/tmpout/stage/stg${i}/f${i}.tif`, writable: false }));
@@ -38,18 +40,20 @@ test('pod names are DNS-1123 labels of at most 63 characters', () => {
   assert.equal(labelValue('wf/step[3]'), 'wf-step-3');
 });
 
-test('each PVC is mounted once, read-only when the step only reads it', () => {
-  const pod = buildPodSpec(job(), 'ndvi-1', 'wf/ndvi', job().resources, volumes, options);
+test('each claim is one volume however many inputs; each input its own read-only subPath mount at its own path', () => {
+  const pod = buildPodSpec(job(), 'ndvi-1', 'wf/ndvi', job().resources, podMounts(job(), storage), options);
   const mounts = pod.spec!.containers[0]!.volumeMounts!;
-  assert.equal(mounts.length, 2, 'fifty inputs on one claim make one mount');
-  const input = mounts.find((m) => m.mountPath === '/calrissian/input-data')!;
-  assert.equal(input.readOnly, true);
-  assert.equal(mounts.find((m) => m.mountPath === '/calrissian/tmpout')!.readOnly, false);
   assert.deepEqual(pod.spec!.volumes!.map((v) => v.persistentVolumeClaim!.claimName).sort(), ['calrissian-input-data', 'calrissian-tmpout']);
+  assert.equal(mounts.length, 53, 'fifty inputs, the output directory, the tmpdir and the staging directory');
+  for (const m of mounts) assert.notEqual(m.subPath, undefined, `${m.mountPath} is not a whole claim`);
+  const input = mounts.find((m) => m.mountPath === '/calrissian/input-data/f7.tif')!;
+  assert.deepEqual([input.subPath, input.readOnly], ['f7.tif', true]);
+  const outdir = mounts.find((m) => m.mountPath === '/calrissian/tmpout/out1')!;
+  assert.deepEqual([outdir.subPath, outdir.readOnly], ['out1', false]);
 });
 
 test('the pod carries labels, resources, deadline, identity and owner', () => {
-  const pod = buildPodSpec(job(), 'ndvi-1', 'wf/ndvi', job().resources, volumes, options);
+  const pod = buildPodSpec(job(), 'ndvi-1', 'wf/ndvi', job().resources, podMounts(job(), storage), options);
   assert.equal(pod.metadata!.labels![RUN_LABEL], 'run1');
   assert.equal(pod.metadata!.labels!.net, 'off');
   assert.equal(pod.metadata!.labels!.team, 'eo');
@@ -81,25 +85,25 @@ test('standard input comes through a pipe, as under docker run -i, not as a redi
 
 test('the pull policy is always explicit: a :latest image is not pulled when present, unless pulls are forced', () => {
   const latest = job({ container: { image: 'docker.io/alpine:latest', requirement: {} } });
-  const pod = buildPodSpec(latest, 'p', 'wf/step', latest.resources, volumes, options);
+  const pod = buildPodSpec(latest, 'p', 'wf/step', latest.resources, podMounts(job(), storage), options);
   assert.equal(pod.spec!.containers[0]!.imagePullPolicy, 'IfNotPresent');
-  const forced = buildPodSpec(latest, 'p', 'wf/step', latest.resources, volumes, { ...options, imagePullPolicy: 'Always' });
+  const forced = buildPodSpec(latest, 'p', 'wf/step', latest.resources, podMounts(job(), storage), { ...options, imagePullPolicy: 'Always' });
   assert.equal(forced.spec!.containers[0]!.imagePullPolicy, 'Always');
 });
 
 test('a step pod gets no service account token unless --pod-serviceaccount names one', () => {
-  const plain = buildPodSpec(job(), 'p', 'wf/step', job().resources, volumes, options);
+  const plain = buildPodSpec(job(), 'p', 'wf/step', job().resources, podMounts(job(), storage), options);
   assert.equal(plain.spec!.automountServiceAccountToken, false);
   assert.equal(plain.spec!.serviceAccountName, undefined);
-  const named = buildPodSpec(job(), 'p', 'wf/step', job().resources, volumes, { ...options, serviceAccountName: 'tools' });
+  const named = buildPodSpec(job(), 'p', 'wf/step', job().resources, podMounts(job(), storage), { ...options, serviceAccountName: 'tools' });
   assert.equal(named.spec!.serviceAccountName, 'tools');
   assert.equal(named.spec!.automountServiceAccountToken, undefined, 'the named account decides');
 });
 
 test("a tool that states no resources gets CWL's defaults as requests (never BestEffort) and no limits", () => {
-  const pod = buildPodSpec(job({ resources: {} }), 'p', 'wf/ndvi', {}, volumes, options);
+  const pod = buildPodSpec(job({ resources: {} }), 'p', 'wf/ndvi', {}, podMounts(job(), storage), options);
   assert.deepEqual(pod.spec!.containers[0]!.resources, { requests: { cpu: '1', memory: '256Mi' } });
-  const onlyMax = buildPodSpec(job(), 'p', 'wf/ndvi', { coresMax: 4, ramMax: 2048 }, volumes, options);
+  const onlyMax = buildPodSpec(job(), 'p', 'wf/ndvi', { coresMax: 4, ramMax: 2048 }, podMounts(job(), storage), options);
   assert.deepEqual(onlyMax.spec!.containers[0]!.resources, { requests: { cpu: '4', memory: '2048Mi' }, limits: { cpu: '4', memory: '2048Mi' } });
 });
 
@@ -108,7 +112,7 @@ test('scratch space on no claim is an emptyDir at /tmp in the pod, and the claim
     dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/tmp/bespin-tmp-x', hostStageDir: '/calrissian/tmpout/out1.stage', podTmpdir: '/tmp' },
     env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/tmp' },
   });
-  const pod = buildPodSpec(j, 'p', 'wf/ndvi', j.resources, volumes, options);
+  const pod = buildPodSpec(j, 'p', 'wf/ndvi', j.resources, podMounts(j, storage), options);
   const c = pod.spec!.containers[0]!;
   assert.deepEqual(c.volumeMounts!.find((m) => m.mountPath === '/tmp'), { name: 'tmpdir', mountPath: '/tmp' });
   assert.deepEqual(pod.spec!.volumes!.find((v) => v.name === 'tmpdir'), { name: 'tmpdir', emptyDir: {} });
@@ -118,16 +122,16 @@ test('scratch space on no claim is an emptyDir at /tmp in the pod, and the claim
 });
 
 test('step pods are hardened: no privilege escalation, no capabilities, the default seccomp profile, never root unless allowed', () => {
-  const pod = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, volumes, options);
+  const pod = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, podMounts(job(), storage), options);
   assert.deepEqual(pod.spec!.containers[0]!.securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
   assert.equal(pod.spec!.securityContext!.runAsNonRoot, true);
-  const root = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, volumes, { ...options, runAsUser: 0, allowRoot: true });
+  const root = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, podMounts(job(), storage), { ...options, runAsUser: 0, allowRoot: true });
   assert.equal(root.spec!.securityContext!.runAsNonRoot, undefined, '--pod-allow-root');
   assert.deepEqual(root.spec!.containers[0]!.securityContext, { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } }, "an allowed root pod keeps the runtime's default capabilities");
 });
 
 test("the operator's --pod-env-vars come after the document's environment, as in Calrissian", () => {
-  const pod = buildPodSpec(job({ env: { HOME: '/o', AWS_REGION: 'from-document', FROM_FILE: 'from-document' } }), 'p', 'wf/ndvi', job().resources, volumes, options);
+  const pod = buildPodSpec(job({ env: { HOME: '/o', AWS_REGION: 'from-document', FROM_FILE: 'from-document' } }), 'p', 'wf/ndvi', job().resources, podMounts(job(), storage), options);
   const env = Object.fromEntries(pod.spec!.containers[0]!.env!.map((e) => [e.name, e.value]));
   assert.equal(env.FROM_FILE, '1', 'the operator wins');
   assert.equal(env.AWS_REGION, 'from-document');

@@ -26,8 +26,9 @@ test('a workflow whose job object names files on a loopback HTTP server runs as 
       assert.equal(r.record.podsCreated, 1);
       for (const p of Object.keys(REMOTE_FILES)) assert.equal(server.requests(p), 1, `${p} fetched once`);
       // The downloads are on the tmpout claim (the pod read them there: it has no route to the server).
-      const downloads = (await readdir(tmpout)).filter((d) => d.startsWith('download-'));
-      assert.equal(downloads.length, 1, (await readdir(tmpout)).join(' '));
+      // (in the run's own directory there)
+      const downloads = (await readdir(tmpout, { recursive: true })).filter((d) => path.basename(d).startsWith('download-'));
+      assert.equal(downloads.length, 1, (await readdir(tmpout, { recursive: true })).join(' '));
       const names = await readdir(path.join(tmpout, downloads[0]!), { recursive: true });
       assert.ok(names.some((n) => n.endsWith('/reads.txt.idx')), names.join(' '));
     });
@@ -48,7 +49,7 @@ test('on Kubernetes too, a failed download is one line naming the URL, and no po
       assert.equal(errors.length, 1, r.stderr);
       assert.match(errors[0]!, new RegExp(`^ERROR remote\\.cwl: input '\\w+': cannot download ${server.url}/data/\\S+: HTTP 404 Not Found$`));
       assert.equal(r.record.podsCreated, 0);
-      assert.deepEqual((await readdir(tmpout)).filter((d) => d.startsWith('download-')), [], 'a failed run leaves no downloads');
+      assert.deepEqual((await readdir(tmpout, { recursive: true })).filter((d) => path.basename(d).startsWith('download-')), [], 'a failed run leaves no downloads');
     });
   } finally {
     await server.close();
