@@ -167,7 +167,7 @@ test("past 128 mounts a pod mounts the run's own directory read-only instead, sa
   });
 });
 
-// The engine's own reads of what a step made (another branch of issue 19):
+// The engine's own reads of what a step made go through the reading gate:
 // a symlink a step made must never make the engine read a file of its own.
 const ROUTES: Record<string, string> = {
   'loadContents of a symlink to an engine-only file': `outputs:
@@ -180,12 +180,8 @@ const ROUTES: Record<string, string> = {
   out: {type: Directory, outputBinding: {glob: d, loadListing: deep_listing}}`,
 };
 
-// Still open on this branch (the engine-side fix is another branch's): reported, not failing the run.
-const OPEN = new Set(['loadContents of a symlink to an engine-only file', 'loadContents of a symlink to /proc/self/environ']);
-
 for (const [route, outputs] of Object.entries(ROUTES)) {
-  const todo = OPEN.has(route) ? 'the engine reads through the symlink (the engine-side reads are fixed on another branch of issue 19)' : false;
-  test(`a step's symlink cannot make the engine read its own files: ${route}`, { timeout: 180_000, todo }, async () => {
+  test(`a step's symlink cannot make the engine read its own files: ${route}`, { timeout: 180_000 }, async () => {
     await withCluster(async ({ input, tmpout, run }) => {
       const engineOnly = path.join(path.dirname(tmpout), 'engine-only');
       await writeFile(engineOnly, 'token: engine-secret-token\n');
@@ -199,6 +195,9 @@ ${outputs}
 `);
       const r = await run([path.join(input, 'links.cwl')], { env: { BESPIN_TEST_SECRET: 'engine-secret-token' } });
       assert.equal(r.record.podsCreated, 1, r.stderr);
+      // Refused by the reading gate (src/files/), one line naming the output.
+      assert.equal(r.code, 1, r.stdout);
+      assert.equal(r.stderr.split('\n').filter((l) => /^ERROR links\.cwl: output 'out': /.test(l)).length, 1, r.stderr);
       assert.doesNotMatch(r.stdout, /engine-secret-token/, 'in the output object');
       const outdir = path.join(tmpout, 'final');
       for (const f of await readdir(outdir, { recursive: true }).catch(() => [])) {

@@ -17,7 +17,7 @@ const DIRS: JobDirectories = { hostOutdir: `${RUN}/out1`, hostTmpdir: `${RUN}/tm
 
 function job(staging: readonly StagingEntry[], dirs: JobDirectories = DIRS): CommandLineJob {
   return {
-    name: 'wf/step', argv: ['true'], env: {}, dirs,
+    name: 'wf/step', argv: ['true'], words: [], shellCommand: false, env: {}, dirs,
     runtime: { outdir: dirs.hostOutdir, tmpdir: dirs.podTmpdir ?? dirs.hostTmpdir, cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
     stageRoot: dirs.hostStageDir, staging, networkAccess: false, inputs: {}, resources: {},
   };

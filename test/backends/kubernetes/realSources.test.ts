@@ -24,7 +24,7 @@ async function inScratch(work: (claim: string, outside: string, volumes: VolumeM
 function job(claim: string, staging: StagingEntry[]): CommandLineJob {
   const dirs = { hostOutdir: `${claim}/out`, hostTmpdir: `${claim}/tmp`, hostStageDir: `${claim}/tmp.stage` };
   return {
-    name: 'wf/step', argv: ['true'], env: {}, dirs, stageRoot: dirs.hostStageDir, staging, networkAccess: false, inputs: {}, resources: {},
+    name: 'wf/step', argv: ['true'], words: [], shellCommand: false, env: {}, dirs, stageRoot: dirs.hostStageDir, staging, networkAccess: false, inputs: {}, resources: {},
     runtime: { outdir: dirs.hostOutdir, tmpdir: dirs.hostTmpdir, cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
   };
 }
