@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { uriToPath } from './uri.js';
 import { ValidationError, errorMessage } from '../errors.js';
 import { LoadLimitError, describeLimit, formatBytes, type SizeLimit } from './limits.js';
@@ -22,14 +22,37 @@ export async function fetchText(uri: string, options: FetchOptions = {}): Promis
   }
   try {
     const { size } = await handle.stat();
-    if (options.limit) checkSize(file, size, options.limit);
-    return await handle.readFile({ encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) });
+    if (!options.limit) return await handle.readFile({ encoding: 'utf8', ...(options.signal ? { signal: options.signal } : {}) });
+    checkSize(file, size, options.limit);
+    return await readBounded(handle, file, size, options.limit, options.signal);
   } catch (error) {
     throw error instanceof ValidationError || options.signal?.aborted ? error : readError(file, error);
   } finally {
     await handle.close();
   }
 }
+
+/**
+ * Reads at most the limit (and one byte more, to tell): the size stat gave is
+ * not a bound, as a file can grow, and a device or pipe (`/dev/zero`) has none.
+ */
+async function readBounded(handle: FileHandle, file: string, size: number, limit: SizeLimit, signal: AbortSignal | undefined): Promise<string> {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  // A regular file is read whole by the first read; the next one sees its end.
+  for (let want = Math.max(size + 1, READ_CHUNK); ; want = READ_CHUNK) {
+    signal?.throwIfAborted();
+    const buffer = Buffer.allocUnsafe(Math.min(want, limit.bytes + 1 - received));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    received += bytesRead;
+    checkSize(file, received, limit, true);
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const READ_CHUNK = 2 ** 16;
 
 async function download(uri: string, options: FetchOptions): Promise<string> {
   let response: Response;
