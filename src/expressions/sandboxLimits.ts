@@ -12,6 +12,11 @@
  *   ends; one that keeps running is watched here by sampling the worker's
  *   external memory against twice the limit (garbage of earlier evaluations
  *   may still be counted).
+ * - Everything else: memory a context holds outside the V8 heap and
+ *   ArrayBuffers (ICU's objects behind `Intl`, 16 KiB a formatter) is seen
+ *   only in the process's resident memory, which one evaluation that keeps
+ *   running may grow by at most its own limit (sampled here from the first
+ *   sample of that evaluation on: a fast one is never sampled).
  */
 import type { Worker } from 'node:worker_threads';
 
@@ -19,6 +24,8 @@ const WATCHDOG_GRACE_MS = 2000;
 /** How often a running evaluation's ArrayBuffer memory is sampled. */
 const MEMORY_SAMPLE_MS = 20;
 export const MiB = 1024 * 1024;
+/** Samples past the resident limit before it is reported without the worker's heap statistics. */
+const RESIDENT_PATIENCE = 5;
 
 /** One timer for the running request's deadline. */
 export class EvaluationWatchdog {
@@ -53,23 +60,41 @@ export interface SampledState {
   readonly runningId: number | undefined;
 }
 
-/** Samples the worker's external (ArrayBuffer) memory while a request runs long. */
-export class ArrayBufferSampler {
-  readonly #limitBytes: number;
+/** Bytes a long-running evaluation may hold, by where they live. */
+export interface MemoryLimits {
+  /** The worker's external (ArrayBuffer) memory. */
+  readonly arrayBufferBytes: number;
+  /** How much the process's resident memory may grow while the evaluation runs. */
+  readonly residentGrowthBytes: number;
+}
+
+/** A limit that was passed, and by how much memory (MiB). */
+export interface MemoryExcess {
+  readonly kind: 'arrayBuffers' | 'resident';
+  readonly usedMiB: number;
+}
+
+/** Samples a long-running request's ArrayBuffer memory and the growth of the process's resident memory. */
+export class MemorySampler {
+  readonly #limits: MemoryLimits;
   readonly #state: () => SampledState;
-  readonly #onExceeded: (worker: Worker, runningId: number, usedMiB: number) => void;
+  readonly #onExceeded: (worker: Worker, runningId: number, excess: MemoryExcess) => void;
   #interval: NodeJS.Timeout | null = null;
   /** The request that was running at the previous sample (only long-running ones are sampled). */
   #sampledId = 0;
+  /** Resident memory when that request was first sampled. */
+  #baselineRss = 0;
+  /** Samples in a row that found resident memory past the limit. */
+  #residentExcess = 0;
   /** The worker a heap statistics request is outstanding for. */
   #sampling: Worker | null = null;
 
   constructor(
-    limitBytes: number,
+    limits: MemoryLimits,
     state: () => SampledState,
-    onExceeded: (worker: Worker, runningId: number, usedMiB: number) => void,
+    onExceeded: (worker: Worker, runningId: number, excess: MemoryExcess) => void,
   ) {
-    this.#limitBytes = limitBytes;
+    this.#limits = limits;
     this.#state = state;
     this.#onExceeded = onExceeded;
   }
@@ -92,15 +117,24 @@ export class ArrayBufferSampler {
     // Fast evaluations are checked by the worker itself when they end.
     if (runningId !== this.#sampledId) {
       this.#sampledId = runningId;
+      this.#baselineRss = process.memoryUsage.rss();
+      this.#residentExcess = 0;
       return;
     }
+    const grown = process.memoryUsage.rss() - this.#baselineRss;
+    const resident: MemoryExcess | undefined = grown > this.#limits.residentGrowthBytes ? { kind: 'resident', usedMiB: Math.ceil(grown / MiB) } : undefined;
+    this.#residentExcess = resident ? this.#residentExcess + 1 : 0;
+    // ArrayBuffers are named when they are the cause, which the worker's answer tells; one that does not answer is not waited for.
+    if (resident && this.#residentExcess > RESIDENT_PATIENCE) this.#onExceeded(worker, runningId, resident);
     if (this.#sampling === worker) return;
     this.#sampling = worker;
     worker.getHeapStatistics().then(
       (stats) => {
         if (this.#sampling === worker) this.#sampling = null;
-        if (stats.external_memory > this.#limitBytes) {
-          this.#onExceeded(worker, runningId, Math.ceil(stats.external_memory / MiB));
+        if (stats.external_memory > this.#limits.arrayBufferBytes) {
+          this.#onExceeded(worker, runningId, { kind: 'arrayBuffers', usedMiB: Math.ceil(stats.external_memory / MiB) });
+        } else if (resident) {
+          this.#onExceeded(worker, runningId, resident);
         }
       },
       () => {
