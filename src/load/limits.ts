@@ -56,14 +56,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadLimits 
   return { ...DEFAULT_LIMITS, documentBytes: bytes('documentBytes'), jobFileBytes: bytes('jobFileBytes') };
 }
 
-/**
- * How deep arrays and mappings may nest in a document or job file (also
- * through YAML aliases and `$import`), and processes in processes (a step
- * whose `run` is a workflow). Loading, validation, planning, --pack and
- * --print-dot walk these recursively; js-yaml refuses YAML nested deeper than
- * this by default, and no real document comes near it.
- */
-export const NESTING_LIMIT = 100;
+export { NESTING_LIMIT } from '../model/nesting.js';
 
 /** A byte limit that applies to one kind of file, for reading and for error messages. */
 export interface SizeLimit {

@@ -2,6 +2,7 @@ import { constructFromEvents, EVENT_ID, parseEvents, YAMLException, type Event }
 import { ValidationError } from '../errors.js';
 import { uriToPath } from './uri.js';
 import { LoadLimitError, NESTING_LIMIT, describeLimit, type SizeLimit } from './limits.js';
+import { offsetPastNesting } from '../model/nesting.js';
 
 export interface ParsedYaml {
   readonly value: unknown;
@@ -63,23 +64,6 @@ function parseJson(text: string, filename: string): ParsedYaml | undefined {
 
 function nestedTooDeep(): string {
   return `arrays and mappings nested more than ${NESTING_LIMIT} deep; refusing it`;
-}
-
-/** The offset of the first bracket of valid JSON text that opens past the nesting limit, or -1. */
-function offsetPastNesting(text: string): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: skip to its closing quote, past escapes.
-      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > NESTING_LIMIT) return i;
-    } else if (c === 0x5d || c === 0x7d) {
-      depth--;
-    }
-  }
-  return -1;
 }
 
 const OPEN = -1;
