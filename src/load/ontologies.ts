@@ -3,28 +3,41 @@ import { NO_ONTOLOGIES, type Ontologies } from './formats.js';
 import { errorMessage } from '../errors.js';
 import { fetchText } from './fetch.js';
 import { documentSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
+import { hereOrInWorker } from './worker.js';
 
 /**
  * Reads the format ontologies named by `$schemas` (RDF/XML, such as EDAM)
  * into subclass/equivalence links, so that a file whose format is a subclass
  * of the expected one is accepted. Only what format checking needs is read.
  * One that cannot be read is a warning naming it (as in cwltool), not an
- * error: formats are then compared without its links.
+ * error: formats are then compared without its links. A large one is read
+ * and parsed in the load worker, so the engine's thread stays free.
  */
-export async function loadOntologies(process: Process, warn: (message: string) => void, limits: LoadLimits = limitsFromEnv()): Promise<Ontologies> {
+export async function loadOntologies(
+  process: Process, warn: (message: string) => void, limits: LoadLimits = limitsFromEnv(), signal?: AbortSignal,
+): Promise<Ontologies> {
   const uris = [...new Set(collectSchemas(process))];
   if (uris.length === 0) return NO_ONTOLOGIES;
   const links = new Map<string, string[]>();
   for (const uri of uris) {
-    let text: string;
+    let found: Map<string, string[]>;
     try {
-      text = await fetchText(uri, { limit: documentSizeLimit(limits) });
+      found = await hereOrInWorker({ kind: 'ontology', uri, limits }, signal, (here) => readOntology(uri, here));
     } catch (error) {
+      if (signal?.aborted) throw error;
       warn(`cannot read the format ontology ${uri} ($schemas): ${errorMessage(error)}; formats are compared without it`);
       continue;
     }
-    parseOntologyText(text, links);
+    for (const [from, to] of found) for (const target of to) addLink(links, from, target);
   }
+  return links;
+}
+
+/** One ontology's links, read within the document size limit. */
+export async function readOntology(uri: string, limits: LoadLimits): Promise<Map<string, string[]>> {
+  const text = await fetchText(uri, { limit: documentSizeLimit(limits) });
+  const links = new Map<string, string[]>();
+  parseOntologyText(text, links);
   return links;
 }
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli, scratch } from '../helpers/cli.js';
-import { parseOntologyText } from '../../src/load/ontologies.js';
+import { loadOntologies, parseOntologyText } from '../../src/load/ontologies.js';
+import type { Process } from '../../src/model/types.js';
 
 test('an unreadable $schemas ontology is named in a warning; the run still succeeds', async () => {
   const dir = await scratch({
@@ -82,4 +83,26 @@ outputs: []
   const r = await runCli(['--outdir', path.join(dir, 'out'), path.join(dir, 'tool.cwl')], { env: { ...process.env, BESPIN_MAX_DOCUMENT_BYTES: '1Mi' }, timeoutMs: 50_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /cannot read the format ontology file:\/\/\/dev\/zero \(\$schemas\): .*larger than the 1 MiB limit \(BESPIN_MAX_DOCUMENT_BYTES\); formats are compared without it/);
+});
+
+test('a large ontology is parsed off the engine\'s thread: its event loop never waits long', { timeout: 60_000 }, async () => {
+  const dir = await scratch({ 'big.ttl': `@prefix a: <http://x/> .\n${'<a '.repeat(5 * 2 ** 20)}` });
+  const process = { class: 'CommandLineTool', schemas: [`file://${path.join(dir, 'big.ttl')}`] } as unknown as Process;
+  let last = performance.now();
+  let longestGap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestGap = Math.max(longestGap, now - last);
+    last = now;
+  }, 10);
+  const started = performance.now();
+  try {
+    await loadOntologies(process, (m) => assert.fail(m));
+  } finally {
+    clearInterval(ticker);
+  }
+  const elapsed = performance.now() - started;
+  // Up to the end: a block just before it is seen by no tick.
+  longestGap = Math.max(longestGap, performance.now() - last);
+  assert.ok(longestGap < elapsed / 4, `the event loop waited ${Math.round(longestGap)} ms at once, of ${Math.round(elapsed)} ms loading`);
 });
