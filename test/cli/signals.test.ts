@@ -69,12 +69,19 @@ async function runAndSignal(args: string[], cwd: string, ready: (stderr: string,
   }).finally(() => clearInterval(poll));
 }
 
-const STUCK_IN_OPEN = (stderr: string, pid: number): boolean => /\[tool\.cwl\] cat/.test(stderr) && waitsForFifo(pid);
+/** The step has started and the engine waits in open(): seen in /proc, or assumed 2 s after the step's line where /proc does not say. */
+function stuckInOpen(): (stderr: string, pid: number) => boolean {
+  let stepSeen = 0;
+  return (stderr, pid) => {
+    if (stepSeen === 0 && /\[tool\.cwl\] cat/.test(stderr)) stepSeen = performance.now();
+    return stepSeen > 0 && (waitsForFifo(pid) || performance.now() - stepSeen > 2000);
+  };
+}
 
 test('SIGTERM ends a run stuck in the engine (waiting to open a FIFO) by its deadline, with one ERROR line', { timeout: 60_000 }, async () => {
   const dir = await scratch({ 'tool.cwl': STDIN_TOOL });
   mkfifo(path.join(dir, 'pipe'));
-  const r = await runAndSignal(['--no-container', 'tool.cwl', '--f', 'pipe'], dir, STUCK_IN_OPEN, ['SIGTERM']);
+  const r = await runAndSignal(['--no-container', 'tool.cwl', '--f', 'pipe'], dir, stuckInOpen(), ['SIGTERM']);
   assertEndedBy(r, 'SIGTERM');
   assert.deepEqual(errorLines(r.stderr), ['ERROR run cancelled by SIGTERM; the run did not stop within 10 s of the signal, so the engine ended it (a step container or pod may be left)']);
 });
@@ -83,7 +90,7 @@ for (const [first, second] of [['SIGTERM', 'SIGTERM'], ['SIGTERM', 'SIGINT'], ['
   test(`a second signal (${first}, then ${second}) ends a stuck run at once, before the deadline`, { timeout: 60_000 }, async () => {
     const dir = await scratch({ 'tool.cwl': STDIN_TOOL });
     mkfifo(path.join(dir, 'pipe'));
-    const r = await runAndSignal(['--no-container', 'tool.cwl', '--f', 'pipe'], dir, STUCK_IN_OPEN, [first, second]);
+    const r = await runAndSignal(['--no-container', 'tool.cwl', '--f', 'pipe'], dir, stuckInOpen(), [first, second]);
     assertEndedBy(r, second);
     assert.doesNotMatch(r.stderr, /did not stop within/);
   });
