@@ -8,11 +8,11 @@
  * that does not answer) cannot hold the engine: once the deadline passes,
  * the engine writes the line and ends itself by the signal, from a timer of
  * its own thread or, should that thread be busy, from a watchdog thread a
- * moment later. A second signal
- * ends the engine at once: after the first, the engine stops listening, so
- * the signal's default action ends the process whatever it is doing, even a
- * busy or stuck thread. Either way the exit status is what a shell or
- * Kubernetes reports for the signal (128 + its number).
+ * moment later. A second signal ends the engine at once: after the first,
+ * the engine stops listening, so the signal's default action ends the
+ * process whatever it is doing, even a busy or stuck thread. Either way the
+ * exit status is what a shell or Kubernetes reports for the signal (128 +
+ * its number).
  */
 export interface Cancellation {
   readonly controller: AbortController;
