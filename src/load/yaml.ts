@@ -37,7 +37,8 @@ export function parseYaml(text: string, uri: string, limit: SizeLimit): ParsedYa
     if (error instanceof YAMLException) {
       const mark = error.mark;
       const where = mark ? `${filename}:${mark.line + 1}:${mark.column + 1}` : filename;
-      throw new ValidationError(`${where}: not valid YAML: ${error.reason}`);
+      // js-yaml's own nesting limit, said as the JSON one is.
+      throw new ValidationError(`${where}: ${/maxDepth/.test(error.reason) ? nestedTooDeep() : `not valid YAML: ${error.reason}`}`);
     }
     throw error;
   }
