@@ -34,6 +34,8 @@ export class SandboxHost {
   #workerError: unknown = null;
   /** The current worker has started (its `ready` message arrived). */
   #ready = false;
+  /** The termination of a replaced worker, until it is done. */
+  #retiring: Promise<void> | null = null;
   readonly #pending = new PendingEvaluations();
   readonly #libraries = new ExpressionLibraries();
   readonly #watchdog: EvaluationWatchdog;
@@ -124,6 +126,8 @@ export class SandboxHost {
   }
 
   #send(entry: PendingEvaluation): void {
+    // Sent once the retiring worker is gone (#retire).
+    if (this.#worker === null && this.#retiring !== null) return;
     let worker: Worker;
     try {
       worker = this.#worker ?? this.#startWorker();
@@ -190,9 +194,27 @@ export class SandboxHost {
     const worker = this.#worker;
     this.#worker = null;
     this.#referenced = false;
-    if (worker !== null) void worker.terminate();
+    if (worker !== null) this.#retire(worker);
     for (const entry of this.#pending.values()) this.#send(entry);
     this.#afterAnswer();
+  }
+
+  /**
+   * Ends `worker`. Its successor starts once it is gone (requests wait in
+   * #send): a thread started meanwhile would take memory of its own rather
+   * than what the old one frees, and the process's resident memory would
+   * climb with every replacement.
+   */
+  #retire(worker: Worker): void {
+    this.#ready = false;
+    const gone: Promise<void> = worker.terminate().then(() => undefined, () => undefined).then(() => {
+      if (this.#retiring !== gone) return;
+      this.#retiring = null;
+      if (this.#worker !== null) return;
+      for (const entry of this.#pending.values()) this.#send(entry);
+      this.#afterAnswer();
+    });
+    this.#retiring = gone;
   }
 
   #onWorkerDied(exitCode: number): void {
@@ -220,6 +242,10 @@ export class SandboxHost {
 
   #onMemoryExceeded(worker: Worker, runningId: number, excess: MemoryExcess): void {
     if (worker !== this.#worker || this.#pending.running?.id !== runningId) return;
+    if (excess.kind === 'garbage') {
+      this.#replaceWorker();
+      return;
+    }
     this.#terminateWorker();
     this.#failRunningAndRestart(
       excess.kind === 'resident'
@@ -231,7 +257,7 @@ export class SandboxHost {
   #terminateWorker(): void {
     const worker = this.#worker;
     this.#worker = null;
-    if (worker !== null) void worker.terminate();
+    if (worker !== null) this.#retire(worker);
   }
 
   #armWatchdog(): void {

@@ -13,10 +13,12 @@
  *   external memory against twice the limit (garbage of earlier evaluations
  *   may still be counted).
  * - Everything else: memory a context holds outside the V8 heap and
- *   ArrayBuffers (ICU's objects behind `Intl`, 16 KiB a formatter) is seen
- *   only in the process's resident memory, which one evaluation that keeps
- *   running may grow by at most its own limit (sampled here from the first
- *   sample of that evaluation on: a fast one is never sampled).
+ *   ArrayBuffers (ICU's objects behind `Intl`, 20 KiB a formatter) is seen
+ *   only in the process's resident memory, which may grow by at most its
+ *   limit from when the worker was first sampled. Past it, an evaluation
+ *   that has kept running and grew it by half the limit itself fails; else
+ *   the growth is garbage of earlier evaluations, which V8 does not count
+ *   and so does not collect soon, and the worker is just replaced.
  */
 import type { Worker } from 'node:worker_threads';
 
@@ -64,13 +66,17 @@ export interface SampledState {
 export interface MemoryLimits {
   /** The worker's external (ArrayBuffer) memory. */
   readonly arrayBufferBytes: number;
-  /** How much the process's resident memory may grow while the evaluation runs. */
+  /** How much the process's resident memory may grow while the worker runs. */
   readonly residentGrowthBytes: number;
 }
 
-/** A limit that was passed, and by how much memory (MiB). */
+/**
+ * A limit that was passed, and by how much memory (MiB): by the running
+ * evaluation (`arrayBuffers`, `resident`), or by what earlier ones left on
+ * the worker (`garbage`: the worker is replaced, nobody fails).
+ */
 export interface MemoryExcess {
-  readonly kind: 'arrayBuffers' | 'resident';
+  readonly kind: 'arrayBuffers' | 'resident' | 'garbage';
   readonly usedMiB: number;
 }
 
@@ -83,7 +89,10 @@ export class MemorySampler {
   /** The request that was running at the previous sample (only long-running ones are sampled). */
   #sampledId = 0;
   /** Resident memory when that request was first sampled. */
-  #baselineRss = 0;
+  #evaluationRss = 0;
+  /** The worker sampled last, and the resident memory when it was first sampled. */
+  #worker: Worker | null = null;
+  #workerRss = 0;
   /** Samples in a row that found resident memory past the limit. */
   #residentExcess = 0;
   /** The worker a heap statistics request is outstanding for. */
@@ -114,15 +123,28 @@ export class MemorySampler {
   #sample(): void {
     const { worker, runningId } = this.#state();
     if (worker === null || runningId === undefined) return;
+    const rss = process.memoryUsage.rss();
+    if (worker !== this.#worker) {
+      this.#worker = worker;
+      this.#workerRss = rss;
+    }
+    const limit = this.#limits.residentGrowthBytes;
+    const overall = rss - this.#workerRss;
     // Fast evaluations are checked by the worker itself when they end.
-    if (runningId !== this.#sampledId) {
+    const longRunning = runningId === this.#sampledId;
+    if (!longRunning) {
       this.#sampledId = runningId;
-      this.#baselineRss = process.memoryUsage.rss();
+      this.#evaluationRss = rss;
       this.#residentExcess = 0;
+    }
+    // Past the limit, but not by this evaluation: earlier ones' garbage, which
+    // nothing collects soon (V8 does not count ICU's memory). A new worker frees it.
+    if (overall > limit && (!longRunning || rss - this.#evaluationRss <= limit / 2)) {
+      this.#onExceeded(worker, runningId, { kind: 'garbage', usedMiB: Math.ceil(overall / MiB) });
       return;
     }
-    const grown = process.memoryUsage.rss() - this.#baselineRss;
-    const resident: MemoryExcess | undefined = grown > this.#limits.residentGrowthBytes ? { kind: 'resident', usedMiB: Math.ceil(grown / MiB) } : undefined;
+    if (!longRunning) return;
+    const resident: MemoryExcess | undefined = overall > limit ? { kind: 'resident', usedMiB: Math.ceil(overall / MiB) } : undefined;
     this.#residentExcess = resident ? this.#residentExcess + 1 : 0;
     // ArrayBuffers are named when they are the cause, which the worker's answer tells; one that does not answer is not waited for.
     if (resident && this.#residentExcess > RESIDENT_PATIENCE) this.#onExceeded(worker, runningId, resident);

@@ -52,3 +52,14 @@ expression: |
   assert.equal(errors.length, 1, r.stderr);
   assert.match(errors[0]!, /intl\.cwl.*Expression failed: .*Intl\.DateTimeFormat.*grew the engine's resident memory by more than the 256 MiB limit \(BESPIN_EXPRESSION_MAX_RSS\)/);
 });
+
+test('memory that earlier evaluations left behind is not blamed on a later one: the worker is replaced instead', { timeout: 180_000 }, async () => {
+  const engine = new ExpressionEngine({ javascript: true, timeoutMs: 100_000, residentMemoryMb: 256 });
+  // About 160 MiB each, left as garbage that V8 does not count: past the limit by the second.
+  const below = INTL_BOMB.replace('100000', '8000');
+  try {
+    for (let i = 0; i < 4; i++) assert.equal(await engine.evaluate(below, context), 8000, `evaluation ${i}`);
+  } finally {
+    await engine.close();
+  }
+});
