@@ -60,7 +60,7 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const signal = cancel.controller.signal;
   const limits = runLimits(checked);
-  const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs), usageReportFile(options, limits), secrets);
+  const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs, checked.expressionResidentMemoryMb), usageReportFile(options, limits), secrets);
   try {
     if (isInspection(options, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');

@@ -51,8 +51,7 @@ export async function failRun(error: unknown, handles: RunHandles, cancel: Cance
   }
   const cancelledBy = cancel.by;
   if (cancelledBy) {
-    const note = handles.backend?.cancelNote;
-    process.stderr.write(`ERROR run cancelled by ${cancelledBy}${note ? `; ${note}` : ''}\n`);
+    cancel.reportCancelled(handles.backend?.cancelNote);
     logger.warn('Final process status is permanentFail');
     return signalExitCode(cancelledBy);
   }

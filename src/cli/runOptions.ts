@@ -4,6 +4,7 @@ import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../load/download.
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../backends/kubernetes/apiRetry.js';
 import { DEFAULT_MAX_DOCKER_LOAD_BYTES, DOCKER_LOAD_LIMIT_VARIABLE } from '../backends/docker/dockerLoad.js';
 import { UsageError } from '../errors.js';
+import { RESIDENT_MEMORY_VARIABLE } from '../expressions/index.js';
 import type { OptionValues } from './conf.js';
 import { byteQuantity, choice, coreQuantity, existingFile, nonNegative, seconds, wholeNumber } from './optionParsers.js';
 
@@ -21,6 +22,8 @@ export interface RunOptions {
   /** --max-ram in bytes; undefined: the machine's. */
   readonly maxRamBytes: number | undefined;
   readonly evalTimeoutMs: number;
+  /** BESPIN_EXPRESSION_MAX_RSS in MiB: how much one evaluation may grow the engine's resident memory; undefined: the default. */
+  readonly expressionResidentMemoryMb: number | undefined;
   readonly unschedulableTimeoutSeconds: number;
   readonly downloadLimits: DownloadLimits;
   readonly onError: 'stop' | 'continue';
@@ -54,6 +57,7 @@ export function checkRunOptions(opts: OptionValues, env: NodeJS.ProcessEnv = pro
     // Below 1 MiB the pool (which counts MiB) could admit no step at all.
     maxRamBytes: or('max-ram', (f, v) => byteQuantity(f, v, 2 ** 20), undefined),
     evalTimeoutMs: or('eval-timeout', (f, v) => seconds(f, v), 60) * 1000,
+    expressionResidentMemoryMb: expressionResidentMemoryMb(env),
     unschedulableTimeoutSeconds: or('unschedulable-timeout', (f, v) => seconds(f, v), 300),
     downloadLimits: downloadLimits(opts, env),
     onError: or('on-error', (f, v) => choice(f, v, ['stop', 'continue'] as const), 'stop'),
@@ -80,6 +84,13 @@ export function downloadLimits(opts: OptionValues, env: NodeJS.ProcessEnv): Down
     maxBytes: size ? byteQuantity(size.name || names.maxBytes.option, size.raw) : DEFAULT_DOWNLOAD_LIMITS.maxBytes,
     timeoutMs: time ? Math.ceil(seconds(time.name || names.timeoutMs.option, time.raw) * 1000) : DEFAULT_DOWNLOAD_LIMITS.timeoutMs,
   };
+}
+
+/** BESPIN_EXPRESSION_MAX_RSS (`512Mi`, `1G`, bytes; at least 16Mi), in MiB. */
+function expressionResidentMemoryMb(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[RESIDENT_MEMORY_VARIABLE];
+  if (text === undefined || text.trim() === '') return undefined;
+  return Math.floor(byteQuantity(RESIDENT_MEMORY_VARIABLE, text, 16 * 2 ** 20) / 2 ** 20);
 }
 
 /** Calrissian's RETRY_* variables; each one unset keeps Calrissian's default. */

@@ -67,7 +67,7 @@ export async function openRunContext(setup: RunSetup, handles: RunHandles): Prom
   return {
     backend,
     engines: handles.engines,
-    ontologies: await loadOntologies(setup.process, (m) => logger.warn(m)),
+    ontologies: await loadOntologies(setup.process, (m) => logger.warn(m), undefined, signal),
     logger,
     collect: toolOutputs,
     ...(typeof options['default-container'] === 'string' ? { defaultContainer: options['default-container'] } : {}),

@@ -10,6 +10,7 @@ import { listDirectory } from '../files/listing.js';
 import { exists, existsNow } from '../files/hostFiles.js';
 import { splitName } from '../files/names.js';
 import { BraceLimitError, expandBraces } from '../files/braces.js';
+import { NESTING_LIMIT, offsetPastNesting } from '../model/nesting.js';
 import { jobFileSizeLimit, limitsFromEnv } from '../load/limits.js';
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
@@ -72,6 +73,9 @@ async function readCustomOutputs(customFile: string, job: CommandLineJob): Promi
   } catch (error) {
     throw new PermanentFailure(`${job.name}: cwl.output.json is not valid JSON: ${String(error)}`);
   }
+  // Every later walk over the output object recurses: bounded as a document is.
+  const deep = offsetPastNesting(text);
+  if (deep >= 0) throw new PermanentFailure(`${job.name}: cwl.output.json nests arrays and objects more than ${NESTING_LIMIT} deep (at byte ${deep})`);
   if (!isPlainObject(parsed)) throw new PermanentFailure(`${job.name}: cwl.output.json must contain an object`);
   return parsed;
 }

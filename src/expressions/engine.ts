@@ -29,6 +29,12 @@ export interface ExpressionEngineOptions {
    * the ArrayBuffer memory one evaluation may add (outside the heap).
    */
   readonly memoryMb?: number;
+  /**
+   * How much the engine's resident memory may grow while one evaluation runs,
+   * default 512 MiB: memory an expression holds outside the V8 heap and
+   * ArrayBuffers (ICU's objects behind `Intl`) is counted only there.
+   */
+  readonly residentMemoryMb?: number;
 }
 
 /** Per-call options of ExpressionEngine.evaluate. */
@@ -48,6 +54,7 @@ export interface EvaluateOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MEMORY_MB = 256;
+const DEFAULT_RESIDENT_MEMORY_MB = 512;
 
 interface CallState {
   readonly context: ExpressionContext;
@@ -97,6 +104,7 @@ export class ExpressionEngine {
   readonly #libSource: string;
   readonly #timeoutMs: number;
   readonly #memoryMb: number;
+  readonly #residentMemoryMb: number;
   #sandbox: SandboxHost | null = null;
 
   constructor(options: ExpressionEngineOptions) {
@@ -104,6 +112,7 @@ export class ExpressionEngine {
     this.#libSource = libSourceOf(options.expressionLib);
     this.#timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     this.#memoryMb = positive(options.memoryMb, DEFAULT_MEMORY_MB, 'memoryMb');
+    this.#residentMemoryMb = positive(options.residentMemoryMb, DEFAULT_RESIDENT_MEMORY_MB, 'residentMemoryMb');
   }
 
   /** Evaluates a CWL string that may contain expressions. Non-strings are returned unchanged. */
@@ -172,7 +181,7 @@ export class ExpressionEngine {
       const reason = needs === null ? REQUIRES_JAVASCRIPT : `${needs.reason}; ${REQUIRES_JAVASCRIPT}`;
       throw new ExpressionError(segment.source, reason);
     }
-    const sandbox = (this.#sandbox ??= new SandboxHost(this.#timeoutMs, this.#memoryMb));
+    const sandbox = (this.#sandbox ??= new SandboxHost(this.#timeoutMs, this.#memoryMb, undefined, this.#residentMemoryMb));
     call.data ??= serializeContext(call.context, segment.source);
     return sandbox.evaluate(
       segment.kind,

@@ -8,9 +8,12 @@ import type { RequirementSet } from '../model/requirements.js';
 export class ExpressionEngines {
   readonly #engines = new Map<string, ExpressionEngine>();
   readonly #timeoutMs: number;
+  readonly #residentMemoryMb: number | undefined;
 
-  constructor(timeoutMs = 10_000) {
+  /** `residentMemoryMb`: how much one evaluation may grow the engine's resident memory (ExpressionEngineOptions). */
+  constructor(timeoutMs = 10_000, residentMemoryMb?: number) {
     this.#timeoutMs = timeoutMs;
+    this.#residentMemoryMb = residentMemoryMb;
   }
 
   for(requirements: RequirementSet): ExpressionEngine {
@@ -19,7 +22,10 @@ export class ExpressionEngines {
     const key = js ? `js:${lib.join('\u0000')}` : 'refs';
     let engine = this.#engines.get(key);
     if (!engine) {
-      engine = new ExpressionEngine({ javascript: js !== undefined, expressionLib: lib, timeoutMs: this.#timeoutMs });
+      engine = new ExpressionEngine({
+        javascript: js !== undefined, expressionLib: lib, timeoutMs: this.#timeoutMs,
+        ...(this.#residentMemoryMb !== undefined ? { residentMemoryMb: this.#residentMemoryMb } : {}),
+      });
       this.#engines.set(key, engine);
     }
     return engine;

@@ -36,6 +36,13 @@ export function memoryReason(memoryMb: number): string {
   return `exceeded the ${memoryMb} MiB memory limit`;
 }
 
+/** The environment variable that sets how much one evaluation may grow the engine's resident memory. */
+export const RESIDENT_MEMORY_VARIABLE = 'BESPIN_EXPRESSION_MAX_RSS';
+
+export function residentMemoryReason(limitMb: number): string {
+  return `grew the engine's resident memory by more than the ${limitMb} MiB limit (${RESIDENT_MEMORY_VARIABLE})`;
+}
+
 export const REQUIRES_JAVASCRIPT =
   'InlineJavascriptRequirement is needed to evaluate JavaScript expressions ' +
   '(without it only parameter references such as $(inputs.x) are allowed)';

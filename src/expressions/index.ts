@@ -4,6 +4,6 @@ export {
   type ExpressionContext,
   type ExpressionEngineOptions,
 } from './engine.js';
-export { ExpressionError } from './errors.js';
+export { ExpressionError, RESIDENT_MEMORY_VARIABLE } from './errors.js';
 export { cwlJsonDumps } from './jsonDumps.js';
 export { isExpression } from './template.js';

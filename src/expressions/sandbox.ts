@@ -10,15 +10,16 @@
  * - If the worker dies (out of memory or otherwise), the running request fails
  *   with the reason and the queued ones are sent again to a fresh worker.
  * - ArrayBuffer memory past the limit (reported by the worker, or sampled
- *   here for a request that keeps running) fails the evaluation and replaces
- *   the worker, which frees the memory at once.
+ *   here for a request that keeps running), or resident memory grown past its
+ *   limit while a request runs, fails the evaluation and replaces the worker,
+ *   which frees the memory at once.
  * - The worker is referenced only while requests are pending, so an idle
  *   sandbox never keeps the process alive.
  */
 import type { Worker } from 'node:worker_threads';
-import { ExpressionError, memoryReason, timeoutReason } from './errors.js';
+import { ExpressionError, memoryReason, residentMemoryReason, timeoutReason } from './errors.js';
 import { sandboxWorkerOptions, type EvaluateResponse, type WorkerMessage } from './protocol.js';
-import { ArrayBufferSampler, EvaluationWatchdog, MiB } from './sandboxLimits.js';
+import { EvaluationWatchdog, MemorySampler, MiB, type MemoryExcess } from './sandboxLimits.js';
 import { ExpressionLibraries, PendingEvaluations, settle, type PendingEvaluation } from './sandboxRequests.js';
 
 const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
@@ -26,27 +27,35 @@ const WORKER_URL = new URL('./sandboxWorker.js', import.meta.url);
 export class SandboxHost {
   readonly #timeoutMs: number;
   readonly #memoryMb: number;
+  readonly #residentMemoryMb: number;
   readonly #workerUrl: URL;
   #worker: Worker | null = null;
   #referenced = false;
   #workerError: unknown = null;
   /** The current worker has started (its `ready` message arrived). */
   #ready = false;
+  /** The termination of a replaced worker, until it is done. */
+  #retiring: Promise<void> | null = null;
   readonly #pending = new PendingEvaluations();
   readonly #libraries = new ExpressionLibraries();
   readonly #watchdog: EvaluationWatchdog;
-  readonly #memorySampler: ArrayBufferSampler;
+  readonly #memorySampler: MemorySampler;
 
-  /** `workerUrl` exists for tests (a worker that misbehaves on purpose). */
-  constructor(timeoutMs: number, memoryMb: number, workerUrl: URL = WORKER_URL) {
+  /**
+   * `residentMemoryMb`: how much the process's resident memory may grow while
+   * one evaluation runs. `workerUrl` exists for tests (a worker that
+   * misbehaves on purpose).
+   */
+  constructor(timeoutMs: number, memoryMb: number, workerUrl: URL = WORKER_URL, residentMemoryMb = 512) {
     this.#timeoutMs = timeoutMs;
     this.#memoryMb = memoryMb;
+    this.#residentMemoryMb = residentMemoryMb;
     this.#workerUrl = workerUrl;
     this.#watchdog = new EvaluationWatchdog(timeoutMs, () => this.#onDeadline());
-    this.#memorySampler = new ArrayBufferSampler(
-      2 * memoryMb * MiB,
+    this.#memorySampler = new MemorySampler(
+      { arrayBufferBytes: 2 * memoryMb * MiB, residentGrowthBytes: residentMemoryMb * MiB },
       () => ({ worker: this.#worker, runningId: this.#pending.running?.id }),
-      (worker, runningId, usedMiB) => this.#onArrayBuffersExceeded(worker, runningId, usedMiB),
+      (worker, runningId, excess) => this.#onMemoryExceeded(worker, runningId, excess),
     );
   }
 
@@ -117,6 +126,8 @@ export class SandboxHost {
   }
 
   #send(entry: PendingEvaluation): void {
+    // Sent once the retiring worker is gone (#retire).
+    if (this.#worker === null && this.#retiring !== null) return;
     let worker: Worker;
     try {
       worker = this.#worker ?? this.#startWorker();
@@ -183,9 +194,27 @@ export class SandboxHost {
     const worker = this.#worker;
     this.#worker = null;
     this.#referenced = false;
-    if (worker !== null) void worker.terminate();
+    if (worker !== null) this.#retire(worker);
     for (const entry of this.#pending.values()) this.#send(entry);
     this.#afterAnswer();
+  }
+
+  /**
+   * Ends `worker`. Its successor starts once it is gone (requests wait in
+   * #send): a thread started meanwhile would take memory of its own rather
+   * than what the old one frees, and the process's resident memory would
+   * climb with every replacement.
+   */
+  #retire(worker: Worker): void {
+    this.#ready = false;
+    const gone: Promise<void> = worker.terminate().then(() => undefined, () => undefined).then(() => {
+      if (this.#retiring !== gone) return;
+      this.#retiring = null;
+      if (this.#worker !== null) return;
+      for (const entry of this.#pending.values()) this.#send(entry);
+      this.#afterAnswer();
+    });
+    this.#retiring = gone;
   }
 
   #onWorkerDied(exitCode: number): void {
@@ -211,16 +240,24 @@ export class SandboxHost {
     });
   }
 
-  #onArrayBuffersExceeded(worker: Worker, runningId: number, usedMiB: number): void {
+  #onMemoryExceeded(worker: Worker, runningId: number, excess: MemoryExcess): void {
     if (worker !== this.#worker || this.#pending.running?.id !== runningId) return;
+    if (excess.kind === 'garbage') {
+      this.#replaceWorker();
+      return;
+    }
     this.#terminateWorker();
-    this.#failRunningAndRestart(`${memoryReason(this.#memoryMb)} (ArrayBuffers of ${usedMiB} MiB)`);
+    this.#failRunningAndRestart(
+      excess.kind === 'resident'
+        ? `${residentMemoryReason(this.#residentMemoryMb)}, by ${excess.usedMiB} MiB`
+        : `${memoryReason(this.#memoryMb)} (ArrayBuffers of ${excess.usedMiB} MiB)`,
+    );
   }
 
   #terminateWorker(): void {
     const worker = this.#worker;
     this.#worker = null;
-    if (worker !== null) void worker.terminate();
+    if (worker !== null) this.#retire(worker);
   }
 
   #armWatchdog(): void {

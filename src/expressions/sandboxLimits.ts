@@ -12,6 +12,13 @@
  *   ends; one that keeps running is watched here by sampling the worker's
  *   external memory against twice the limit (garbage of earlier evaluations
  *   may still be counted).
+ * - Everything else: memory a context holds outside the V8 heap and
+ *   ArrayBuffers (ICU's objects behind `Intl`, 20 KiB a formatter) is seen
+ *   only in the process's resident memory, which may grow by at most its
+ *   limit from when the worker was first sampled. Past it, an evaluation
+ *   that has kept running and grew it by half the limit itself fails; else
+ *   the growth is garbage of earlier evaluations, which V8 does not count
+ *   and so does not collect soon, and the worker is just replaced.
  */
 import type { Worker } from 'node:worker_threads';
 
@@ -19,6 +26,8 @@ const WATCHDOG_GRACE_MS = 2000;
 /** How often a running evaluation's ArrayBuffer memory is sampled. */
 const MEMORY_SAMPLE_MS = 20;
 export const MiB = 1024 * 1024;
+/** Samples past the resident limit before it is reported without the worker's heap statistics. */
+const RESIDENT_PATIENCE = 5;
 
 /** One timer for the running request's deadline. */
 export class EvaluationWatchdog {
@@ -53,23 +62,48 @@ export interface SampledState {
   readonly runningId: number | undefined;
 }
 
-/** Samples the worker's external (ArrayBuffer) memory while a request runs long. */
-export class ArrayBufferSampler {
-  readonly #limitBytes: number;
+/** Bytes a long-running evaluation may hold, by where they live. */
+export interface MemoryLimits {
+  /** The worker's external (ArrayBuffer) memory. */
+  readonly arrayBufferBytes: number;
+  /** How much the process's resident memory may grow while the worker runs. */
+  readonly residentGrowthBytes: number;
+}
+
+/**
+ * A limit that was passed, and by how much memory (MiB): by the running
+ * evaluation (`arrayBuffers`, `resident`), or by what earlier ones left on
+ * the worker (`garbage`: the worker is replaced, nobody fails).
+ */
+export interface MemoryExcess {
+  readonly kind: 'arrayBuffers' | 'resident' | 'garbage';
+  readonly usedMiB: number;
+}
+
+/** Samples a long-running request's ArrayBuffer memory and the growth of the process's resident memory. */
+export class MemorySampler {
+  readonly #limits: MemoryLimits;
   readonly #state: () => SampledState;
-  readonly #onExceeded: (worker: Worker, runningId: number, usedMiB: number) => void;
+  readonly #onExceeded: (worker: Worker, runningId: number, excess: MemoryExcess) => void;
   #interval: NodeJS.Timeout | null = null;
   /** The request that was running at the previous sample (only long-running ones are sampled). */
   #sampledId = 0;
+  /** Resident memory when that request was first sampled. */
+  #evaluationRss = 0;
+  /** The worker sampled last, and the resident memory when it was first sampled. */
+  #worker: Worker | null = null;
+  #workerRss = 0;
+  /** Samples in a row that found resident memory past the limit. */
+  #residentExcess = 0;
   /** The worker a heap statistics request is outstanding for. */
   #sampling: Worker | null = null;
 
   constructor(
-    limitBytes: number,
+    limits: MemoryLimits,
     state: () => SampledState,
-    onExceeded: (worker: Worker, runningId: number, usedMiB: number) => void,
+    onExceeded: (worker: Worker, runningId: number, excess: MemoryExcess) => void,
   ) {
-    this.#limitBytes = limitBytes;
+    this.#limits = limits;
     this.#state = state;
     this.#onExceeded = onExceeded;
   }
@@ -89,18 +123,40 @@ export class ArrayBufferSampler {
   #sample(): void {
     const { worker, runningId } = this.#state();
     if (worker === null || runningId === undefined) return;
+    const rss = process.memoryUsage.rss();
+    if (worker !== this.#worker) {
+      this.#worker = worker;
+      this.#workerRss = rss;
+    }
+    const limit = this.#limits.residentGrowthBytes;
+    const overall = rss - this.#workerRss;
     // Fast evaluations are checked by the worker itself when they end.
-    if (runningId !== this.#sampledId) {
+    const longRunning = runningId === this.#sampledId;
+    if (!longRunning) {
       this.#sampledId = runningId;
+      this.#evaluationRss = rss;
+      this.#residentExcess = 0;
+    }
+    // Past the limit, but not by this evaluation: earlier ones' garbage, which
+    // nothing collects soon (V8 does not count ICU's memory). A new worker frees it.
+    if (overall > limit && (!longRunning || rss - this.#evaluationRss <= limit / 2)) {
+      this.#onExceeded(worker, runningId, { kind: 'garbage', usedMiB: Math.ceil(overall / MiB) });
       return;
     }
+    if (!longRunning) return;
+    const resident: MemoryExcess | undefined = overall > limit ? { kind: 'resident', usedMiB: Math.ceil(overall / MiB) } : undefined;
+    this.#residentExcess = resident ? this.#residentExcess + 1 : 0;
+    // ArrayBuffers are named when they are the cause, which the worker's answer tells; one that does not answer is not waited for.
+    if (resident && this.#residentExcess > RESIDENT_PATIENCE) this.#onExceeded(worker, runningId, resident);
     if (this.#sampling === worker) return;
     this.#sampling = worker;
     worker.getHeapStatistics().then(
       (stats) => {
         if (this.#sampling === worker) this.#sampling = null;
-        if (stats.external_memory > this.#limitBytes) {
-          this.#onExceeded(worker, runningId, Math.ceil(stats.external_memory / MiB));
+        if (stats.external_memory > this.#limits.arrayBufferBytes) {
+          this.#onExceeded(worker, runningId, { kind: 'arrayBuffers', usedMiB: Math.ceil(stats.external_memory / MiB) });
+        } else if (resident) {
+          this.#onExceeded(worker, runningId, resident);
         }
       },
       () => {

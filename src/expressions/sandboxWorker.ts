@@ -21,6 +21,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CONTEXT_BOOTSTRAP, DESCRIBE_HELD, IMPORT_REFUSED, functionBody, mayImport, wrapBody } from './contextBootstrap.js';
+import { NESTING_LIMIT, offsetPastNesting } from '../model/nesting.js';
 import type { EvaluateRequest, EvaluateResponse, SandboxWorkerData, WorkerMessage } from './protocol.js';
 
 /** What the bootstrap returns: functions of the context that run no document code. */
@@ -224,7 +225,11 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
   if (result[0] !== 'R' && result[0] !== 'E') {
     return failed(id, { error: 'the expression did not complete normally' });
   }
-  return result[0] === 'R' ? { id, ok: true, json: result.slice(1) } : failed(id, { error: result.slice(1) });
+  if (result[0] === 'E') return failed(id, { error: result.slice(1) });
+  const json = result.slice(1);
+  // The engine walks results recursively: checked here, off the engine's thread.
+  if (offsetPastNesting(json) >= 0) return failed(id, { error: `its result nests arrays and objects more than ${NESTING_LIMIT} deep` });
+  return { id, ok: true, json };
 }
 
 const port = parentPort;

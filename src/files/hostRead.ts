@@ -23,13 +23,18 @@ export interface BoundedRead {
   readonly signal?: AbortSignal;
 }
 
-/** Reads up to `max + 1` bytes from a handle: the extra byte tells a file at the bound from one past it. */
-async function readUpTo(handle: FileHandle, max: number, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * Reads up to `max + 1` bytes from a handle: the extra byte tells a file at
+ * the bound from one past it. The first read asks for the size the stat gave
+ * (and one byte), so a regular file is read whole at once; that size is
+ * never trusted as the end.
+ */
+async function readUpTo(handle: FileHandle, max: number, sizeHint: number, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
+  for (let next = Math.max(sizeHint + 1, CHUNK); ; next = CHUNK) {
     signal?.throwIfAborted();
-    const want = Math.min(CHUNK, max + 1 - total);
+    const want = Math.min(next, max + 1 - total);
     if (want <= 0) break;
     const buffer = Buffer.allocUnsafe(want);
     const { bytesRead } = await handle.read(buffer, 0, want, null);
@@ -46,7 +51,7 @@ export function readHostFile(file: string, where: string, options: BoundedRead):
     if (entry.kind !== 'File') throw new HostReadRefused(`${where} ${file} is a directory, but a file was expected`);
     const tooLarge = (size?: number): Error => options.tooLarge?.(file, size) ?? new HostReadRefused(`${where} ${file} is larger than ${options.maxBytes} bytes`);
     if (entry.size > options.maxBytes) throw tooLarge(entry.size);
-    const data = await readUpTo(handle, options.maxBytes, options.signal);
+    const data = await readUpTo(handle, options.maxBytes, entry.size, options.signal);
     if (data.length > options.maxBytes) throw tooLarge();
     return data;
   });

@@ -4,7 +4,7 @@ import { resolveUri, withoutFragment, fragmentOf, uriToPath } from './uri.js';
 import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { LoadGuard } from './guard.js';
-import { LoadLimitError, describeLimit, documentSizeLimit, type LoadLimits, type SizeLimit } from './limits.js';
+import { LoadLimitError, NESTING_LIMIT, describeLimit, documentSizeLimit, type LoadLimits, type SizeLimit } from './limits.js';
 import { OncePerKey } from './oncePerKey.js';
 
 export interface SourceDocument {
@@ -56,22 +56,27 @@ export class DocumentCache {
     const text = await this.#text(uri);
     const parsed = await this.#parse(uri);
     const budget = new ExpansionBudget(uri, parsed.bytes, this.#limits, this.#size);
-    const content = await this.#expand(parsed.value, uri, [uri], budget);
+    const content = await this.#expand(parsed.value, uri, [uri], budget, 0);
     return { uri, text, content };
   }
 
-  async #expand(node: unknown, base: string, chain: readonly string[], budget: ExpansionBudget): Promise<unknown> {
-    if (Array.isArray(node)) {
-      return Promise.all(node.map((item) => this.#expand(item, base, chain, budget)));
+  /** `node` with its `$import`s and `$include`s expanded; `level` is how many collections hold it. */
+  async #expand(node: unknown, base: string, chain: readonly string[], budget: ExpansionBudget, level: number): Promise<unknown> {
+    if (!Array.isArray(node) && !isPlainObject(node)) return node;
+    // Each file is within the limit on its own; an $import inside another file's nesting adds up.
+    if (level >= NESTING_LIMIT && !(isPlainObject(node) && (typeof node.$import === 'string' || typeof node.$include === 'string'))) {
+      throw new ValidationError(`${uriToPath(budget.root)}: $import nests the document's arrays and mappings more than ${NESTING_LIMIT} deep (the last by ${uriToPath(base)}); refusing it`);
     }
-    if (!isPlainObject(node)) return node;
+    if (Array.isArray(node)) {
+      return Promise.all(node.map((item) => this.#expand(item, base, chain, budget, level + 1)));
+    }
     if (typeof node.$import === 'string') {
       const target = resolveUri(node.$import, base);
       const targetDoc = withoutFragment(target);
       if (chain.includes(targetDoc)) throw new ValidationError(`${base}: $import cycle through ${targetDoc}`);
       const parsed = await this.#parse(targetDoc);
       budget.spend('$import', targetDoc, base, parsed.bytes);
-      const imported = await this.#expand(parsed.value, targetDoc, [...chain, targetDoc], budget);
+      const imported = await this.#expand(parsed.value, targetDoc, [...chain, targetDoc], budget, level);
       const frag = fragmentOf(target);
       return frag ? selectById(imported, frag, target) : imported;
     }
@@ -83,7 +88,7 @@ export class DocumentCache {
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      out[key] = await this.#expand(value, base, chain, budget);
+      out[key] = await this.#expand(value, base, chain, budget, level + 1);
     }
     return out;
   }

@@ -56,6 +56,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadLimits 
   return { ...DEFAULT_LIMITS, documentBytes: bytes('documentBytes'), jobFileBytes: bytes('jobFileBytes') };
 }
 
+export { NESTING_LIMIT } from '../model/nesting.js';
+
 /** A byte limit that applies to one kind of file, for reading and for error messages. */
 export interface SizeLimit {
   readonly bytes: number;

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readProcess } from './processLoader.js';
 import { readJobFile } from './jobFile.js';
+import { readOntology } from './ontologies.js';
 import { serializeError, type LoadRequest, type LoadResponse } from './worker.js';
 
 const request = workerData as LoadRequest;
@@ -9,7 +10,9 @@ let response: LoadResponse;
 try {
   const value = request.kind === 'process'
     ? await readProcess(request.uri, request.limits, { skipSchemaValidation: request.skipSchemaValidation })
-    : await readJobFile(request.uri, request.limits);
+    : request.kind === 'ontology'
+      ? await readOntology(request.uri, request.limits)
+      : await readJobFile(request.uri, request.limits);
   response = { ok: true, value };
 } catch (error) {
   response = { ok: false, error: serializeError(error) };

@@ -5,7 +5,8 @@ import type {
 import { isPlainObject } from '../model/types.js';
 import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import { expandFormat, mapToList, normalizeSecondaryFiles, normalizeType, type SchemaDefs } from './types.js';
-import { fragmentOf, resolveUri, shortName, sourceReference } from './uri.js';
+import { fragmentOf, resolveUri, shortName, sourceReference, uriToPath } from './uri.js';
+import { NESTING_LIMIT } from './limits.js';
 import { resolveLocations } from './locations.js';
 import { impliedHints, liftLoadContents, upgradeRequirements } from './upgrade.js';
 
@@ -49,6 +50,10 @@ export interface NormalizeContext {
   /** Loads the process a step's `run` names (a path, URI or `#id` in the same `$graph`). */
   readonly loadRun: (reference: string, context: NormalizeContext) => Promise<Process>;
   readonly where: string;
+  /** How many steps' `run`s hold this process (0 for the top-level one). */
+  readonly depth: number;
+  /** The top-level document, which errors about the whole nesting name. */
+  readonly root: string;
 }
 
 export async function normalizeProcess(raw: unknown, ctx: NormalizeContext): Promise<Process> {
@@ -197,7 +202,12 @@ async function normalizeStep(raw: Record<string, unknown>, ctx: NormalizeContext
     ...ctx,
     schemaDefs: withSchemaDefs(ctx.schemaDefs, [...requirements, ...hints]),
     where,
+    depth: ctx.depth + 1,
   };
+  // Planning, validation, --pack and --print-dot walk processes recursively.
+  if (stepCtx.depth > NESTING_LIMIT) {
+    throw new ValidationError(`${ctx.root}: processes nested more than ${NESTING_LIMIT} deep (a step runs a workflow whose step runs a workflow ...; the deepest in ${uriToPath(ctx.baseUri)}); refusing it`);
+  }
   let run: Process;
   if (typeof raw.run === 'string') {
     run = await ctx.loadRun(raw.run, stepCtx);

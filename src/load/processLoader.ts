@@ -87,6 +87,8 @@ class ProcessLoader {
       ],
       schemaDefs: inherited?.schemaDefs ?? new Map(),
       where,
+      depth: inherited?.depth ?? 0,
+      root: inherited?.root ?? where,
       loadRun: async (reference, stepCtx) => {
         if (reference.startsWith('#') && graph) {
           const frag = reference.slice(1);

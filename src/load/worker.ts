@@ -30,7 +30,8 @@ const WORKER_URL = new URL('./loadWorker.js', import.meta.url);
 
 export type LoadRequest =
   | { readonly kind: 'process'; readonly uri: string; readonly limits: LoadLimits; readonly skipSchemaValidation: boolean }
-  | { readonly kind: 'job'; readonly uri: string; readonly limits: LoadLimits };
+  | { readonly kind: 'job'; readonly uri: string; readonly limits: LoadLimits }
+  | { readonly kind: 'ontology'; readonly uri: string; readonly limits: LoadLimits };
 
 export interface SerializedError {
   readonly name: string;
@@ -121,7 +122,7 @@ function reviveError(error: SerializedError): Error {
 function workerFailure(error: Error & { code?: string }, request: LoadRequest): Error {
   if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     const heapMiB = Math.round(process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20);
-    const what = request.kind === 'job' ? 'job file' : 'document';
+    const what = request.kind === 'job' ? 'job file' : request.kind === 'ontology' ? 'ontology' : 'document';
     return new ValidationError(`${uriToPath(request.uri)}: loading the ${what} needs more than the engine's ${heapMiB} MiB heap; refusing it`);
   }
   return new InternalError(`the loader of ${uriToPath(request.uri)} failed: ${error.message}`, { cause: error });

@@ -1,7 +1,8 @@
 import { constructFromEvents, EVENT_ID, parseEvents, YAMLException, type Event } from 'js-yaml';
 import { ValidationError } from '../errors.js';
 import { uriToPath } from './uri.js';
-import { LoadLimitError, describeLimit, type SizeLimit } from './limits.js';
+import { LoadLimitError, NESTING_LIMIT, describeLimit, type SizeLimit } from './limits.js';
+import { offsetPastNesting } from '../model/nesting.js';
 
 export interface ParsedYaml {
   readonly value: unknown;
@@ -17,14 +18,15 @@ export interface ParsedYaml {
  * Aliases share one object in the result, but whoever walks the value sees
  * each alias expanded, so a document whose aliases expand it past `limit` (a
  * "billion laughs") or that contains itself through an alias is refused, at
- * the line of the alias that goes too far.
+ * the line of the alias that goes too far; so is one nested more than
+ * NESTING_LIMIT deep (aliases expanded), which every later walk relies on.
  */
 export function parseYaml(text: string, uri: string, limit: SizeLimit): ParsedYaml {
-  const json = parseJson(text);
-  if (json) return json;
   const filename = uriToPath(uri);
+  const json = parseJson(text, filename);
+  if (json) return json;
   try {
-    const events = parseEvents(text, { filename });
+    const events = parseEvents(text, { filename, maxDepth: NESTING_LIMIT });
     const bytes = expandedSize(events, text, filename, limit);
     const documents = constructFromEvents(events, { source: text, filename });
     // The same single-document rules as js-yaml's load().
@@ -35,7 +37,8 @@ export function parseYaml(text: string, uri: string, limit: SizeLimit): ParsedYa
     if (error instanceof YAMLException) {
       const mark = error.mark;
       const where = mark ? `${filename}:${mark.line + 1}:${mark.column + 1}` : filename;
-      throw new ValidationError(`${where}: not valid YAML: ${error.reason}`);
+      // js-yaml's own nesting limit, said as the JSON one is.
+      throw new ValidationError(`${where}: ${/maxDepth/.test(error.reason) ? nestedTooDeep() : `not valid YAML: ${error.reason}`}`);
     }
     throw error;
   }
@@ -44,69 +47,93 @@ export function parseYaml(text: string, uri: string, limit: SizeLimit): ParsedYa
 /**
  * JSON (the usual form of large job files) parses several times faster and
  * in a fraction of the memory with JSON.parse; it has no aliases. Anything
- * that is not strict JSON goes to the YAML parser, for its messages.
+ * that is not strict JSON goes to the YAML parser, for its messages. JSON.parse
+ * takes any depth, so the nesting limit is checked on the text.
  */
-function parseJson(text: string): ParsedYaml | undefined {
+function parseJson(text: string, filename: string): ParsedYaml | undefined {
   if (!/^\s*[[{]/.test(text)) return undefined;
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown, bytes: text.length };
+    value = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const tooDeep = offsetPastNesting(text);
+  if (tooDeep >= 0) throw new ValidationError(`${filename}:${lineAndColumn(text, tooDeep)}: ${nestedTooDeep()}`);
+  return { value, bytes: text.length };
+}
+
+function nestedTooDeep(): string {
+  return `arrays and mappings nested more than ${NESTING_LIMIT} deep; refusing it`;
 }
 
 const OPEN = -1;
 
+interface Frame {
+  readonly anchor: string;
+  readonly start: number;
+  /** How many collections are open, this one included (0 for a document). */
+  readonly level: number;
+  /** The deepest level reached inside, aliases expanded. */
+  deepest: number;
+}
+
 /**
  * The size of the documents in `events` with every alias replaced by its
  * anchor's node: each scalar counts its source length plus one, each
- * collection two. Throws once the size passes the limit, or at an alias of a
- * collection that is still open (a recursive alias: js-yaml would build a
- * cycle, which nothing downstream can walk).
+ * collection two. Throws once the size passes the limit, once an alias nests
+ * its anchor's node past the nesting limit, or at an alias of a collection
+ * that is still open (a recursive alias: js-yaml would build a cycle, which
+ * nothing downstream can walk).
  */
 function expandedSize(events: readonly Event[], text: string, filename: string, limit: SizeLimit): number {
   let total = 0;
-  let anchors = new Map<string, number>();
-  const open: { anchor: string; start: number }[] = [];
+  /** Per anchor: its node's size, and how many levels it nests (0 for a scalar). */
+  let anchors = new Map<string, { size: number; height: number }>();
+  const open: Frame[] = [];
   const anchorOf = (event: { anchorStart: number; anchorEnd: number }): string =>
     event.anchorStart < 0 ? '' : text.slice(event.anchorStart, event.anchorEnd);
+  const at = (offset: number): string => `${filename}:${lineAndColumn(text, offset)}`;
   for (const event of events) {
+    const top = open.at(-1);
     switch (event.type) {
       case EVENT_ID.DOCUMENT:
         anchors = new Map();
-        open.push({ anchor: '', start: total });
+        open.push({ anchor: '', start: total, level: 0, deepest: 0 });
         break;
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         const anchor = anchorOf(event);
-        if (anchor) anchors.set(anchor, OPEN);
-        open.push({ anchor, start: total });
+        if (anchor) anchors.set(anchor, { size: OPEN, height: 0 });
+        const level = (top?.level ?? 0) + 1;
+        open.push({ anchor, start: total, level, deepest: level });
         total += 2;
         break;
       }
       case EVENT_ID.POP: {
         const frame = open.pop();
-        if (frame?.anchor) anchors.set(frame.anchor, total - frame.start);
+        if (frame?.anchor) anchors.set(frame.anchor, { size: total - frame.start, height: frame.deepest - frame.level + 1 });
+        const parent = open.at(-1);
+        if (frame && parent) parent.deepest = Math.max(parent.deepest, frame.deepest);
         break;
       }
       case EVENT_ID.SCALAR: {
         const size = Math.max(0, event.valueEnd - event.valueStart) + 1;
         total += size;
         const anchor = anchorOf(event);
-        if (anchor) anchors.set(anchor, size);
+        if (anchor) anchors.set(anchor, { size, height: 0 });
         break;
       }
       case EVENT_ID.ALIAS: {
         const name = text.slice(event.anchorStart, event.anchorEnd);
-        const size = anchors.get(name);
+        const anchored = anchors.get(name);
         // An unknown alias is left to js-yaml's own error.
-        if (size === OPEN) {
-          throw new ValidationError(`${filename}:${lineAndColumn(text, event.anchorStart)}: the alias *${name} is inside the node it refers to (a recursive alias); refusing it`);
-        }
-        total += size ?? 0;
-        if (total > limit.bytes) {
-          throw new LoadLimitError(`${filename}:${lineAndColumn(text, event.anchorStart)}: YAML aliases expand the ${limit.what} to more than ${describeLimit(limit)}; refusing it`);
-        }
+        if (anchored?.size === OPEN) throw new ValidationError(`${at(event.anchorStart)}: the alias *${name} is inside the node it refers to (a recursive alias); refusing it`);
+        total += anchored?.size ?? 0;
+        if (total > limit.bytes) throw new LoadLimitError(`${at(event.anchorStart)}: YAML aliases expand the ${limit.what} to more than ${describeLimit(limit)}; refusing it`);
+        const reach = (top?.level ?? 0) + (anchored?.height ?? 0);
+        if (reach > NESTING_LIMIT) throw new ValidationError(`${at(event.anchorStart)}: the alias *${name} makes ${nestedTooDeep()}`);
+        if (top) top.deepest = Math.max(top.deepest, reach);
         break;
       }
     }

@@ -73,7 +73,7 @@ test('a file option names a missing file, a directory and an unreadable file dif
 test('the run check turns every option into a typed value, with the defaults when absent', () => {
   const checked = checkRunOptions({}, {});
   assert.deepEqual(checked, {
-    retries: 0, oomRetries: 0, maxGpus: 0, maxCores: undefined, maxRamBytes: undefined, evalTimeoutMs: 60_000,
+    retries: 0, oomRetries: 0, maxGpus: 0, maxCores: undefined, maxRamBytes: undefined, evalTimeoutMs: 60_000, expressionResidentMemoryMb: undefined,
     unschedulableTimeoutSeconds: 300, downloadLimits: DEFAULT_DOWNLOAD_LIMITS, onError: 'stop', backend: undefined,
     apiRetry: { multiplier: 5, minSeconds: 5, maxSeconds: 1200, attempts: 10 }, maxDockerLoadBytes: 16 * 2 ** 30,
   });
@@ -86,6 +86,8 @@ test('the run check turns every option into a typed value, with the defaults whe
   assert.equal(given.evalTimeoutMs, 5000);
   assert.equal(given.onError, 'continue');
   assert.equal(given.backend, 'kubernetes');
+  assert.equal(checkRunOptions({}, { BESPIN_EXPRESSION_MAX_RSS: '1Gi' }).expressionResidentMemoryMb, 1024);
+  refused(() => checkRunOptions({}, { BESPIN_EXPRESSION_MAX_RSS: '1Mi' }), /^BESPIN_EXPRESSION_MAX_RSS: '1Mi' is not a size in bytes of at least 16Mi/);
   refused(() => checkRunOptions({ volume: ['claim:relative'] }, {}), /^--volume: 'claim:relative' is not CLAIM:ABSOLUTE_MOUNT_PATH\[:ro\]$/);
   refused(() => checkRunOptions({ 'pod-labels': '/no/such/labels.json' }, {}), /^--pod-labels: cannot read/);
 });

@@ -90,6 +90,11 @@ for (const [backend, docker] of BACKENDS) {
   ));
 }
 
+test('a cwl.output.json nested 100,000 deep is refused with one line, not a stack overflow', () => refused(
+  tool('  out: string', `printf '{"out": ' > cwl.output.json; for i in $(seq 1000); do printf '${'['.repeat(100)}' >> cwl.output.json; done; for i in $(seq 1000); do printf '${']'.repeat(100)}' >> cwl.output.json; done; echo '}' >> cwl.output.json`),
+  /^ERROR doc\.cwl: cwl\.output\.json nests arrays and objects more than 100 deep/m,
+));
+
 // In Docker a container has no CAP_MKNOD (test/backends/docker/confinement.test.ts); a host tool run as root does.
 test('local: a device node the tool made is refused inside an output Directory', () => refused(
   tool('  out: {type: Directory, outputBinding: {glob: d}}', 'mkdir d && mknod d/zero c 1 5'),

@@ -317,7 +317,8 @@ describe('sandbox ArrayBuffer memory', () => {
     await assertFails(engine, '$(new Uint8Array(2**31).length)', limit);
     await assertFails(engine, '$(new Float64Array(2**25).fill(1).length)', limit);
     await assertFails(engine, '${ var b = new ArrayBuffer(0, { maxByteLength: 2**32 }); b.resize(2**31); return b.byteLength; }', limit);
-    await assertFails(engine, '$(new ArrayBuffer(2**20).transfer(2**31).byteLength)', limit);
+    // One native call that fills 2 GiB: the resident memory limit may stop it before it ends and the worker can measure it.
+    await assertFails(engine, '$(new ArrayBuffer(2**20).transfer(2**31).byteLength)', /exceeded the 64 MiB memory limit|grew the engine's resident memory by more than/);
   });
 
   it('offers no SharedArrayBuffer or WebAssembly memory, which the bound would not see', async () => {

@@ -24,12 +24,17 @@ export function cliCommand(cli: string = CLI): string[] {
 
 export interface CliResult {
   readonly code: number | null;
+  /** The signal that ended the CLI, if one did. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly ms: number;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; onSpawn?: (pid: number) => void; input?: string; onStderr?: (stderrSoFar: string) => void } = {},
+): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
@@ -38,11 +43,11 @@ export function runCli(args: readonly string[], options: { cwd?: string; timeout
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); options.onStderr?.(stderr); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`bespin ${args.join(' ')} did not finish in time`)); }, options.timeoutMs ?? 30_000);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
     });
   });
 }

@@ -20,9 +20,9 @@ export function runCwltool(args: readonly string[], options: { cwd: string; inpu
       reject(new Error(error.code === 'ENOENT' ? 'cwltool is not installed (pip install "cwltool==3.3.*"): these tests compare bespin with it' : `cwltool: ${error.message}`));
     });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`cwltool ${args.join(' ')} did not finish in time`)); }, options.timeoutMs ?? 240_000);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
     });
   });
 }

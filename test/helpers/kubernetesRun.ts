@@ -42,7 +42,7 @@ export async function withKubernetesRun(work: (b: Bench) => Promise<void>, kind?
       child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
       child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
       if (child.pid !== undefined) options.onStart?.(child.pid);
-      child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - started }));
     });
     return { ...result, record: await recording.finish() };
   };
