@@ -13,15 +13,19 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { runCli, scratch, type CliResult } from '../helpers/cli.js';
 
-/** A tool whose standard input is its File input: a FIFO nobody writes makes the engine wait in open() for ever. */
-const STDIN_TOOL = `cwlVersion: v1.2
+/**
+ * A run that gets stuck in the engine: its step ends at once, then the engine
+ * writes the usage report the operator named, a FIFO nobody reads, and waits
+ * in open() for ever. (A FIFO given as a File input no longer gets that far:
+ * the reading gate refuses it.)
+ */
+const ECHO_TOOL = `cwlVersion: v1.2
 class: CommandLineTool
-inputs:
-  f: File
+inputs: []
 outputs: []
-baseCommand: cat
-stdin: $(inputs.f.path)
+baseCommand: [echo, hi]
 `;
+const STUCK_ARGS = ['--no-container', '--usage-report', 'pipe', 'tool.cwl'];
 
 function mkfifo(file: string): void {
   execFileSync('mkfifo', [file]);
@@ -73,24 +77,24 @@ async function runAndSignal(args: string[], cwd: string, ready: (stderr: string,
 function stuckInOpen(): (stderr: string, pid: number) => boolean {
   let stepSeen = 0;
   return (stderr, pid) => {
-    if (stepSeen === 0 && /\[tool\.cwl\] cat/.test(stderr)) stepSeen = performance.now();
+    if (stepSeen === 0 && /\[tool\.cwl\] echo/.test(stderr)) stepSeen = performance.now();
     return stepSeen > 0 && (waitsForFifo(pid) || performance.now() - stepSeen > 2000);
   };
 }
 
 test('SIGTERM ends a run stuck in the engine (waiting to open a FIFO) by its deadline, with one ERROR line', { timeout: 60_000 }, async () => {
-  const dir = await scratch({ 'tool.cwl': STDIN_TOOL });
+  const dir = await scratch({ 'tool.cwl': ECHO_TOOL });
   mkfifo(path.join(dir, 'pipe'));
-  const r = await runAndSignal(['--no-container', 'tool.cwl', '--f', 'pipe'], dir, stuckInOpen(), ['SIGTERM']);
+  const r = await runAndSignal(STUCK_ARGS, dir, stuckInOpen(), ['SIGTERM']);
   assertEndedBy(r, 'SIGTERM');
   assert.deepEqual(errorLines(r.stderr), ['ERROR run cancelled by SIGTERM; the run did not stop within 10 s of the signal, so the engine ended it (a step container or pod may be left)']);
 });
 
 for (const [first, second] of [['SIGTERM', 'SIGTERM'], ['SIGTERM', 'SIGINT'], ['SIGINT', 'SIGTERM']] as const) {
   test(`a second signal (${first}, then ${second}) ends a stuck run at once, before the deadline`, { timeout: 60_000 }, async () => {
-    const dir = await scratch({ 'tool.cwl': STDIN_TOOL });
+    const dir = await scratch({ 'tool.cwl': ECHO_TOOL });
     mkfifo(path.join(dir, 'pipe'));
-    const r = await runAndSignal(['--no-container', 'tool.cwl', '--f', 'pipe'], dir, stuckInOpen(), [first, second]);
+    const r = await runAndSignal(STUCK_ARGS, dir, stuckInOpen(), [first, second]);
     assertEndedBy(r, second);
     assert.doesNotMatch(r.stderr, /did not stop within/);
   });
