@@ -28,6 +28,8 @@ export class SandboxHost {
   readonly #timeoutMs: number;
   readonly #memoryMb: number;
   readonly #residentMemoryMb: number;
+  /** The worker evaluations are sent to, and the first evaluation sent to it. */
+  #firstOnWorker: { readonly worker: Worker; readonly id: number } | undefined;
   readonly #workerUrl: URL;
   #worker: Worker | null = null;
   #referenced = false;
@@ -54,7 +56,7 @@ export class SandboxHost {
     this.#watchdog = new EvaluationWatchdog(timeoutMs, () => this.#onDeadline());
     this.#memorySampler = new MemorySampler(
       { arrayBufferBytes: 2 * memoryMb * MiB, residentGrowthBytes: residentMemoryMb * MiB },
-      () => ({ worker: this.#worker, runningId: this.#pending.running?.id }),
+      () => ({ worker: this.#worker, runningId: this.#pending.running?.id, firstOnWorker: this.#firstOnWorker?.id }),
       (worker, runningId, excess) => this.#onMemoryExceeded(worker, runningId, excess),
     );
   }
@@ -137,6 +139,8 @@ export class SandboxHost {
       settle(entry, false, new ExpressionError(entry.expression, reason, { cause: error }));
       return;
     }
+    // The first evaluation a worker runs is the only one its memory can be blamed on (sandboxLimits.ts).
+    if (this.#firstOnWorker?.worker !== worker) this.#firstOnWorker = { worker, id: entry.id };
     worker.postMessage(this.#libraries.request(entry));
   }
 

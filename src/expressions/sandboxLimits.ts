@@ -60,6 +60,8 @@ export class EvaluationWatchdog {
 export interface SampledState {
   readonly worker: Worker | null;
   readonly runningId: number | undefined;
+  /** The first evaluation the worker was sent: only its growth is the running evaluation's own for certain. */
+  readonly firstOnWorker: number | undefined;
 }
 
 /** Bytes a long-running evaluation may hold, by where they live. */
@@ -121,7 +123,7 @@ export class MemorySampler {
   }
 
   #sample(): void {
-    const { worker, runningId } = this.#state();
+    const { worker, runningId, firstOnWorker } = this.#state();
     if (worker === null || runningId === undefined) return;
     const rss = process.memoryUsage.rss();
     if (worker !== this.#worker) {
@@ -137,9 +139,11 @@ export class MemorySampler {
       this.#evaluationRss = rss;
       this.#residentExcess = 0;
     }
-    // Past the limit, but not by this evaluation: earlier ones' garbage, which
-    // nothing collects soon (V8 does not count ICU's memory). A new worker frees it.
-    if (overall > limit && (!longRunning || rss - this.#evaluationRss <= limit / 2)) {
+    // Past the limit with earlier evaluations' garbage in the worker, which
+    // nothing collects soon (V8 does not count ICU's memory): a new worker
+    // frees it and runs this evaluation again, alone, where its own growth is
+    // all there is to measure. Only the first evaluation on a worker is blamed.
+    if (overall > limit && runningId !== firstOnWorker) {
       this.#onExceeded(worker, runningId, { kind: 'garbage', usedMiB: Math.ceil(overall / MiB) });
       return;
     }

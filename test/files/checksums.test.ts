@@ -8,25 +8,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { inScratchDir } from '../helpers/cli.js';
 import { existsNow } from '../../src/files/hostFiles.js';
 import { sha1HostFile, smallFileDigest } from '../../src/files/hostRead.js';
 
 const sha1File = async (file: string): Promise<string> => (await sha1HostFile(file, 'test: output file')).sha1;
 
 const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
-
-/** Runs `body` in a new scratch directory, removed afterwards whatever happened. */
-async function inScratchDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-checksums-'));
-  try {
-    await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** `size` bytes that differ from one another, so a missed or repeated chunk changes the checksum. */
 function patterned(size: number): Buffer {

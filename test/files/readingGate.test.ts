@@ -7,22 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { inScratchDir } from '../helpers/cli.js';
 import { checkHostEntry, type ReadScope } from '../../src/files/hostEntry.js';
 import { readContents, readHostFile } from '../../src/files/hostRead.js';
 import { listDirectory } from '../../src/files/listing.js';
 import { expandBraces } from '../../src/files/braces.js';
-
-async function inScratchDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bespin-gate-'));
-  try {
-    await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** A scope of one directory, by real path. */
 function only(dir: string): ReadScope {

@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch, type CliResult } from '../../helpers/cli.js';
+import { assertRefused } from '../../helpers/refusal.js';
 
 const TIMEOUT = { timeout: 240_000 };
 
@@ -28,16 +29,6 @@ outputs:
   out: stdout
 stdout: out.txt
 `;
-}
-
-/** Refused before anything ran: exit 1, one ERROR line matching `value`, no output written. */
-async function assertRefused(r: CliResult, dir: string, value: RegExp): Promise<void> {
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('ERROR'));
-  assert.equal(r.code, 1, `expected a refusal, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0]!, value);
-  assert.doesNotMatch(r.stderr, /internal error|\n\s+at .+:\d+:\d+/);
-  assert.deepEqual(await readdir(path.join(dir, 'out')).catch(() => []), [], 'nothing ran: no output');
 }
 
 /** A dockerFile whose RUN step records the network interfaces it saw (a nonce keeps Docker's build cache out). */

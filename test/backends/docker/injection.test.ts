@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch, type CliResult } from '../../helpers/cli.js';
+import { assertRefused } from '../../helpers/refusal.js';
 
 const IMAGE = 'docker.io/debian:stable-slim';
 const TIMEOUT = { timeout: 120_000 };
@@ -38,18 +39,6 @@ async function withMarker(files: Record<string, string>): Promise<{ dir: string;
 
 async function run(dir: string, args: readonly string[]): Promise<CliResult> {
   return runCli(['--quiet', '--outdir', path.join(dir, 'out'), ...args], { cwd: dir, timeoutMs: 110_000 });
-}
-
-/** Refused before anything ran: exit 1, one ERROR line naming the value, no output written. */
-async function assertRefused(r: CliResult, dir: string, value: RegExp): Promise<void> {
-  const seen = await readFile(path.join(dir, 'out', 'out.txt'), 'utf8').catch(() => undefined);
-  assert.ok(seen === undefined, `the tool ran and printed: ${seen}`);
-  const errors = r.stderr.split('\n').filter((l) => l.startsWith('ERROR'));
-  assert.equal(r.code, 1, `expected a refusal, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  assert.equal(errors.length, 1, r.stderr);
-  assert.match(errors[0]!, value);
-  assert.doesNotMatch(r.stderr, /internal error|\n\s+at .+:\d+:\d+/);
-  assert.deepEqual(await readdir(path.join(dir, 'out')).catch(() => []), [], 'nothing ran: no output');
 }
 
 async function stdoutOf(r: CliResult, dir: string): Promise<string> {
