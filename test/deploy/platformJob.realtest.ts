@@ -439,6 +439,61 @@ test('the engine pod deleted mid-run: every step pod goes', { timeout: 900_000 }
   assert.equal(await readFile(path.join(ns.dirs.output, `${name}.cwl-outputs.json`), 'utf8'), '{}\n');
 });
 
+const TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/** Three routes from a document to the engine pod's service-account token (issue 19): each must be refused, nothing of it anywhere. */
+const TOKEN_ROUTES: Readonly<Record<string, string>> = {
+  'token-include': `cwlVersion: v1.2
+class: CommandLineTool
+inputs: []
+outputs: []
+baseCommand: echo
+arguments: [{$include: ${TOKEN}}]
+`,
+  'token-link': `cwlVersion: v1.2
+class: CommandLineTool
+requirements: {DockerRequirement: {dockerPull: docker.io/debian:stable-slim}, InlineJavascriptRequirement: {}}
+baseCommand: [ln, -s, ${TOKEN}, token]
+inputs: []
+outputs:
+  t: {type: string, outputBinding: {glob: token, loadContents: true, outputEval: '$(self[0].contents)'}}
+`,
+  'token-staged': `cwlVersion: v1.2
+class: CommandLineTool
+requirements:
+  DockerRequirement: {dockerPull: docker.io/debian:stable-slim}
+  InlineJavascriptRequirement: {}
+  InitialWorkDirRequirement:
+    listing:
+      - {entryname: token, writable: true, entry: '\${ return {"class": "File", "location": "file://${TOKEN}"}; }'}
+baseCommand: [cat, token]
+stdout: out.txt
+inputs: []
+outputs: {out: stdout}
+`,
+};
+
+test("a hostile document under the platform's command line reads nothing of the engine pod's token: $include, a step's symlink, a staged copy", { timeout: 900_000 }, async () => {
+  const ns = await setUpNamespace();
+  for (const [name, doc] of Object.entries(TOKEN_ROUTES)) {
+    await stage(ns, { [`${name}.cwl`]: doc, 'job.json': '{}' });
+    const run = await runEngineJob(ns, platformCommand(name), 'platform');
+    assert.equal(run.status, 'Failed', name);
+    const stderrFile = await readFile(path.join(ns.dirs.output, `${name}.cwl-stderr.log`), 'utf8');
+    const errors = stderrFile.split('\n').filter((l) => l.startsWith('ERROR'));
+    assert.equal(errors.length, 1, `${name}: ${stderrFile}`);
+    assert.match(errors[0]!, /token \(it resolves to \/\S+\) (is one of the engine's own files|is on no mounted volume)/, name);
+    for (const dir of [ns.dirs.output, ns.dirs.tmpout]) {
+      for (const f of await readdir(dir, { recursive: true }).catch(() => [] as string[])) {
+        const text = await readFile(path.join(dir, f), 'utf8').catch(() => '');
+        // A service-account token is a JWT: base64 of '{"alg"…', always 'eyJ'.
+        assert.doesNotMatch(text, /eyJhbGci/, `${name}: the token reached ${path.join(dir, f)}`);
+      }
+    }
+    assertNoStepPodLeft(ns, run);
+  }
+});
+
 test("README's steps: deploy/example/stage and deploy/example/run applied as they are", { timeout: 900_000 }, async () => {
   const ns = await setUpNamespace();
   const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-example-'));
