@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
+const ENGINE_MARKER = randomBytes(12).toString('hex');
+let stepsMarked = 0;
+
 /** The environment variable that marks every process a host tool starts. */
 export const STEP_TOKEN_VARIABLE = 'BESPIN_STEP_TOKEN';
 
@@ -26,8 +29,8 @@ export class StepProcesses {
   /** `enclosing`: the marker of the step this engine itself runs in (bespin run by bespin's host tool), kept beside its own. */
   constructor(readonly enclosing?: string) {}
 
-  readonly token = randomBytes(16).toString('hex');
-  /** 128 random bits: no other process's environment holds them by chance. */
+  /** 96 random bits drawn once per engine, then a count: no other process's environment holds it by chance, and a step costs no draw. */
+  readonly token = `${ENGINE_MARKER}${(stepsMarked++).toString(36)}.`;
   readonly #needle = Buffer.from(this.token);
 
   /**

@@ -115,7 +115,7 @@ outputs: {token: stdout}
   };
   const { BESPIN_STEP_TOKEN: _outer, ...plain } = process.env;
   const alone = await read(plain, 'a');
-  assert.match(alone, /^[0-9a-f]{32}$/);
+  assert.match(alone, /^[0-9a-f]{24}[0-9a-z]+\.$/);
   assert.notEqual(await read(plain, 'b'), alone, 'a fresh marker per step');
-  assert.match(await read({ ...plain, BESPIN_STEP_TOKEN: 'outer-step' }, 'c'), /^outer-step [0-9a-f]{32}$/);
+  assert.match(await read({ ...plain, BESPIN_STEP_TOKEN: 'outer-step' }, 'c'), /^outer-step [0-9a-f]{24}[0-9a-z]+\.$/);
 });
