@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { packDocument } from '../load/pack.js';
 import { processesToValidate } from '../load/graphProcesses.js';
-import { uriToPath } from '../load/uri.js';
+import { uriToPath } from '../files/uri.js';
 import { processDot } from '../report/dot.js';
 import { makeTemplate } from '../report/template.js';
 import { toolUsage } from '../report/toolUsage.js';

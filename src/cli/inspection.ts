@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Process } from '../model/types.js';
 import { loadProcess } from '../load/loadProcess.js';
-import { uriToPath } from '../load/uri.js';
+import { uriToPath } from '../files/uri.js';
 import { checkExtensions } from '../validate/extensions.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { jobObjectFromText, type JobFile } from '../load/jobFile.js';
 import { describeLimit, jobFileSizeLimit, limitsFromEnv } from '../load/limits.js';
-import { toUri } from '../load/uri.js';
+import { toUri } from '../files/uri.js';
 
 /**
  * The job object read from standard input (`bespin tool.cwl -`, as cwltool

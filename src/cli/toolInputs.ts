@@ -1,7 +1,7 @@
 import type { CwlType, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
-import { toUri } from '../load/uri.js';
+import { toUri } from '../files/uri.js';
 import { describeType } from '../validate/jobObject.js';
 
 /**

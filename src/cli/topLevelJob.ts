@@ -3,7 +3,7 @@ import { cwd } from 'node:process';
 import type { Process } from '../model/types.js';
 import { RequirementSet } from '../model/requirements.js';
 import { loadJobFile } from '../load/jobFile.js';
-import { uriToPath } from '../load/uri.js';
+import { uriToPath } from '../files/uri.js';
 import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
 import type { OptionValues } from './conf.js';
 import { selectProcess } from './selection.js';

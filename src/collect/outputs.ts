@@ -14,7 +14,7 @@ import { NESTING_LIMIT, offsetPastNesting } from '../model/nesting.js';
 import { jobFileSizeLimit, limitsFromEnv } from '../load/limits.js';
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
-import { pathToUri, uriToPath } from '../load/uri.js';
+import { pathToUri, uriToPath } from '../files/uri.js';
 import { describeType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
 import { PathMapper } from '../job/pathMapping.js';

@@ -3,7 +3,7 @@ import { cp, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { mapFiles, mapFilesAsync } from '../model/fileWalk.js';
-import { pathToUri, uriToPath } from '../load/uri.js';
+import { pathToUri, uriToPath } from '../files/uri.js';
 import { FileBoundary, checkBasename, realOrSelf, realPathNow } from './fileBoundary.js';
 import { RelocationBoundary } from './relocationBoundary.js';
 

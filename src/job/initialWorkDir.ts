@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CwlVersion, FileOrDirectory, Requirement } from '../model/types.js';
 import { isFileOrDirectory, isPlainObject } from '../model/types.js';
 import { UnsupportedRequirementError, ValidationError } from '../errors.js';
-import { uriToPath } from '../load/uri.js';
+import { uriToPath } from '../files/uri.js';
 import type { StagingEntry } from '../job/staging.js';
 import { cwlJsonDumps } from '../expressions/index.js';
 

@@ -4,10 +4,13 @@ import type {
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { matchesType } from '../validate/jobObject.js';
-import { pathToUri, uriToPath } from '../load/uri.js';
+import { pathToUri, uriToPath } from '../files/uri.js';
 import { DownloadError } from '../load/download.js';
 import { basenameOfUrl, isRemoteLocation, type RemoteInputs } from '../load/remoteInputs.js';
-import { describeHostDirectory, describeHostFile, exists, isDirectory, listDirectory, readContents, splitName } from '../load/fileSystem.js';
+import { describeHostDirectory, describeHostFile, exists, isDirectory } from '../files/hostFiles.js';
+import { listDirectory } from '../files/listing.js';
+import { readContents } from '../files/hostRead.js';
+import { splitName } from '../files/names.js';
 import { secondaryCandidates, type EvaluateWithSelf } from '../job/secondaryFiles.js';
 import { checkFormat, type Ontologies } from '../load/formats.js';
 import { expandFormat } from '../load/types.js';

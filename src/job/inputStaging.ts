@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DirectoryValue, FileOrDirectory, FileValue } from '../model/types.js';
 import { mapFiles } from '../model/fileWalk.js';
-import { uriToPath } from '../load/uri.js';
+import { uriToPath } from '../files/uri.js';
 import type { StagingEntry } from '../job/staging.js';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { mapFiles } from '../model/fileWalk.js';
-import { pathToUri, uriToPath } from '../load/uri.js';
+import { pathToUri, uriToPath } from '../files/uri.js';
 import type { StagingEntry } from '../job/staging.js';
 
 /** One directory or file the process sees (`inner`) and where it is on the engine's host. */

@@ -1,6 +1,6 @@
 import { fetchText } from './fetch.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
-import { resolveUri, withoutFragment, fragmentOf, uriToPath } from './uri.js';
+import { resolveUri, withoutFragment, fragmentOf, uriToPath } from '../files/uri.js';
 import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { LoadGuard } from './guard.js';

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
 import { lineOfKey } from '../load/yaml.js';
-import { uriToPath } from '../load/uri.js';
+import { uriToPath } from '../files/uri.js';
 import type { SourceDocument } from '../load/documentCache.js';
 import { ValidationCache } from './validationCache.js';
 import { cacheDir } from './cacheDir.js';

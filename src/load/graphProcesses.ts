@@ -2,7 +2,7 @@ import { isPlainObject } from '../model/types.js';
 import { DocumentCache } from './documentCache.js';
 import { limitsFromEnv, type LoadLimits } from './limits.js';
 import { graphIds } from './processLoader.js';
-import { fragmentOf, toUri, withoutFragment } from './uri.js';
+import { fragmentOf, toUri, withoutFragment } from '../files/uri.js';
 
 /**
  * The processes `--validate` checks for a reference: the one it names, or,

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { fetchText } from './fetch.js';
 import { parseYaml } from './yaml.js';
 import { resolveLocations } from './locations.js';
-import { toUri, uriToPath } from './uri.js';
+import { toUri, uriToPath } from '../files/uri.js';
 import { jobFileSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 import type { LoadGuard } from './guard.js';

@@ -1,5 +1,5 @@
 import type { Process } from '../model/types.js';
-import { toUri } from './uri.js';
+import { toUri } from '../files/uri.js';
 import { limitsFromEnv, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 import { readProcess } from './processLoader.js';

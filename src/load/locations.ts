@@ -1,6 +1,6 @@
 import { mapFiles } from '../model/fileWalk.js';
 import type { FileOrDirectory } from '../model/types.js';
-import { resolveUri } from './uri.js';
+import { resolveUri } from '../files/uri.js';
 
 /**
  * Makes every `location`/`path` of File and Directory objects in a value

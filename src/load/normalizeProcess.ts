@@ -5,7 +5,7 @@ import type {
 import { isPlainObject } from '../model/types.js';
 import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import { expandFormat, mapToList, normalizeSecondaryFiles, normalizeType, type SchemaDefs } from './types.js';
-import { fragmentOf, resolveUri, shortName, sourceReference, uriToPath } from './uri.js';
+import { fragmentOf, resolveUri, shortName, sourceReference, uriToPath } from '../files/uri.js';
 import { NESTING_LIMIT } from './limits.js';
 import { resolveLocations } from './locations.js';
 import { impliedHints, liftLoadContents, upgradeRequirements } from './upgrade.js';

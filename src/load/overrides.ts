@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { fetchText } from './fetch.js';
 import { jobFileSizeLimit, limitsFromEnv } from './limits.js';
 import { normalizeRequirements } from './normalizeProcess.js';
-import { resolveUri, toUri, uriToPath, withoutFragment } from './uri.js';
+import { resolveUri, toUri, uriToPath, withoutFragment } from '../files/uri.js';
 import { parseYaml } from './yaml.js';
 
 /** Requirements that replace a process's own, keyed by the process's URI (`tool.cwl`, `wf.cwl#step_tool`). */

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { DocumentCache } from './documentCache.js';
 import { limitsFromEnv, type LoadLimits } from './limits.js';
 import { resolveLocations } from './locations.js';
-import { fragmentOf, resolveUri, toUri, uriToPath, withoutFragment } from './uri.js';
+import { fragmentOf, resolveUri, toUri, uriToPath, withoutFragment } from '../files/uri.js';
 
 type Json = Record<string, unknown>;
 

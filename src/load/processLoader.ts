@@ -3,7 +3,7 @@ import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { DocumentCache, type SourceDocument } from './documentCache.js';
 import { checkRequirementsSupported, normalizeProcess, type NormalizeContext } from './normalizeProcess.js';
-import { fragmentOf, resolveUri, uriToPath, withoutFragment } from './uri.js';
+import { fragmentOf, resolveUri, uriToPath, withoutFragment } from '../files/uri.js';
 import { checkVersionFeatures, parseVersion } from './upgrade.js';
 import { LoadLimitError, type LoadLimits } from './limits.js';
 import { validateDocument } from './documentSchema.js';

@@ -3,7 +3,7 @@ import type {
 } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
-import { shortName } from './uri.js';
+import { shortName } from '../files/uri.js';
 import { liftLoadContents } from './upgrade.js';
 
 const PRIMITIVES = new Set([

@@ -11,7 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   InternalError, PermanentFailure, TemporaryFailure, UnsupportedRequirementError, UserError, ValidationError,
 } from '../errors.js';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
 import { LoadLimitError, type LoadLimits } from './limits.js';
 import { LoadGuard } from './guard.js';
 

@@ -1,6 +1,6 @@
 import { constructFromEvents, EVENT_ID, parseEvents, YAMLException, type Event } from 'js-yaml';
 import { ValidationError } from '../errors.js';
-import { uriToPath } from './uri.js';
+import { uriToPath } from '../files/uri.js';
 import { LoadLimitError, NESTING_LIMIT, describeLimit, type SizeLimit } from './limits.js';
 import { offsetPastNesting } from '../model/nesting.js';
 

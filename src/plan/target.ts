@@ -1,6 +1,6 @@
 import type { Process, Workflow, WorkflowStep } from '../model/types.js';
 import { ValidationError } from '../errors.js';
-import { shortName } from '../load/uri.js';
+import { shortName } from '../files/uri.js';
 
 /** A target as cwltool accepts it: `out`, `#main/out`, `file:///wf.cwl#main/step` → its last path segment. */
 function targetName(target: string): string {

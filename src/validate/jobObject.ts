@@ -1,7 +1,7 @@
 import type { CwlType, CwlVersion, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
-import { shortName } from '../load/uri.js';
+import { shortName } from '../files/uri.js';
 
 /** A short, readable rendering of a type for error messages. */
 export function describeType(type: CwlType): string {

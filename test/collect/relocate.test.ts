@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, symlink, writeFile, access } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { relocateOutputs } from '../../src/collect/relocate.js';
-import { pathToUri } from '../../src/load/uri.js';
+import { pathToUri } from '../../src/files/uri.js';
 import { runCli, scratch } from '../helpers/cli.js';
 
 const file = (p: string): Record<string, unknown> => ({ class: 'File', location: pathToUri(p), basename: path.basename(p) });

@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { relocateOutputs, type OutputMode } from '../../src/collect/relocate.js';
-import { pathToUri } from '../../src/load/uri.js';
+import { pathToUri } from '../../src/files/uri.js';
 import { runCli, scratch } from '../helpers/cli.js';
 
 const entry = (cls: 'File' | 'Directory', p: string): Record<string, unknown> => ({ class: cls, location: pathToUri(p), basename: path.basename(p) });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FileOrDirectory } from '../../model/types.js';
 import { isPlainObject } from '../../model/types.js';
 import { mapFiles, mapFilesAsync } from '../../model/fileWalk.js';
-import { pathToUri, uriToPath } from '../../load/uri.js';
+import { pathToUri, uriToPath } from '../../files/uri.js';
 import { CACHE_KEY_VERSION } from './cacheKey.js';
 
 /** A finished step found in the cache: its output object, paths relative to `dataDir`. */

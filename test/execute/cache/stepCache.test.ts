@@ -11,7 +11,7 @@ import path from 'node:path';
 import { scratch } from '../../helpers/cli.js';
 import { StepCache } from '../../../src/execute/cache/stepCache.js';
 import { ContentChecksums } from '../../../src/execute/cache/contentChecksums.js';
-import { pathToUri } from '../../../src/load/uri.js';
+import { pathToUri } from '../../../src/files/uri.js';
 
 const KEY = 'a'.repeat(64);
 

@@ -1,2 +1,0 @@
-// The file and URI helpers live in files/, the stage every host read goes through.
-export * from '../files/uri.js';
