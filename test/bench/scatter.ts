@@ -6,6 +6,10 @@
  * table (wall, CPU, peak RSS, ratios) and writes it to
  * test/bench/results/<date>-<commit>.md.
  *
+ * Then a scatter whose elements all write `out.txt` (the common EO shape),
+ * at BENCH_SAME_NAME_WIDTHS (2000,10000): relocation into --outdir names
+ * them out.txt, out_2.txt, … and must stay linear.
+ *
  * BENCH_SCATTER (2000) and BENCH_WIDTHS (5000,10000) set the widths;
  * BENCH_CWLTOOL=0 skips cwltool; BENCH_CLI times another build of bespin
  * (its dist/bundle/bespin.js, or dist/src/cli/main.js before the bundle) for A/B runs; BENCH_NODE_FLAGS adds node
@@ -24,6 +28,7 @@ const repo = path.resolve(here, '../../..');
 const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : CLI;
 const rawSpawn = path.resolve(here, 'rawSpawn.js');
 const workflow = path.join(repo, 'test/bench/fixtures/scatter-echo.cwl');
+const sameNameWorkflow = path.join(repo, 'test/bench/fixtures/scatter-same-name.cwl');
 // Run bespin with the node flags of its own shebang, as the installed command runs.
 const shebangFlags = cliCommand(cli).slice(1, -1);
 // BENCH_NODE_FLAGS adds node flags after the shebang's (to try a flag before it goes into the shebang).
@@ -69,7 +74,9 @@ function jobFile(dir: string, n: number): string {
   return file;
 }
 
-const bespinArgv = (job: string) => (o: string): string[] => [process.execPath, ...shebangFlags, ...extraFlags, cli, '--quiet', '--outdir', o, workflow, job];
+const bespinArgv = (job: string, doc = workflow) => (o: string): string[] => [process.execPath, ...shebangFlags, ...extraFlags, cli, '--quiet', '--outdir', o, doc, job];
+
+const SAME_NAME = 'bespin, one output name';
 
 function widths(): { base: number; wide: number[] } {
   const base = Number(process.env.BENCH_SCATTER ?? 2000);
@@ -85,6 +92,8 @@ function runAll(jobsDir: string): Measurement[] {
   const cwltoolFound = process.env.BENCH_CWLTOOL !== '0' && spawnSync('cwltool', ['--version'], { stdio: 'ignore' }).status === 0;
   if (cwltoolFound) rows.push(measure('cwltool --parallel', base, (o) => ['cwltool', '--parallel', '--quiet', '--outdir', o, workflow, job]));
   for (const w of wide) rows.push(measure('bespin', w, bespinArgv(jobFile(jobsDir, w))));
+  const sameName = (process.env.BENCH_SAME_NAME_WIDTHS ?? '2000,10000').split(',').filter((w) => w.trim() !== '').map(Number);
+  for (const w of sameName) rows.push(measure(SAME_NAME, w, bespinArgv(jobFile(jobsDir, w), sameNameWorkflow)));
   return rows;
 }
 
@@ -108,6 +117,11 @@ function table(rows: readonly Measurement[]): string {
   const widest = rows.filter((r) => r.label === 'bespin').at(-1);
   if (bespin && widest && widest !== bespin) {
     lines.push(`- linearity: ${widest.width} wide takes ${ratio(widest.seconds, bespin.seconds)} the time of ${bespin.width} (${ratio(widest.width, bespin.width)} the width); peak RSS ${widest.peakMiB.toFixed(0)} MiB (goal: ≤ 150)`);
+  }
+  const same = rows.filter((r) => r.label === SAME_NAME);
+  if (same.length > 1) {
+    const [first, last] = [same[0]!, same.at(-1)!];
+    lines.push(`- one output name: ${last.width} wide takes ${ratio(last.seconds, first.seconds)} the time of ${first.width} (${ratio(last.width, first.width)} the width; goal: within 5.5×)`);
   }
   return lines.join('\n');
 }
