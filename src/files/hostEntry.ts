@@ -98,10 +98,19 @@ function realOfDescriptor(fd: number, fallback: string): string {
   try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return fallback; }
 }
 
+/** `p` as the refusal shows it: with the real path the descriptor reached, when that differs. */
+function shownPath(p: string, real: string): string {
+  return real === p ? p : `${p} (it resolves to ${real})`;
+}
+
+/** The one check against the engine's own files, for the async and the calling-thread gate alike. */
+function refuseEngineOwn(real: string, p: string, where: string): void {
+  if (isWithin(real, deniedRoots())) throw refuse(where, shownPath(p, real), 'is one of the engine\'s own files (devices, /proc, /sys, credentials); it is never read for a document');
+}
+
 async function checkReal(real: string, p: string, where: string, scope: ReadScope | undefined): Promise<void> {
-  const shown = real === p ? '' : ` (it resolves to ${real})`;
-  if (isWithin(real, deniedRoots())) throw refuse(where, `${p}${shown}`, 'is one of the engine\'s own files (devices, /proc, /sys, credentials); it is never read for a document');
-  if (scope && !(await scope.allows(real))) throw refuse(where, `${p}${shown}`, `is outside ${scope.description}`);
+  refuseEngineOwn(real, p, where);
+  if (scope && !(await scope.allows(real))) throw refuse(where, shownPath(p, real), `is outside ${scope.description}`);
 }
 
 function openFailed(where: string, p: string, error: unknown): HostReadRefused {
@@ -151,9 +160,8 @@ export function withHostFileNow<T>(p: string, where: string, scope: { allowsNow(
     const info = fstatSync(fd);
     if (!info.isFile() || info.ino !== before.ino || info.dev !== before.dev) throw refuse(where, p, 'changed while it was being opened');
     const real = realOfDescriptor(fd, path.resolve(p));
-    const shown = real === p ? '' : ` (it resolves to ${real})`;
-    if (isWithin(real, deniedRoots())) throw refuse(where, `${p}${shown}`, 'is one of the engine\'s own files (devices, /proc, /sys, credentials); it is never read for a document');
-    if (scope && !scope.allowsNow(real)) throw refuse(where, `${p}${shown}`, `is outside ${scope.description}`);
+    refuseEngineOwn(real, p, where);
+    if (scope && !scope.allowsNow(real)) throw refuse(where, shownPath(p, real), `is outside ${scope.description}`);
     return use(fd, info, real);
   } finally {
     closeSync(fd);

@@ -3,7 +3,7 @@ import { stat as statAsync } from 'node:fs/promises';
 import path from 'node:path';
 import type { DirectoryValue, FileValue } from '../model/types.js';
 import { ValidationError, fileProblem } from '../errors.js';
-import { HostReadRefused, checkHostEntry, type ReadScope } from './hostEntry.js';
+import { checkHostEntry, type ReadScope } from './hostEntry.js';
 import { splitName } from './names.js';
 import { uriToPath } from './uri.js';
 
@@ -58,4 +58,3 @@ export async function describeHostDirectory(dir: DirectoryValue, where: string, 
   return { ...dir, path: p, basename: dir.basename ?? path.basename(p) };
 }
 
-export { HostReadRefused };
