@@ -33,6 +33,15 @@ if all_present; then
   exit 0
 fi
 mkdir -p "$BIN" "$SRC"
+# .ci/run starts this build early, in the background, and up.sh calls it
+# again later: the second caller waits here for the first and then finds
+# every binary present, instead of compiling the same packages twice.
+exec 9>"$CACHE/build.lock"
+flock 9
+if all_present; then
+  echo "$BIN"
+  exit 0
+fi
 
 # The wrapper module: k8s.io/kubernetes replaces its staging modules with
 # ./staging paths that a module download does not have; point each at its
