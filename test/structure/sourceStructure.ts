@@ -1,5 +1,5 @@
 // Reads src/ as a newcomer's tools would: every module's imports and every
-// function's length, so the structure rules of the README can be checked.
+// function's length, so the structure rules of docs/architecture.md can be checked.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from '@babel/parser';

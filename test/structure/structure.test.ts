@@ -1,4 +1,4 @@
-// The structure rules of README's architecture section, checked on src/ as it is.
+// The structure rules of docs/architecture.md, checked on src/ as it is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import path from 'node:path';
