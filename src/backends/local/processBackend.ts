@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
-import { stageOnHost } from '../../job/staging.js';
+import { stageOnHost } from '../host/hostStaging.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type JobOutcome } from '../backend.js';
 import type { Logger } from '../../logger.js';
 import { ToolOutputLines } from '../toolOutput.js';
