@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { stageForContainer } from '../host/hostStaging.js';
 import { InternalError } from '../../errors.js';
-import { runWithRedirects } from '../local/processBackend.js';
+import { runWithRedirects } from '../host/childProcesses.js';
 import type { JobOutcome } from '../backend.js';
 import type { Logger } from '../../logger.js';
 import { checkContainerPaths } from './containerPaths.js';
