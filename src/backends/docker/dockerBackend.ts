@@ -54,7 +54,7 @@ export class DockerBackend {
     await stageForContainer(job.paths.placed, job.dirs);
     const name = `bespin-${randomBytes(6).toString('hex')}`;
     const user = this.options.matchUser === false ? undefined : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-    const args = dockerRunArguments(jobRunInput(job, container.image, { name, user, ...this.options }));
+    const args = dockerRunArguments(jobRunInput(job, container.image, { ...this.options, name, user }));
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
     const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => job.paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
     // The container is gone (or killed): what it left as the host's root cannot be a set-user-ID program in --outdir.
