@@ -17,7 +17,7 @@ import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../files/uri.js';
 import { describeType } from '../validate/jobObject.js';
 import { finalizeFiles } from './fileDetails.js';
-import { PathMapper } from '../job/pathMapping.js';
+import type { PathMapper } from '../job/pathMapping.js';
 import { mapFiles } from '../model/fileWalk.js';
 import { FileBoundary } from './fileBoundary.js';
 
@@ -30,7 +30,7 @@ import { FileBoundary } from './fileBoundary.js';
 export async function collectOutputs(
   tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine, listing: LoadListing, boundary: FileBoundary,
 ): Promise<Record<string, unknown>> {
-  const view = PathMapper.forJob(job);
+  const view = job.paths;
   const runtime = { ...job.runtime, exitCode };
   const customFile = path.join(job.dirs.hostOutdir, 'cwl.output.json');
   let result: Record<string, unknown>;

@@ -10,6 +10,7 @@ import { buildCommandLine, toShellScript, type CommandWord } from '../job/comman
 import { InputStaging } from '../job/inputStaging.js';
 import { planInitialWorkDir, type AbsoluteEntrynames } from '../job/initialWorkDir.js';
 import type { StagingEntry } from '../job/staging.js';
+import { PathMapper } from '../job/pathMapping.js';
 import type { ResourceBounds, ResourceEvaluation } from '../job/resources.js';
 import { refuseNulBytes } from '../job/nulBytes.js';
 import { checkStdin } from '../job/stdinFile.js';
@@ -65,6 +66,8 @@ export interface CommandLineJob {
   /** Where inputs are staged, as the process sees it (the host staging directory, or a container's own). */
   readonly stageRoot: string;
   readonly staging: readonly StagingEntry[];
+  /** The job's one path map, made from the above: what a container binds, and how collecting outputs maps paths back to the host. */
+  readonly paths: PathMapper;
   readonly container?: ContainerSpec;
   readonly networkAccess: boolean;
   readonly timeLimitSeconds?: number;
@@ -141,6 +144,7 @@ export async function buildCommandLineJob(
     runtime,
     stageRoot,
     staging: stagingEntries,
+    paths: PathMapper.forJob({ dirs: options.dirs, runtime, stageRoot, staging: stagingEntries }),
     ...(container ? { container } : {}),
     networkAccess: network ? Boolean(await ev(network.networkAccess)) : false,
     ...(timeLimitSeconds !== undefined ? { timeLimitSeconds } : {}),

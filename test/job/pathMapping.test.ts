@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputStaging } from '../../src/job/inputStaging.js';
 import { PathMapper, type JobLayout } from '../../src/job/pathMapping.js';
-import { stageForContainer, type StagingEntry } from '../../src/job/staging.js';
+import type { StagingEntry } from '../../src/job/staging.js';
+import { stageForContainer } from '../../src/backends/host/hostStaging.js';
 
 const file = (p: string, more: Record<string, unknown> = {}): Record<string, unknown> => ({ class: 'File', location: `file://${p}`, basename: path.basename(p), ...more });
 
@@ -94,7 +95,8 @@ test('a container job finds what staging made at the host path the mapper gives'
   const dirs = { hostOutdir: path.join(root, 'out'), hostStageDir: job.dirs.hostStageDir };
   await mkdir(dirs.hostOutdir); // as the engine makes it before staging
   const paths = PathMapper.forJob({ ...job, dirs: { ...job.dirs, ...dirs } });
-  const mounts = await stageForContainer(job.staging, '/var/spool/cwl', dirs, paths);
+  await stageForContainer(paths.placed, dirs);
+  const mounts = paths.mounts;
   const settings = mounts.find((m) => m.target === '/opt/settings.json');
   assert.equal(settings?.source, paths.toHost('/opt/settings.json'));
   assert.equal(await readFile(settings!.source, 'utf8'), '{}');

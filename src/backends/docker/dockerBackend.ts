@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
-import { stageForContainer, type Mount } from '../../job/staging.js';
-import { PathMapper } from '../../job/pathMapping.js';
+import { stageForContainer } from '../host/hostStaging.js';
 import { InternalError } from '../../errors.js';
-import { runWithRedirects } from '../local/processBackend.js';
+import { runWithRedirects } from '../host/childProcesses.js';
 import type { JobOutcome } from '../backend.js';
 import type { Logger } from '../../logger.js';
 import { checkContainerPaths } from './containerPaths.js';
 import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
-import { dockerRunArguments } from './runArguments.js';
+import { dockerRunArguments, jobRunInput } from './runArguments.js';
 import { clearSetIdBits, mayRunAsRoot } from './setIdBits.js';
 
 export interface DockerBackendOptions {
@@ -51,24 +50,13 @@ export class DockerBackend {
     checkImages(container.image, container.requirement, job.name);
     checkContainerPaths(job);
     await this.#images.ensure(container.image, container.requirement, { where: job.name, network: job.networkAccess });
-    const outdir = job.runtime.outdir;
-    const paths = PathMapper.forJob(job);
-    const mounts = await stageForContainer(job.staging, outdir, job.dirs, paths);
+    // What the container sees is the job's path map: made where it places it, mounted as it says.
+    await stageForContainer(job.paths.placed, job.dirs);
     const name = `bespin-${randomBytes(6).toString('hex')}`;
-    const all: Mount[] = [
-      { source: job.dirs.hostOutdir, target: outdir, readonly: false },
-      { source: job.dirs.hostTmpdir, target: job.runtime.tmpdir, readonly: false },
-      ...mounts,
-    ];
     const user = this.options.matchUser === false ? undefined : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-    const args = dockerRunArguments({
-      name, image: container.image, argv: job.argv, workdir: outdir, ...(user !== undefined ? { user } : {}),
-      ...(this.options.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
-      mounts: all, env: job.env, remove: !this.options.leaveContainer, network: job.networkAccess,
-      readOnly: this.options.readOnly !== false, where: job.name,
-    });
+    const args = dockerRunArguments(jobRunInput(job, container.image, { ...this.options, name, user }));
     const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => job.paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
     // The container is gone (or killed): what it left as the host's root cannot be a set-user-ID program in --outdir.
     if (mayRunAsRoot(user)) await clearSetIdBits(job.dirs.hostOutdir);
     return outcome;

@@ -1,4 +1,5 @@
-import type { Mount } from '../../job/staging.js';
+import type { CommandLineJob } from '../../job/commandLineJob.js';
+import type { Mount } from '../../job/pathMapping.js';
 import { InternalError, ValidationError } from '../../errors.js';
 
 export interface RunArgumentsInput {
@@ -19,6 +20,26 @@ export interface RunArgumentsInput {
   readonly readOnly: boolean;
   /** For messages: the step. */
   readonly where: string;
+}
+
+/** How one container is started, beside the job: its name and user, and the backend's options. */
+export interface ContainerChoices {
+  readonly name: string;
+  /** `uid:gid`; undefined (--no-match-user): the image's own user. */
+  readonly user: string | undefined;
+  readonly leaveContainer: boolean;
+  readonly strictMemoryLimit?: boolean | undefined;
+  readonly readOnly?: boolean | undefined;
+}
+
+/** A job's container as `docker run` is given it: its mounts are the job's path map's, its working directory its output directory. */
+export function jobRunInput(job: CommandLineJob, image: string, choices: ContainerChoices): RunArgumentsInput {
+  return {
+    name: choices.name, image, argv: job.argv, workdir: job.runtime.outdir, ...(choices.user !== undefined ? { user: choices.user } : {}),
+    ...(choices.strictMemoryLimit ? { memoryMiB: job.runtime.ram } : {}),
+    mounts: job.paths.mounts, env: job.env, remove: !choices.leaveContainer, network: job.networkAccess,
+    readOnly: choices.readOnly !== false, where: job.name,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
 import { CONTAINER_TMPDIR, type CommandLineJob } from '../../job/commandLineJob.js';
-import { stageOnHost } from '../../job/staging.js';
+import { stageOnHost } from '../host/hostStaging.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { TailBuffer, cancelledOutcome, openToolLog, type Backend, type ExecutionPlaceKind, type JobOutcome, type PathLayout } from '../backend.js';

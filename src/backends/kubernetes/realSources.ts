@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { PermanentFailure } from '../../errors.js';
 import { hostWriteDirs, type CommandLineJob } from '../../job/commandLineJob.js';
 import type { StagingEntry } from '../../job/staging.js';
+import { PathMapper } from '../../job/pathMapping.js';
 import type { VolumeMap } from './storage.js';
 
 /**
@@ -32,5 +33,6 @@ export async function withRealSources(job: CommandLineJob, volumes: VolumeMap): 
     // A copy is made by the engine, which reads what the path names; only a link's target must be the real one.
     return e.kind === 'link' ? { ...e, source: real } : e;
   }));
-  return { ...job, staging };
+  // The job's path map follows its staging plan: links to the real sources.
+  return { ...job, staging, paths: PathMapper.forJob({ ...job, staging }) };
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
 import type { StagingEntry } from '../../../src/job/staging.js';
+import { PathMapper } from '../../../src/job/pathMapping.js';
 import { ValidationError } from '../../../src/errors.js';
 import { checkImages, isImageReference } from '../../../src/backends/docker/imageReference.js';
 import { dockerRunArguments, mountOption } from '../../../src/backends/docker/runArguments.js';
@@ -73,10 +74,11 @@ test('container paths must be absolute and normalized', () => {
 
 function job(outdir: string, targets: readonly string[], requirement: Record<string, unknown> = {}): CommandLineJob {
   const staging: StagingEntry[] = targets.map((target) => ({ kind: 'write', contents: '', target, writable: false }));
+  const dirs = { hostOutdir: '/h/out', hostTmpdir: '/h/tmp', hostStageDir: '/h/stage' };
+  const runtime = { outdir, tmpdir: '/tmp', cores: 1, ram: 1, outdirSize: 1, tmpdirSize: 1 };
   return {
     name: 'tool.cwl', argv: ['true'], words: [{ text: 'true', shellQuote: true }], shellCommand: false, env: {}, staging, stageRoot: '/var/lib/cwl', networkAccess: false, inputs: {},
-    dirs: { hostOutdir: '/h/out', hostTmpdir: '/h/tmp', hostStageDir: '/h/stage' },
-    runtime: { outdir, tmpdir: '/tmp', cores: 1, ram: 1, outdirSize: 1, tmpdirSize: 1 },
+    dirs, runtime, paths: PathMapper.forJob({ dirs, runtime, stageRoot: '/var/lib/cwl', staging }),
     container: { image: 'bash:4.4', requirement: { class: 'DockerRequirement', dockerPull: 'bash:4.4', ...requirement } },
     resources: {} as CommandLineJob['resources'],
   };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandLineJob, JobDirectories } from '../../../src/job/commandLineJob.js';
 import type { StagingEntry } from '../../../src/job/staging.js';
+import { PathMapper } from '../../../src/job/pathMapping.js';
 import { podMounts, type PodStorage } from '../../../src/backends/kubernetes/podMounts.js';
 import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';
 
@@ -16,10 +17,11 @@ const storage: PodStorage = { volumes, runDirectories: [RUN] };
 const DIRS: JobDirectories = { hostOutdir: `${RUN}/out1`, hostTmpdir: `${RUN}/tmp1`, hostStageDir: `${RUN}/tmp1.stage` };
 
 function job(staging: readonly StagingEntry[], dirs: JobDirectories = DIRS): CommandLineJob {
+  const runtime = { outdir: dirs.hostOutdir, tmpdir: dirs.podTmpdir ?? dirs.hostTmpdir, cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 };
   return {
-    name: 'wf/step', argv: ['true'], words: [], shellCommand: false, env: {}, dirs,
-    runtime: { outdir: dirs.hostOutdir, tmpdir: dirs.podTmpdir ?? dirs.hostTmpdir, cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
+    name: 'wf/step', argv: ['true'], words: [], shellCommand: false, env: {}, dirs, runtime,
     stageRoot: dirs.hostStageDir, staging, networkAccess: false, inputs: {}, resources: {},
+    paths: PathMapper.forJob({ dirs, runtime, stageRoot: dirs.hostStageDir, staging }),
   };
 }
 

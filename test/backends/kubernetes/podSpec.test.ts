@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
+import { PathMapper } from '../../../src/job/pathMapping.js';
 import { buildPodSpec, redirectingScript, RUN_LABEL, type PodOptions } from '../../../src/backends/kubernetes/podSpec.js';
 import { podName, labelValue } from '../../../src/backends/kubernetes/names.js';
 import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';
@@ -19,9 +20,9 @@ const volumes = new VolumeMap([
 ]);
 const storage = { volumes, runDirectories: [] };
 
-function job(overrides: Partial<CommandLineJob> = {}): CommandLineJob {
+function job(overrides: Partial<Omit<CommandLineJob, 'paths'>> = {}): CommandLineJob {
   const inputs = Array.from({ length: 50 }, (_, i) => ({ kind: 'link' as const, source: `/calrissian/input-data/f${i}.tif`, target: `/calrissian/tmpout/stage/stg${i}/f${i}.tif`, writable: false }));
-  return {
+  const built = {
     name: 'wf/ndvi', argv: ['gdal_calc.py', '--calc', 'A*2', 'out file.tif'], words: [], shellCommand: false, stdout: 'log.txt',
     env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/calrissian/tmpout/tmp1' },
     dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/calrissian/tmpout/tmp1', hostStageDir: '/calrissian/tmpout/stage' },
@@ -30,6 +31,7 @@ function job(overrides: Partial<CommandLineJob> = {}): CommandLineJob {
     inputs: {}, resources: { coresMin: 0.5, coresMax: 2, ramMin: 512, ramMax: 1024, gpus: 1 },
     ...overrides,
   };
+  return { ...built, paths: PathMapper.forJob(built) };
 }
 
 test('pod names are DNS-1123 labels of at most 63 characters', () => {

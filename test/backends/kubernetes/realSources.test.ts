@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
 import type { StagingEntry } from '../../../src/job/staging.js';
+import { PathMapper } from '../../../src/job/pathMapping.js';
 import { withRealSources } from '../../../src/backends/kubernetes/realSources.js';
 import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';
 
@@ -23,9 +24,10 @@ async function inScratch(work: (claim: string, outside: string, volumes: VolumeM
 
 function job(claim: string, staging: StagingEntry[]): CommandLineJob {
   const dirs = { hostOutdir: `${claim}/out`, hostTmpdir: `${claim}/tmp`, hostStageDir: `${claim}/tmp.stage` };
+  const runtime = { outdir: dirs.hostOutdir, tmpdir: dirs.hostTmpdir, cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 };
   return {
     name: 'wf/step', argv: ['true'], words: [], shellCommand: false, env: {}, dirs, stageRoot: dirs.hostStageDir, staging, networkAccess: false, inputs: {}, resources: {},
-    runtime: { outdir: dirs.hostOutdir, tmpdir: dirs.hostTmpdir, cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
+    runtime, paths: PathMapper.forJob({ dirs, runtime, stageRoot: dirs.hostStageDir, staging }),
   };
 }
 
@@ -36,6 +38,7 @@ test("a staged link points at its source's real path, so the pod's one mount of 
     const copy: StagingEntry = { kind: 'copy', source: path.join(claim, 'data', 'alias.txt'), target: `${claim}/out/c.txt` };
     const resolved = await withRealSources(job(claim, [{ kind: 'link', source: path.join(claim, 'data', 'alias.txt'), target: `${claim}/tmp.stage/stg0/a.txt`, writable: false }, copy]), volumes);
     assert.deepEqual(resolved.staging, [{ kind: 'link', source: path.join(claim, 'data', 'real.txt'), target: `${claim}/tmp.stage/stg0/a.txt`, writable: false }, copy]);
+    assert.equal(resolved.paths.toHost(`${claim}/tmp.stage/stg0/a.txt`), path.join(claim, 'data', 'real.txt'), "the job's path map follows its staging");
   });
 });
 
