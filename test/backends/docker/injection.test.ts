@@ -93,7 +93,11 @@ test('an input file whose name has double quotes and commas is staged', TIMEOUT,
 test('dockerImageId cannot be a docker run option (dockerLoad)', TIMEOUT, async () => {
   const { dir } = await withMarker({});
   // Any loadable image will do: the injected option makes the command's first word the image.
-  execFileSync('docker', ['save', '--output', path.join(dir, 'image.tar'), 'bespin/pause:local']);
+  // A one-file image made here, so the test needs no image another suite builds.
+  await writeFile(path.join(dir, 'marker'), 'not an image of any use\n');
+  execFileSync('tar', ['-c', '-f', path.join(dir, 'rootfs.tar'), '-C', dir, 'marker']);
+  execFileSync('docker', ['import', path.join(dir, 'rootfs.tar'), 'bespin/injection-probe:test']);
+  execFileSync('docker', ['save', '--output', path.join(dir, 'image.tar'), 'bespin/injection-probe:test']);
   await writeFile(path.join(dir, 'tool.cwl'), `cwlVersion: v1.2
 class: CommandLineTool
 requirements:
