@@ -24,12 +24,17 @@ console.log(`cycles: ${importCycles(modules).length}; imports against the stage 
 const everything = readSourceModules(repo, ['src', 'test', 'conformance']);
 const tests = everything.filter((m) => folderOf(m.path) !== 'src');
 console.log(`\ntest layers: ${TEST_LAYERS.map((group) => group.join(' | ')).join(' → ')}`);
-const folders = [...new Set(tests.map((m) => folderOf(m.path)))].sort((a, b) => testLayerOf(`${a}/_.ts`) - testLayerOf(`${b}/_.ts`) || a.localeCompare(b));
-for (const folder of folders) {
-  const inFolder = tests.filter((m) => folderOf(m.path) === folder);
-  const lines = inFolder.reduce((sum, m) => sum + m.lines, 0);
-  const targets = [...new Set(inFolder.flatMap((m) => m.imports.map(folderOf)).filter((target) => target !== folder))].sort();
-  console.log(`${folder.padEnd(18)} ${String(inFolder.length).padStart(3)} modules ${String(lines).padStart(6)} lines  imports: ${targets.join(', ') || '—'}`);
+// A test file under test/cluster/ or test/helpers/ sits in the topic layer: shown apart from the folder's own modules.
+const part = (modulePath: string): string => {
+  const folder = folderOf(modulePath);
+  return testLayerOf(modulePath) === TEST_LAYERS.length - 1 && testLayerOf(`${folder}/_.ts`) < TEST_LAYERS.length - 1 ? `${folder} (tests)` : folder;
+};
+const parts = [...new Set(tests.map((m) => part(m.path)))].sort((a, b) => layerOfPart(a) - layerOfPart(b) || a.localeCompare(b));
+for (const name of parts) {
+  const inPart = tests.filter((m) => part(m.path) === name);
+  const lines = inPart.reduce((sum, m) => sum + m.lines, 0);
+  const targets = [...new Set(inPart.flatMap((m) => m.imports.map(folderOf)).filter((target) => `${target} (tests)` !== name && target !== name))].sort();
+  console.log(`${name.padEnd(24)} ${String(inPart.length).padStart(3)} modules ${String(lines).padStart(6)} lines  imports: ${targets.join(', ') || '—'}`);
 }
 console.log(`imports against the test layers: ${testBackwardArrows(tests).length}`);
 
@@ -45,4 +50,8 @@ function describe(inTree: readonly SourceModule[]): string {
   const longest = Math.max(...functions.map((f) => f.lines));
   return `${inTree.length} modules, longest file ${Math.max(...inTree.map((m) => m.lines))} lines (${inTree.filter((m) => m.lines > 300).length} over 300); `
     + `${functions.length} functions, longest ${longest} lines (${functions.filter((f) => f.lines > 60).length} over 60)`;
+}
+
+function layerOfPart(name: string): number {
+  return name.endsWith(' (tests)') ? TEST_LAYERS.length - 1 : testLayerOf(`${name}/_.ts`);
 }
