@@ -44,17 +44,87 @@ interface OpenOutcome {
 
 /** Parses a JUnit XML document into its test cases, in document order. */
 export function parseJUnit(xml: string): JUnitCase[] {
-  const cases: JUnitCase[] = [];
-  const stack: string[] = [];
-  let current: OpenCase | undefined;
-  let outcome: OpenOutcome | undefined;
+  return new JUnitReader(xml).read();
+}
 
-  const openOutcome = (name: string, attributes: Record<string, string>): void => {
+/** One walk through a document: the open elements, the open testcase and its open outcome element. */
+class JUnitReader {
+  readonly #cases: JUnitCase[] = [];
+  readonly #stack: string[] = [];
+  #current: OpenCase | undefined;
+  #outcome: OpenOutcome | undefined;
+
+  constructor(readonly xml: string) {}
+
+  read(): JUnitCase[] {
+    const xml = this.xml;
+    let pos = 0;
+    while (pos < xml.length) {
+      const lt = xml.indexOf('<', pos);
+      const textEnd = lt === -1 ? xml.length : lt;
+      if (this.#outcome !== undefined && textEnd > pos) this.#outcome.text += decodeEntities(xml.slice(pos, textEnd));
+      if (lt === -1) break;
+      pos = this.#markup(lt);
+    }
+    if (this.#stack.length > 0) throw new JUnitParseError(`unclosed <${this.#stack.at(-1)}>`, xml.length);
+    return this.#cases;
+  }
+
+  /** Reads the markup that starts at `lt`; returns the offset after it. */
+  #markup(lt: number): number {
+    const xml = this.xml;
+    if (xml.startsWith('<!--', lt)) return skipPast(xml, '-->', lt);
+    if (xml.startsWith('<![CDATA[', lt)) {
+      const end = xml.indexOf(']]>', lt);
+      if (end === -1) throw new JUnitParseError('unterminated CDATA section', lt);
+      if (this.#outcome !== undefined) this.#outcome.text += xml.slice(lt + 9, end);
+      return end + 3;
+    }
+    if (xml.startsWith('<?', lt)) return skipPast(xml, '?>', lt);
+    if (xml.startsWith('<!', lt)) return skipPast(xml, '>', lt);
+    if (xml.startsWith('</', lt)) return this.#endTag(lt);
+    return this.#startTag(lt);
+  }
+
+  #endTag(lt: number): number {
+    const end = this.xml.indexOf('>', lt);
+    if (end === -1) throw new JUnitParseError('unterminated end tag', lt);
+    const name = this.xml.slice(lt + 2, end).trim();
+    if (this.#stack.pop() !== name) throw new JUnitParseError(`unexpected </${name}>`, lt);
+    if (name === 'testcase') this.#closeCase();
+    else if (OUTCOME_ELEMENTS.has(name) && this.#stack.at(-1) === 'testcase') this.#closeOutcome();
+    return end + 1;
+  }
+
+  #startTag(lt: number): number {
+    const end = findTagEnd(this.xml, lt);
+    const selfClosing = this.xml[end - 1] === '/';
+    const body = this.xml.slice(lt + 1, selfClosing ? end - 1 : end);
+    const name = /^[^\s/>]+/.exec(body)?.[0];
+    if (name === undefined) throw new JUnitParseError('element without a name', lt);
+    const attributes = parseAttributes(body.slice(name.length));
+    if (name === 'testcase') {
+      if (this.#current !== undefined) throw new JUnitParseError('nested <testcase>', lt);
+      this.#current = { attributes, outcome: 'passed' };
+      if (selfClosing) this.#closeCase();
+      else this.#stack.push(name);
+    } else {
+      this.#openOutcome(name, attributes);
+      if (selfClosing) this.#closeOutcome();
+      else this.#stack.push(name);
+    }
+    return end + 1;
+  }
+
+  #openOutcome(name: string, attributes: Record<string, string>): void {
     const kind = OUTCOME_ELEMENTS.get(name);
-    if (current === undefined || kind === undefined || stack.at(-1) !== 'testcase') return;
-    outcome = { outcome: kind, text: '', ...(attributes['message'] !== undefined ? { message: attributes['message'] } : {}) };
-  };
-  const closeOutcome = (): void => {
+    if (this.#current === undefined || kind === undefined || this.#stack.at(-1) !== 'testcase') return;
+    this.#outcome = { outcome: kind, text: '', ...(attributes['message'] !== undefined ? { message: attributes['message'] } : {}) };
+  }
+
+  #closeOutcome(): void {
+    const current = this.#current;
+    const outcome = this.#outcome;
     if (current === undefined || outcome === undefined) return;
     if (OUTCOME_RANK[outcome.outcome] >= OUTCOME_RANK[current.outcome]) {
       current.outcome = outcome.outcome;
@@ -62,63 +132,15 @@ export function parseJUnit(xml: string): JUnitCase[] {
       if (message !== undefined) current.message = message;
       else delete current.message;
     }
-    outcome = undefined;
-  };
-  const closeCase = (): void => {
-    if (current === undefined) return;
-    const { attributes, outcome: result, message } = current;
-    cases.push({ attributes, outcome: result, ...(message !== undefined ? { message } : {}) });
-    current = undefined;
-  };
-
-  let pos = 0;
-  while (pos < xml.length) {
-    const lt = xml.indexOf('<', pos);
-    const textEnd = lt === -1 ? xml.length : lt;
-    if (outcome !== undefined && textEnd > pos) outcome.text += decodeEntities(xml.slice(pos, textEnd));
-    if (lt === -1) break;
-
-    if (xml.startsWith('<!--', lt)) {
-      pos = skipPast(xml, '-->', lt);
-    } else if (xml.startsWith('<![CDATA[', lt)) {
-      const end = xml.indexOf(']]>', lt);
-      if (end === -1) throw new JUnitParseError('unterminated CDATA section', lt);
-      if (outcome !== undefined) outcome.text += xml.slice(lt + 9, end);
-      pos = end + 3;
-    } else if (xml.startsWith('<?', lt)) {
-      pos = skipPast(xml, '?>', lt);
-    } else if (xml.startsWith('<!', lt)) {
-      pos = skipPast(xml, '>', lt);
-    } else if (xml.startsWith('</', lt)) {
-      const end = xml.indexOf('>', lt);
-      if (end === -1) throw new JUnitParseError('unterminated end tag', lt);
-      const name = xml.slice(lt + 2, end).trim();
-      if (stack.pop() !== name) throw new JUnitParseError(`unexpected </${name}>`, lt);
-      if (name === 'testcase') closeCase();
-      else if (OUTCOME_ELEMENTS.has(name) && stack.at(-1) === 'testcase') closeOutcome();
-      pos = end + 1;
-    } else {
-      const end = findTagEnd(xml, lt);
-      const selfClosing = xml[end - 1] === '/';
-      const body = xml.slice(lt + 1, selfClosing ? end - 1 : end);
-      const name = /^[^\s/>]+/.exec(body)?.[0];
-      if (name === undefined) throw new JUnitParseError('element without a name', lt);
-      const attributes = parseAttributes(body.slice(name.length));
-      if (name === 'testcase') {
-        if (current !== undefined) throw new JUnitParseError('nested <testcase>', lt);
-        current = { attributes, outcome: 'passed' };
-        if (selfClosing) closeCase();
-        else stack.push(name);
-      } else {
-        openOutcome(name, attributes);
-        if (selfClosing) closeOutcome();
-        else stack.push(name);
-      }
-      pos = end + 1;
-    }
+    this.#outcome = undefined;
   }
-  if (stack.length > 0) throw new JUnitParseError(`unclosed <${stack.at(-1)}>`, xml.length);
-  return cases;
+
+  #closeCase(): void {
+    if (this.#current === undefined) return;
+    const { attributes, outcome, message } = this.#current;
+    this.#cases.push({ attributes, outcome, ...(message !== undefined ? { message } : {}) });
+    this.#current = undefined;
+  }
 }
 
 function skipPast(xml: string, terminator: string, from: number): number {

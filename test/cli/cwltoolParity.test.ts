@@ -92,7 +92,7 @@ async function sameOutputs(args: readonly string[], options: { input?: string; e
   return object;
 }
 
-describe('cwltool parity: the command line', { concurrency: 2 }, () => {
+describe('cwltool parity: the command line: inputs, --help, --pack', { concurrency: 2 }, () => {
   test('record inputs as --rec.field value, enums and booleans after the document', async () => {
     const out = await sameOutputs(['--no-container', 'echo.cwl', '--rec.name', 'foo', '--rec.count', '3', '--mode', 'fast', '--flag']);
     assert.deepEqual(out, { out: 'foo 3 fast --flag\n' });
@@ -134,7 +134,9 @@ describe('cwltool parity: the command line', { concurrency: 2 }, () => {
     ]);
     assert.deepEqual(outputObject(packedRun), outputObject(original));
   });
+});
 
+describe('cwltool parity: the command line: --print-dot, --target, --single-step, the environment', { concurrency: 2 }, () => {
   test('--print-dot draws the workflow like cwltool, and a single tool too (cwltool refuses tools)', async () => {
     const wf = await runBoth(['--print-dot', 'wf.cwl'], { cwd: dir, outdirs: false });
     assert.equal(wf.bespin.code, 0);
@@ -163,7 +165,9 @@ describe('cwltool parity: the command line', { concurrency: 2 }, () => {
     assert.deepEqual(await sameOutputs(['--no-container', '--preserve-environment', 'PARITY_VAR', 'env.cwl'], { env }), { out: 'from-engine\n' });
     assert.deepEqual(await sameOutputs(['--no-container', '--preserve-entire-environment', 'env.cwl'], { env }), { out: 'from-engine\n' });
   });
+});
 
+describe('cwltool parity: the command line: overrides, container flags, usage errors', { concurrency: 2 }, () => {
   test('--overrides FILE replaces a requirement of the named tool; --write-summary FILE and --log-dir DIR', async () => {
     const args = ['--no-container', '--overrides', 'overrides.yml', 'env.cwl'];
     await Promise.all(['b', 'c'].map((d) => mkdir(path.join(dir, d))));

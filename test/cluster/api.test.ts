@@ -4,15 +4,15 @@ import { startTestCluster, type TestCluster } from './index.js';
 import { TestClient, shellPod } from './testClient.js';
 
 // The API alone: no scheduler or kubelet, so pods stay Pending and unscheduled.
-describe('API semantics', () => {
-  let cluster: TestCluster;
-  let admin: TestClient;
-  before(async () => {
-    cluster = await startTestCluster({ nodeAgent: false });
-    admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
-  });
-  after(() => cluster.stop());
+let cluster: TestCluster;
+let admin: TestClient;
+before(async () => {
+  cluster = await startTestCluster({ nodeAgent: false });
+  admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
+});
+after(() => cluster.stop());
 
+describe('API semantics: discovery and create', () => {
   test('discovery documents', async () => {
     const api = await admin.get('/api');
     assert.equal(api.body.kind, 'APIVersions');
@@ -48,7 +48,9 @@ describe('API semantics', () => {
     assert.equal(list.body.kind, 'PodList');
     assert.ok(Number(list.body.metadata.resourceVersion) >= Number(b.body.metadata.resourceVersion));
   });
+});
 
+describe('API semantics: Status errors and selectors', () => {
   test('409 AlreadyExists and 404 NotFound are Status objects', async () => {
     await admin.createPod(shellPod('dup', 'true'));
     const again = await admin.createPod(shellPod('dup', 'true'));
@@ -95,7 +97,9 @@ describe('API semantics', () => {
     const rest = await admin.get(admin.pods(`?limit=1&${q('run=r1')}&continue=${page.body.metadata.continue}`));
     assert.equal(rest.body.items[0].metadata.name, 'sel-2');
   });
+});
 
+describe('API semantics: validation', () => {
   test('422 Invalid for names, labels, quantities and pod specs', async () => {
     const bad = await admin.createPod(shellPod('Bad_Name', 'true'));
     assert.equal(bad.status, 422);
@@ -144,7 +148,9 @@ describe('API semantics', () => {
       'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
     ]);
   });
+});
 
+describe('API semantics: patch, update and delete', () => {
   test('patch (merge and strategic), update conflicts, pod spec immutability', async () => {
     const created = (await admin.createPod(shellPod('patchme', 'true', { labels: { a: '1' } }))).body;
     const merged = await admin.patch(admin.pods('/patchme'), { metadata: { labels: { b: '2', a: null } } });
@@ -191,7 +197,9 @@ describe('API semantics', () => {
     const gone = await admin.delete(admin.pods('/col-1'));
     assert.equal(gone.status, 404);
   });
+});
 
+describe('API semantics: secrets, configmaps, PVCs, namespaces and jobs', () => {
   test('secrets, configmaps, PVCs, namespaces and jobs', async () => {
     const ns = cluster.namespace;
     const secret = await admin.post(`/api/v1/namespaces/${ns}/secrets`, { metadata: { name: 's1' }, stringData: { token: 'abc' } });

@@ -1,8 +1,9 @@
-/** Steps of starting and ending a container that the kubelet takes outside the runtime: image pulls, termination messages. */
+/** Steps of starting and ending a container that the kubelet takes outside the runtime: image pulls, the exit state, termination messages. */
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import type { Api } from './api.js';
 import { containerCreateBody } from './containerConfig.js';
-import type { Docker, ImageInfo } from './docker.js';
+import { timestamp } from './defaults.js';
+import type { ContainerState as DockerState, Docker, ImageInfo } from './docker.js';
 import type { Faults } from './faults.js';
 import { parseImage, pullFailureMessage } from './images.js';
 import type { ContainerRuntime } from './podStatus.js';
@@ -74,6 +75,27 @@ export async function lateOom(docker: Docker, id: string, oomEvents: ReadonlySet
     if (oomEvents.has(id) || (await docker.inspect(id))?.State.OOMKilled) return true;
   }
   return false;
+}
+
+/** Docker's RFC 3339 nanosecond times, at metav1.Time's second precision. */
+export const seconds = (t: string | undefined): string => (t && !t.startsWith('0001') ? timestamp(new Date(t)) : timestamp());
+
+/**
+ * The terminated state of a container that exited. A SIGKILL the node did
+ * not send (deletion, deadline and eviction set `terminating`) to a
+ * memory-limited container is the kernel's OOM killer, even when Docker is
+ * too slow to flag it (seen under a full test run).
+ */
+export async function exitedState(
+  docker: Docker, c: ContainerRuntime, id: string, s: DockerState, terminating: boolean, oomEvents: ReadonlySet<string>,
+): Promise<Parameters<ContainerRuntime['terminate']>[0]> {
+  const sigkilled = s.ExitCode === 137 && !terminating;
+  const oom = s.OOMKilled || oomEvents.has(id)
+    || (sigkilled && (c.spec.resources?.limits?.memory !== undefined || await lateOom(docker, id, oomEvents)));
+  const exitCode = oom && s.ExitCode === 0 ? 137 : s.ExitCode;
+  const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+  const message = await terminationMessage(docker, c, id, exitCode);
+  return { exitCode, reason, ...(message ? { message } : {}), startedAt: seconds(s.StartedAt), finishedAt: seconds(s.FinishedAt), containerID: `docker://${id}` };
 }
 
 /** terminated.message: the termination-log file, else (FallbackToLogsOnError, on failure) the log's last 80 lines / 2 KiB. */

@@ -87,48 +87,58 @@ export function prepareMetadata(obj: KObject, ns: string | undefined): void {
   delete (m as Obj).managedFields;
 }
 
+/** A pod's defaults (service account, priority, the not-ready and unreachable tolerations) and its Pending status. */
+function preparePod(obj: KObject): void {
+  obj.spec ??= {};
+  defaultPodSpec(obj.spec);
+  obj.spec.serviceAccountName ??= obj.spec.serviceAccount ?? 'default';
+  obj.spec.serviceAccount = obj.spec.serviceAccountName;
+  obj.spec.enableServiceLinks ??= true;
+  obj.spec.priority ??= 0;
+  obj.spec.preemptionPolicy ??= 'PreemptLowerPriority';
+  obj.spec.tolerations ??= [
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  ];
+  obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
+}
+
+/** A job's defaults, and its selector and template labels naming the job (the job controller's pods carry them). */
+function prepareJob(obj: KObject): void {
+  const name = obj.metadata.name;
+  const spec = (obj.spec ??= {});
+  const uid = obj.metadata.uid;
+  if (spec.parallelism === undefined && spec.completions === undefined) spec.completions = 1;
+  spec.parallelism ??= 1;
+  spec.backoffLimit ??= 6;
+  spec.completionMode ??= 'NonIndexed';
+  spec.suspend ??= false;
+  spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+  if (!spec.manualSelector) spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  if (spec.template && typeof spec.template === 'object') {
+    spec.template.metadata ??= {};
+    spec.template.metadata.labels = {
+      ...(spec.template.metadata.labels ?? {}),
+      'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name,
+    };
+    spec.template.spec ??= {};
+    defaultPodSpec(spec.template.spec);
+    // A job without labels takes its template's.
+    if (!obj.metadata.labels || !Object.keys(obj.metadata.labels).length) obj.metadata.labels = { ...spec.template.metadata.labels };
+  }
+  obj.status = {};
+}
+
 /** Resource-specific defaults and status on create. */
 export function prepareCreate(def: ResourceDef, obj: KObject): void {
   const name = obj.metadata.name;
   switch (def.plural) {
     case 'pods':
-      obj.spec ??= {};
-      defaultPodSpec(obj.spec);
-      obj.spec.serviceAccountName ??= obj.spec.serviceAccount ?? 'default';
-      obj.spec.serviceAccount = obj.spec.serviceAccountName;
-      obj.spec.enableServiceLinks ??= true;
-      obj.spec.priority ??= 0;
-      obj.spec.preemptionPolicy ??= 'PreemptLowerPriority';
-      obj.spec.tolerations ??= [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ];
-      obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
+      preparePod(obj);
       break;
-    case 'jobs': {
-      const spec = (obj.spec ??= {});
-      const uid = obj.metadata.uid;
-      if (spec.parallelism === undefined && spec.completions === undefined) spec.completions = 1;
-      spec.parallelism ??= 1;
-      spec.backoffLimit ??= 6;
-      spec.completionMode ??= 'NonIndexed';
-      spec.suspend ??= false;
-      spec.podReplacementPolicy ??= 'TerminatingOrFailed';
-      if (!spec.manualSelector) spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-      if (spec.template && typeof spec.template === 'object') {
-        spec.template.metadata ??= {};
-        spec.template.metadata.labels = {
-          ...(spec.template.metadata.labels ?? {}),
-          'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name,
-        };
-        spec.template.spec ??= {};
-        defaultPodSpec(spec.template.spec);
-        // A job without labels takes its template's.
-        if (!obj.metadata.labels || !Object.keys(obj.metadata.labels).length) obj.metadata.labels = { ...spec.template.metadata.labels };
-      }
-      obj.status = {};
+    case 'jobs':
+      prepareJob(obj);
       break;
-    }
     case 'persistentvolumeclaims': {
       obj.spec ??= {};
       obj.spec.volumeMode ??= 'Filesystem';

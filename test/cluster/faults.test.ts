@@ -3,17 +3,18 @@ import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from './index.js';
 import { TestClient, shellPod, type Json } from './testClient.js';
 
-describe('fault injection and counters', () => {
-  let cluster: TestCluster;
-  let admin: TestClient;
-  let engine: TestClient;
-  before(async () => {
-    cluster = await startTestCluster({ imagePullBackoffMs: 200 });
-    admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
-    engine = new TestClient(cluster.url, cluster.engineToken, cluster.namespace);
-  });
-  after(() => cluster.stop());
+// One cluster for every suite of this file; the suites run one after another.
+let cluster: TestCluster;
+let admin: TestClient;
+let engine: TestClient;
+before(async () => {
+  cluster = await startTestCluster({ imagePullBackoffMs: 200 });
+  admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
+  engine = new TestClient(cluster.url, cluster.engineToken, cluster.namespace);
+});
+after(() => cluster.stop());
 
+describe('fault injection: API errors and dropped watches', () => {
   test('the next N matching requests get 429 with Retry-After, then requests succeed', async () => {
     cluster.faults.failNext({ count: 2, verb: 'create', resource: 'pods', retryAfterSeconds: 2 });
     const list = await engine.get(engine.pods());
@@ -58,7 +59,9 @@ describe('fault injection and counters', () => {
     assert.equal((await resumed.until((e) => e.type === 'ADDED')).object.metadata.name, 'missed');
     resumed.close();
   });
+});
 
+describe('fault injection and counters: the node, image pulls and running pods', () => {
   test('a cordoned node leaves new pods Unschedulable; uncordoning schedules them', async () => {
     cluster.faults.setUnschedulable(true);
     await engine.createPod(shellPod('cordoned', 'true'));

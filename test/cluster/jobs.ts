@@ -79,21 +79,8 @@ export class JobController {
     const ready = active.filter((p) => (p.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True')).length;
     const startTime = job.status?.startTime ?? timestamp();
     const completions = job.spec.completions ?? 1;
-    const conditions: Obj[] = [];
-    let done = false;
-    if (succeeded >= completions) {
-      conditions.push(condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods'));
-      this.recorder.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
-      done = true;
-    } else if (failed > job.spec.backoffLimit) {
-      conditions.push(condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'));
-      this.recorder.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
-      done = true;
-    } else if (job.spec.activeDeadlineSeconds !== undefined && Date.now() >= Date.parse(startTime) + job.spec.activeDeadlineSeconds * 1000) {
-      conditions.push(condition('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'), condition('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline'));
-      this.recorder.record(job, 'Warning', 'DeadlineExceeded', 'Job was active longer than specified deadline', 'job-controller');
-      done = true;
-    }
+    const conditions = this.#ending(job, succeeded, failed, startTime);
+    const done = conditions !== undefined;
     if (done) for (const p of active) this.#deletePod(p);
     let created = 0;
     if (!done) {
@@ -110,7 +97,7 @@ export class JobController {
         if (v) s[k] = v;
         else delete s[k];
       }
-      if (done) {
+      if (conditions !== undefined) {
         s.conditions = [...(s.conditions ?? []), ...conditions];
         if (succeeded >= completions) s.completionTime = timestamp();
       }
@@ -121,6 +108,23 @@ export class JobController {
         try { this.api.delete(JOBS, ns, name, { propagationPolicy: 'Background' }); } catch { /* already gone */ }
       });
     }
+  }
+
+  /** The conditions that end a job (its completions, its backoff limit, its deadline), its event recorded; undefined while it runs. */
+  #ending(job: KObject, succeeded: number, failed: number, startTime: string): Obj[] | undefined {
+    if (succeeded >= (job.spec.completions ?? 1)) {
+      this.recorder.record(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
+      return [condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods'), condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods')];
+    }
+    if (failed > job.spec.backoffLimit) {
+      this.recorder.record(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
+      return [condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'), condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')];
+    }
+    if (job.spec.activeDeadlineSeconds !== undefined && Date.now() >= Date.parse(startTime) + job.spec.activeDeadlineSeconds * 1000) {
+      this.recorder.record(job, 'Warning', 'DeadlineExceeded', 'Job was active longer than specified deadline', 'job-controller');
+      return [condition('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline'), condition('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline')];
+    }
+    return undefined;
   }
 
   #createPod(job: KObject): boolean {

@@ -8,7 +8,7 @@ import { timestamp } from './defaults.js';
 import type { Docker } from './docker.js';
 import type { EventRecorder } from './events.js';
 import type { Faults } from './faults.js';
-import { dockerConfig, lateOom, pullImage, terminationMessage } from './containerSteps.js';
+import { dockerConfig, exitedState, pullImage, seconds } from './containerSteps.js';
 import { ContainerRuntime, type PodOverride, renderStatus } from './podStatus.js';
 import { findResource } from './resources.js';
 import type { KObject, Obj } from './store.js';
@@ -30,9 +30,6 @@ export interface WorkerDeps {
   readonly timing: { imagePullBackoffMs: number; retryMs: number; restartBackoffMs: number };
   readonly register: (containerId: string, worker: PodWorker, c: ContainerRuntime) => void;
 }
-
-/** Docker's RFC 3339 nanosecond times, at metav1.Time's second precision. */
-const seconds = (t: string | undefined): string => (t && !t.startsWith('0001') ? timestamp(new Date(t)) : timestamp());
 
 export class PodWorker {
   readonly uid: string;
@@ -206,18 +203,9 @@ export class PodWorker {
     if (c.exited || c.id !== id) return;
     const info = await this.deps.docker.inspect(id);
     if (c.exited || c.id !== id || !info || info.State.Running) return;
-    const s = info.State;
-    // A SIGKILL the node did not send (deletion, deadline and eviction set
-    // `terminating`) to a memory-limited container is the kernel's OOM killer,
-    // even when Docker is too slow to flag it (seen under a full test run).
-    const sigkilled = s.ExitCode === 137 && !this.terminating;
-    const oom = s.OOMKilled || this.#oom.has(id)
-      || (sigkilled && (c.spec.resources?.limits?.memory !== undefined || await lateOom(this.deps.docker, id, this.#oom)));
-    const exitCode = oom && s.ExitCode === 0 ? 137 : s.ExitCode;
-    const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
-    const message = await terminationMessage(this.deps.docker, c, id, exitCode);
+    const terminated = await exitedState(this.deps.docker, c, id, info.State, this.terminating, this.#oom);
     if (c.exited || c.id !== id) return; // handled meanwhile (event and post-start check race)
-    c.terminate({ exitCode, reason, ...(message ? { message } : {}), startedAt: seconds(s.StartedAt), finishedAt: seconds(s.FinishedAt), containerID: `docker://${id}` });
+    c.terminate(terminated);
     this.publish();
     this.#afterExit(c);
   }

@@ -15,24 +15,33 @@ const terminated = (p: Json): Json => p.status?.containerStatuses?.[0]?.state?.t
 const waiting = (p: Json): Json => p.status?.containerStatuses?.[0]?.state?.waiting;
 
 // Real containers; the tests run concurrently (each pod is small).
-describe('pods on the Docker-backed node', { concurrency: true }, () => {
-  let cluster: TestCluster;
-  let admin: TestClient;
-  let engine: TestClient;
-  let inputDir: string;
-  before(async () => {
-    inputDir = await mkdtemp(path.join(os.tmpdir(), 'bespin-input-'));
-    await writeFile(path.join(inputDir, 'in.txt'), 'input data\n');
-    cluster = await startTestCluster({ pvcs: { 'calrissian-input-data': inputDir }, imagePullBackoffMs: 300, retryMs: 300 });
-    admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
-    engine = new TestClient(cluster.url, cluster.engineToken, cluster.namespace);
-  });
-  after(async () => {
-    await cluster.stop();
-    assert.deepEqual(await containersWith(cluster.containerLabel), []);
-    await rm(inputDir, { recursive: true, force: true });
-  });
+let cluster: TestCluster;
+let admin: TestClient;
+let engine: TestClient;
+let inputDir: string;
+before(async () => {
+  inputDir = await mkdtemp(path.join(os.tmpdir(), 'bespin-input-'));
+  await writeFile(path.join(inputDir, 'in.txt'), 'input data\n');
+  cluster = await startTestCluster({ pvcs: { 'calrissian-input-data': inputDir }, imagePullBackoffMs: 300, retryMs: 300 });
+  admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
+  engine = new TestClient(cluster.url, cluster.engineToken, cluster.namespace);
+});
+after(async () => {
+  await cluster.stop();
+  assert.deepEqual(await containersWith(cluster.containerLabel), []);
+  await rm(inputDir, { recursive: true, force: true });
+});
 
+// Every group runs at once too: the groups are there to name the tests' topics.
+describe('pods on the Docker-backed node', { concurrency: true }, () => {
+  describe('exit codes, a PVC volume and the memory limit', { concurrency: true }, exitCodesVolumesAndMemory);
+  describe('image pulls, scheduling and eviction', { concurrency: true }, imagesSchedulingAndEviction);
+  describe('deletion, and secret, configMap and emptyDir volumes', { concurrency: true }, deletionAndVolumes);
+  describe('init containers and deadlines', { concurrency: true }, initContainersAndDeadlines);
+  describe('the environment, and two containers side by side', { concurrency: true }, environmentAndContainers);
+});
+
+function exitCodesVolumesAndMemory(): void {
   test('a failing command: phases, exit code 3, and its log during and after the run', async () => {
     const rv = (await engine.get(engine.pods())).body.metadata.resourceVersion;
     const w = await engine.watch(engine.pods(`?watch=1&fieldSelector=metadata.name%3Dexit3&resourceVersion=${rv}`));
@@ -84,7 +93,9 @@ describe('pods on the Docker-backed node', { concurrency: true }, () => {
     assert.equal(terminated(done).exitCode, 137);
     assert.equal(done.status.qosClass, 'Burstable');
   });
+}
 
+function imagesSchedulingAndEviction(): void {
   test('an image that is not present: ErrImagePull, then ImagePullBackOff; its log is a 400', async () => {
     assert.equal((await engine.createPod(shellPod('noimage', 'true', { image: 'registry.invalid/nope/tool:1.0' }))).status, 201);
     const pulling = await engine.waitForPod('noimage', (p) => waiting(p)?.reason === 'ErrImagePull');
@@ -127,7 +138,9 @@ describe('pods on the Docker-backed node', { concurrency: true }, () => {
     const states = (await sh('docker', ['inspect', '-f', '{{.State.Running}}', ...ids])).stdout.trim();
     assert.equal(states, 'false');
   });
+}
 
+function deletionAndVolumes(): void {
   test('deleting a running pod kills and removes its container', async () => {
     const created = (await engine.createPod(shellPod('doomed', 'sleep 300'))).body;
     await engine.waitForPod('doomed', (p) => p.status?.phase === 'Running');
@@ -171,7 +184,9 @@ describe('pods on the Docker-backed node', { concurrency: true }, () => {
     assert.equal(done.status.phase, 'Succeeded', log);
     assert.equal(log, 'secret!2scratch\nrenamed\n');
   });
+}
 
+function initContainersAndDeadlines(): void {
   test('init containers run first; a missing executable is a StartError', async () => {
     const pod = shellPod('with-init', 'cat /work/prepared', {
       container: { volumeMounts: [{ name: 'work', mountPath: '/work' }] },
@@ -201,7 +216,9 @@ describe('pods on the Docker-backed node', { concurrency: true }, () => {
     assert.equal(p.status.reason, 'DeadlineExceeded');
     assert.equal(p.status.message, 'Pod was active on the node longer than the specified deadline');
   });
+}
 
+function environmentAndContainers(): void {
   test('env from secrets and configmaps (CreateContainerConfigError until they exist), $(VAR), user, command/args', async () => {
     const pod = shellPod('envy', 'echo "$TOKEN $MODE $COMBINED $(id -u):$(id -g) $PWD $POD"', {
       container: {
@@ -243,4 +260,4 @@ describe('pods on the Docker-backed node', { concurrency: true }, () => {
     assert.equal((await engine.get(engine.pods('/pair/log?container=side'))).text, 'two\n');
     assert.equal((await engine.get(engine.pods('/pair/log?container=nope'))).body.message, 'container nope is not valid for pod pair');
   });
-});
+}

@@ -5,19 +5,20 @@ import { load } from 'js-yaml';
 import { startTestCluster, type TestCluster } from './index.js';
 import { TestClient, shellPod } from './testClient.js';
 
-describe('authentication and RBAC from rbac/', () => {
-  let cluster: TestCluster;
-  let admin: TestClient;
-  let engine: TestClient;
-  const user = 'system:serviceaccount:bespin-test:bespin-engine';
-  before(async () => {
-    cluster = await startTestCluster({ nodeAgent: false });
-    admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
-    engine = new TestClient(cluster.url, cluster.engineToken, cluster.namespace);
-    await admin.createPod(shellPod('p1', 'true'));
-  });
-  after(() => cluster.stop());
+// One cluster for every suite of this file; the suites run one after another.
+let cluster: TestCluster;
+let admin: TestClient;
+let engine: TestClient;
+const user = 'system:serviceaccount:bespin-test:bespin-engine';
+before(async () => {
+  cluster = await startTestCluster({ nodeAgent: false });
+  admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
+  engine = new TestClient(cluster.url, cluster.engineToken, cluster.namespace);
+  await admin.createPod(shellPod('p1', 'true'));
+});
+after(() => cluster.stop());
 
+describe('authentication and RBAC from rbac/: reading pods, and what is out of reach', () => {
   test('the engine may list and watch pods, and find one by fieldSelector', async () => {
     const list = await engine.get(engine.pods());
     assert.equal(list.status, 200);
@@ -54,7 +55,9 @@ describe('authentication and RBAC from rbac/', () => {
     const nodes = await engine.get('/api/v1/nodes');
     assert.equal(nodes.status, 403);
   });
+});
 
+describe('authentication and RBAC from rbac/: what the role allows, and where from', () => {
   test('the role allows pods/log, jobs, PVCs, pod create/patch/delete', async () => {
     const log = await engine.get(engine.pods('/nope/log'));
     assert.equal(log.status, 404, 'allowed, so the missing pod is what answers');

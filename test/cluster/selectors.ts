@@ -37,66 +37,83 @@ function parseError(detail: string): ApiError {
   return ApiError.badRequest(`unable to parse requirement: ${detail}`);
 }
 
+/** A cursor over a selector's tokens. */
+class Tokens {
+  #pos = 0;
+  constructor(readonly tokens: readonly Token[]) {}
+  peek(): Token {
+    return this.tokens[this.#pos]!;
+  }
+  next(): Token {
+    return this.tokens[this.#pos++]!;
+  }
+  ident(what: string): string {
+    const t = this.next();
+    if (t.kind !== 'ident') throw parseError(`found '${t.kind === 'op' ? t.text : ''}', expected: ${what}`);
+    return t.text;
+  }
+}
+
 /** Parses a label selector (`a=b,c!=d,e in (f,g),!h,i`); throws a 400 Status error when malformed. */
 export function parseLabelSelector(text: string | undefined | null): Requirement[] {
   if (!text || !text.trim()) return [];
-  const tokens = tokenize(text);
-  let pos = 0;
-  const peek = (): Token => tokens[pos]!;
-  const next = (): Token => tokens[pos++]!;
-  const ident = (what: string): string => {
-    const t = next();
-    if (t.kind !== 'ident') throw parseError(`found '${t.kind === 'op' ? t.text : ''}', expected: ${what}`);
-    return t.text;
-  };
+  const tokens = new Tokens(tokenize(text));
   const reqs: Requirement[] = [];
   for (;;) {
-    let t = next();
-    let req: Requirement;
-    if (t.kind === 'op' && t.text === '!') {
-      req = { key: ident('identifier after \'!\''), op: 'DoesNotExist', values: [] };
-    } else if (t.kind === 'ident') {
-      const key = t.text;
-      const o = peek();
-      if (o.kind === 'end' || (o.kind === 'op' && o.text === ',')) req = { key, op: 'Exists', values: [] };
-      else if (o.kind === 'op' && (o.text === '=' || o.text === '==' || o.text === '!=')) {
-        next();
-        const v = peek();
-        const value = v.kind === 'ident' ? (next(), v.text) : '';
-        req = { key, op: o.text === '!=' ? 'NotEquals' : 'Equals', values: [value] };
-      } else if (o.kind === 'op' && (o.text === 'in' || o.text === 'notin')) {
-        next();
-        const open = next();
-        if (open.kind !== 'op' || open.text !== '(') throw parseError(`found '${open.kind === 'ident' ? open.text : ''}', expected: '('`);
-        const values: string[] = [];
-        for (;;) {
-          const v = next();
-          if (v.kind === 'ident') values.push(v.text);
-          else if (v.kind === 'op' && v.text === ')') break;
-          else if (!(v.kind === 'op' && v.text === ',')) throw parseError(`found unexpected token in set for key ${key}`);
-        }
-        req = { key, op: o.text === 'in' ? 'In' : 'NotIn', values };
-      } else if (o.kind === 'op' && (o.text === '>' || o.text === '<')) {
-        next();
-        const value = ident('integer value');
-        if (!/^-?[0-9]+$/.test(value)) throw parseError(`for 'Gt', 'Lt' operators, the value must be an integer`);
-        req = { key, op: o.text === '>' ? 'Gt' : 'Lt', values: [value] };
-      } else {
-        throw parseError(`found '${o.kind === 'op' ? o.text : ''}', expected: in, notin, =, ==, !=, gt, lt`);
-      }
-    } else {
-      throw parseError(`found '${t.kind === 'op' ? t.text : ''}', expected: !, identifier, or 'end of string'`);
-    }
-    const keyErrors = labelKeyErrors(req.key);
-    if (keyErrors.length) throw parseError(`key: Invalid value: ${JSON.stringify(req.key)}: ${keyErrors.join('; ')}`);
-    for (const v of req.op === 'Gt' || req.op === 'Lt' ? [] : req.values) {
-      const errs = labelValueErrors(v);
-      if (errs.length) throw parseError(`values[0][${req.key}]: Invalid value: ${JSON.stringify(v)}: ${errs.join('; ')}`);
-    }
+    const req = readRequirement(tokens);
+    checkRequirement(req);
     reqs.push(req);
-    t = next();
+    const t = tokens.next();
     if (t.kind === 'end') return reqs;
     if (!(t.kind === 'op' && t.text === ',')) throw parseError(`found '${t.kind === 'ident' ? t.text : t.kind === 'op' ? t.text : ''}', expected: ',' or 'end of string'`);
+  }
+}
+
+function readRequirement(tokens: Tokens): Requirement {
+  const t = tokens.next();
+  if (t.kind === 'op' && t.text === '!') return { key: tokens.ident('identifier after \'!\''), op: 'DoesNotExist', values: [] };
+  if (t.kind !== 'ident') throw parseError(`found '${t.kind === 'op' ? t.text : ''}', expected: !, identifier, or 'end of string'`);
+  const key = t.text;
+  const o = tokens.peek();
+  if (o.kind === 'end' || (o.kind === 'op' && o.text === ',')) return { key, op: 'Exists', values: [] };
+  if (o.kind === 'op' && (o.text === '=' || o.text === '==' || o.text === '!=')) {
+    tokens.next();
+    const v = tokens.peek();
+    const value = v.kind === 'ident' ? (tokens.next(), v.text) : '';
+    return { key, op: o.text === '!=' ? 'NotEquals' : 'Equals', values: [value] };
+  }
+  if (o.kind === 'op' && (o.text === 'in' || o.text === 'notin')) {
+    tokens.next();
+    return { key, op: o.text === 'in' ? 'In' : 'NotIn', values: readSet(tokens, key) };
+  }
+  if (o.kind === 'op' && (o.text === '>' || o.text === '<')) {
+    tokens.next();
+    const value = tokens.ident('integer value');
+    if (!/^-?[0-9]+$/.test(value)) throw parseError(`for 'Gt', 'Lt' operators, the value must be an integer`);
+    return { key, op: o.text === '>' ? 'Gt' : 'Lt', values: [value] };
+  }
+  throw parseError(`found '${o.kind === 'op' ? o.text : ''}', expected: in, notin, =, ==, !=, gt, lt`);
+}
+
+/** The values of `in (…)` or `notin (…)`, from the opening parenthesis. */
+function readSet(tokens: Tokens, key: string): string[] {
+  const open = tokens.next();
+  if (open.kind !== 'op' || open.text !== '(') throw parseError(`found '${open.kind === 'ident' ? open.text : ''}', expected: '('`);
+  const values: string[] = [];
+  for (;;) {
+    const v = tokens.next();
+    if (v.kind === 'ident') values.push(v.text);
+    else if (v.kind === 'op' && v.text === ')') return values;
+    else if (!(v.kind === 'op' && v.text === ',')) throw parseError(`found unexpected token in set for key ${key}`);
+  }
+}
+
+function checkRequirement(req: Requirement): void {
+  const keyErrors = labelKeyErrors(req.key);
+  if (keyErrors.length) throw parseError(`key: Invalid value: ${JSON.stringify(req.key)}: ${keyErrors.join('; ')}`);
+  for (const v of req.op === 'Gt' || req.op === 'Lt' ? [] : req.values) {
+    const errs = labelValueErrors(v);
+    if (errs.length) throw parseError(`values[0][${req.key}]: Invalid value: ${JSON.stringify(v)}: ${errs.join('; ')}`);
   }
 }
 

@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from './index.js';
 import { TestClient, shellPod } from './testClient.js';
 
-describe('watch', () => {
-  let cluster: TestCluster;
-  let admin: TestClient;
-  before(async () => {
-    cluster = await startTestCluster({ nodeAgent: false, bookmarkIntervalMs: 150, historySize: 50 });
-    admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
-  });
-  after(() => cluster.stop());
+// One cluster for every suite of this file; the suites run one after another.
+let cluster: TestCluster;
+let admin: TestClient;
+before(async () => {
+  cluster = await startTestCluster({ nodeAgent: false, bookmarkIntervalMs: 150, historySize: 50 });
+  admin = new TestClient(cluster.url, cluster.adminToken, cluster.namespace);
+});
+after(() => cluster.stop());
 
+describe('watch: from a list and from nothing', () => {
   test('list then watch from the list resourceVersion sees every later change, in order', async () => {
     await admin.createPod(shellPod('before', 'true', { labels: { w: '1' } }));
     const list = await admin.get(admin.pods('?labelSelector=w%3D1'));
@@ -38,7 +39,9 @@ describe('watch', () => {
     assert.equal(e?.object.metadata.name, 'init-1');
     w.close();
   });
+});
 
+describe('watch: selectors and bookmarks', () => {
   test('selectors: an object that stops matching is DELETED for the watcher, and ADDED when it matches again', async () => {
     const created = await admin.createPod(shellPod('flip', 'true', { labels: { team: 'a' } }));
     const w = await admin.watch(admin.pods(`?watch=1&labelSelector=team%3Da&resourceVersion=${created.body.metadata.resourceVersion}`));
@@ -62,7 +65,9 @@ describe('watch', () => {
     assert.match(e.object.metadata.resourceVersion, /^\d+$/);
     w.close();
   });
+});
 
+describe('watch: timeouts, dropped watches and expired history', () => {
   test('timeoutSeconds ends the watch; dropWatches closes all cleanly; counters follow', async () => {
     // Watches the earlier tests aborted close on the server as their connections go.
     for (let i = 0; i < 100 && cluster.counters.watchesOpen > 0; i++) await new Promise((r) => setTimeout(r, 10));

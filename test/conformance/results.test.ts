@@ -46,7 +46,9 @@ describe('attributeResults', () => {
       ],
     );
   });
+});
 
+describe('attributeResults: failures and disagreements', () => {
   it('marks failures the log reports but the JUnit report omits', () => {
     const log: CwltestLog = {
       started: new Map(),

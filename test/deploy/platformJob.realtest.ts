@@ -10,21 +10,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BatchV1Api, CoreV1Api, KubeConfig, Watch, type V1Job, type V1Pod } from '@kubernetes/client-node';
-import { load } from 'js-yaml';
-import { realClusterKubeconfig } from '../helpers/clusterUnderTest.js';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { schemaProblems } from '../../src/validate/schemas.js';
+import { runEngineJob, type EngineRun } from './engineJob.js';
+import { IMAGE, REPO, admin, importEngineImage, opened, setUpNamespace, stage, type Namespace } from './platformNamespace.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const IMAGE = process.env.BESPIN_ENGINE_IMAGE ?? 'bespin/engine:test';
-const CONTAINERD = '/run/bespin-realcluster/containerd.sock';
 const WORKFLOW = readFileSync(path.join(REPO, 'deploy/example/stage/example.cwl'), 'utf8');
-const ENGINE_JOB = load(readFileSync(path.join(REPO, 'deploy/example/run/engine-job.yaml'), 'utf8')) as V1Job;
 const MiB = 2 ** 20;
 
 /** The first command line: the platform's, for a document staged as <name>.cwl with a job.json. */
@@ -47,241 +42,11 @@ const launcherCommand = (name: string, inputs: string[]): string[] => [
   `/calrissian/input-data/${name}.cwl`, ...inputs,
 ];
 
-interface Namespace {
-  readonly name: string;
-  /** Host directories behind the three claims. */
-  readonly dirs: { readonly input: string; readonly tmpout: string; readonly output: string };
-  readonly launcher: { batch: BatchV1Api; core: CoreV1Api };
-  /** Every pod seen in the namespace, as last seen, by name. */
-  readonly pods: Map<string, V1Pod>;
-  readonly deleted: Set<string>;
-}
-
-let admin: KubeConfig;
-let adminKubeconfig: string;
-
-before(async () => {
-  adminKubeconfig = realClusterKubeconfig();
-  admin = new KubeConfig();
-  admin.loadFromFile(adminKubeconfig);
-  // The image, built from the Dockerfile with no registry (cached), then put
-  // into the node's containerd as a node's image store would hold it.
-  execFileSync('bash', [path.join(REPO, '.ci/build-engine-image.sh')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BESPIN_ENGINE_IMAGE: IMAGE } });
-  const saved = spawnSync('sh', ['-c', `docker save ${IMAGE} | ctr --address ${CONTAINERD} -n k8s.io images import -`], { encoding: 'utf8' });
-  assert.equal(saved.status, 0, `importing ${IMAGE} into the node: ${saved.stderr}`);
+before(() => {
+  admin();
+  importEngineImage();
 }, { timeout: 900_000 });
-
-const opened: (() => Promise<void>)[] = [];
 after(async () => { for (const close of opened) await close(); });
-
-/** A namespace set up by `kubectl apply -k` from deploy/base, with hostPath volumes behind its claims and a watch on its pods. */
-async function setUpNamespace(): Promise<Namespace> {
-  const name = `bespin-deploy-${Math.random().toString(16).slice(2, 8)}`;
-  const root = await mkdtemp(path.join(os.tmpdir(), `${name}-`));
-  const dirs = { input: path.join(root, 'input'), tmpout: path.join(root, 'tmpout'), output: path.join(root, 'output') };
-  const overlay = path.join(root, 'overlay');
-  for (const d of [root, ...Object.values(dirs), overlay]) {
-    execFileSync('mkdir', ['-p', d]);
-    await chmod(d, 0o777); // the engine runs as uid 1000
-  }
-  const storageClass = `bespin-hostpath-${name}`;
-  await writeFile(path.join(overlay, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namespace: ${name}
-resources:
-  - ${path.relative(overlay, path.join(REPO, 'deploy/base'))}
-configMapGenerator:
-  - name: bespin-params
-    behavior: replace
-    literals: [storageClassName=${storageClass}]
-    options:
-      disableNameSuffixHash: true
-      annotations: {config.kubernetes.io/local-config: "true"}
-`);
-  const core = admin.makeApiClient(CoreV1Api);
-  const claims = { 'calrissian-input-data': dirs.input, 'calrissian-tmpout': dirs.tmpout, 'calrissian-output-data': dirs.output };
-  for (const [claim, dir] of Object.entries(claims)) {
-    // What a storage class's provisioner would make: one volume per claim.
-    await core.createPersistentVolume({
-      body: {
-        metadata: { name: `${name}-${claim}`, labels: { 'bespin.io/test': 'true' } },
-        spec: {
-          capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany', 'ReadOnlyMany'], persistentVolumeReclaimPolicy: 'Retain',
-          storageClassName: storageClass, hostPath: { path: dir, type: 'Directory' }, claimRef: { namespace: name, name: claim },
-        },
-      },
-    });
-  }
-  const applied = spawnSync('kubectl', ['--kubeconfig', adminKubeconfig, 'apply', '-k', overlay], { encoding: 'utf8' });
-  assert.equal(applied.status, 0, `kubectl apply -k: ${applied.stderr}`);
-  assert.match(applied.stdout, new RegExp(`namespace/${name} created`));
-  assert.match(applied.stdout, /persistentvolumeclaim\/calrissian-tmpout created/);
-  assert.match(applied.stdout, /networkpolicy\.networking\.k8s\.io\/bespin-no-network-access created/);
-
-  const pods = new Map<string, V1Pod>();
-  const deleted = new Set<string>();
-  const watch = await new Watch(admin).watch(`/api/v1/namespaces/${name}/pods`, {}, (type: string, pod: V1Pod) => {
-    pods.set(pod.metadata!.name!, pod);
-    if (type === 'DELETED') deleted.add(pod.metadata!.name!);
-  }, () => undefined);
-  opened.push(async () => {
-    watch.abort();
-    await core.deleteNamespace({ name, propagationPolicy: 'Background' }).catch(() => undefined);
-    for (const claim of Object.keys(claims)) await core.deletePersistentVolume({ name: `${name}-${claim}` }).catch(() => undefined);
-    await rm(root, { recursive: true, force: true });
-  });
-  // The launcher acts with its own account's token, so rbac/'s launcher Role is what is tested.
-  const token = (await core.createNamespacedServiceAccountToken({ name: 'bespin-launcher', namespace: name, body: { spec: { audiences: [], expirationSeconds: 3600 } } })).status!.token!;
-  const cluster = admin.getCurrentCluster()!;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [cluster], users: [{ name: 'launcher', token }],
-    contexts: [{ name: 'launcher', cluster: cluster.name, user: 'launcher', namespace: name }], currentContext: 'launcher',
-  });
-  return { name, dirs, launcher: { batch: kc.makeApiClient(BatchV1Api), core: kc.makeApiClient(CoreV1Api) }, pods, deleted };
-}
-
-/** Polls a Job every 2 s, as the platform does, until it is Complete or Failed. */
-async function pollJob(ns: Namespace, job: string, timeoutMs: number): Promise<'Complete' | 'Failed'> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const j = await ns.launcher.batch.readNamespacedJob({ name: job, namespace: ns.name });
-    const done = j.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-    if (done) return done.type as 'Complete' | 'Failed';
-    if (Date.now() > deadline) throw new Error(`job ${job} did not finish in ${timeoutMs} ms: ${JSON.stringify(j.status)}`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
-/** The launcher's staging Job: an alpine pod that writes files onto the input claim with `base64 -d`. */
-async function stage(ns: Namespace, files: Record<string, string>): Promise<void> {
-  const script = Object.entries(files)
-    .map(([file, text]) => `echo '${Buffer.from(text).toString('base64')}' | base64 -d > /calrissian/input-data/${file}`).join(' && ');
-  await ns.launcher.batch.createNamespacedJob({
-    namespace: ns.name,
-    body: {
-      metadata: { name: 'stage' },
-      spec: {
-        backoffLimit: 0,
-        template: {
-          spec: {
-            restartPolicy: 'Never', automountServiceAccountToken: false,
-            containers: [{
-              name: 'stage', image: 'docker.io/alpine:latest', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script],
-              volumeMounts: [{ name: 'input', mountPath: '/calrissian/input-data' }],
-            }],
-            volumes: [{ name: 'input', persistentVolumeClaim: { claimName: 'calrissian-input-data' } }],
-          },
-        },
-      },
-    },
-  });
-  assert.equal(await pollJob(ns, 'stage', 120_000), 'Complete');
-}
-
-interface EngineRun {
-  readonly status: 'Complete' | 'Failed';
-  readonly enginePod: string;
-  /** The engine pod's memory, sampled from the node every 100 ms: the highest resident size seen, and the kernel's peak (page cache included). */
-  readonly memory: { readonly rss: number; readonly peak: number };
-  readonly stepPods: V1Pod[];
-}
-
-/**
- * The engine Job of deploy/example/run with this run's command line and
- * security context (platform: pod-level uid 1000 gid 0; launcher:
- * container-level uid 1000 gid 1000), created by the launcher and polled.
- */
-async function runEngineJob(
-  ns: Namespace, command: string[], security: 'platform' | 'launcher',
-  options: { midRun?: (enginePod: string) => Promise<void>; homeConf?: Record<string, unknown> } = {},
-): Promise<EngineRun> {
-  const job = structuredClone(ENGINE_JOB);
-  job.metadata = { name: 'engine' };
-  const pod = job.spec!.template.spec!;
-  const container = pod.containers[0]!;
-  container.image = IMAGE;
-  container.command = command;
-  // The platform's first command line names its job object as `job.json`.
-  container.workingDir = '/calrissian/input-data';
-  if (security === 'launcher') {
-    delete pod.securityContext;
-    container.securityContext = { runAsUser: 1000, runAsGroup: 1000 };
-  }
-  if (options.homeConf) {
-    // ~/.calrissian/default.json, from a ConfigMap: the same command line, more options.
-    await ns.launcher.core.listNamespacedPersistentVolumeClaim({ namespace: ns.name }); // the launcher may see the claims
-    await admin.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: 'engine-home' }, data: { 'default.json': JSON.stringify(options.homeConf) } } });
-    pod.volumes!.push({ name: 'home', configMap: { name: 'engine-home' } });
-    container.volumeMounts!.push({ name: 'home', mountPath: '/home/bespin/.calrissian', readOnly: true });
-  }
-  await ns.launcher.batch.createNamespacedJob({ namespace: ns.name, body: job });
-  let enginePod = '';
-  const memory = { rss: 0, peak: 0 };
-  let polling = true;
-  const sampler = (async () => {
-    while (polling) {
-      const engine = [...ns.pods.values()].find((p) => p.metadata?.labels?.['job-name'] === 'engine');
-      if (engine) {
-        enginePod = engine.metadata!.name!;
-        const sample = cgroupMemory(engine.metadata!.uid!);
-        if (sample) { memory.rss = Math.max(memory.rss, sample.rss); memory.peak = Math.max(memory.peak, sample.peak); }
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  let midRun: Promise<void> | undefined;
-  if (options.midRun) {
-    midRun = (async () => {
-      for (let i = 0; i < 600; i++) {
-        const running = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run'] && p.status?.phase === 'Running');
-        if (running.length > 0 && enginePod) return options.midRun!(enginePod);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error('no step pod ever ran');
-    })();
-  }
-  try {
-    const status = await pollJob(ns, 'engine', 600_000);
-    await midRun;
-    return { status, enginePod, memory, stepPods: [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run']) };
-  } finally {
-    polling = false;
-    await sampler;
-  }
-}
-
-interface MemorySample {
-  /** Resident memory (anonymous pages: what cannot be reclaimed) now, in bytes. */
-  readonly rss: number;
-  /** The kernel's own peak, page cache included (which it reclaims before it kills), in bytes. */
-  readonly peak: number;
-}
-
-/**
- * The memory of a pod's cgroup on this node: cgroup v1 (memory.stat's
- * total_rss, memory.max_usage_in_bytes) or v2 (memory.stat's anon,
- * memory.peak), with the kubelet's cgroupfs layout. Undefined when it is gone.
- */
-function cgroupMemory(podUid: string): MemorySample | undefined {
-  const want = `pod${podUid}`;
-  const search = (dir: string, depth: number): string | undefined => {
-    if (depth > 3) return undefined;
-    let entries: string[];
-    try { entries = readdirSync(dir); } catch { return undefined; }
-    if (entries.includes(want)) return path.join(dir, want);
-    for (const e of entries) if (e.startsWith('kubepods') || e === 'besteffort' || e === 'burstable') { const f = search(path.join(dir, e), depth + 1); if (f) return f; }
-    return undefined;
-  };
-  const v1 = search('/sys/fs/cgroup/memory', 0);
-  const dir = v1 ?? search('/sys/fs/cgroup', 0);
-  if (!dir) return undefined;
-  try {
-    const stat = Object.fromEntries(readFileSync(path.join(dir, 'memory.stat'), 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
-    const peak = Number(readFileSync(path.join(dir, v1 ? 'memory.max_usage_in_bytes' : 'memory.peak'), 'utf8').trim());
-    return { rss: (v1 ? stat.total_rss : stat.anon) ?? 0, peak };
-  } catch { return undefined; }
-}
 
 /** Every File and Directory path in an output object. */
 function listedPaths(value: unknown, into: string[] = []): string[] {
@@ -359,7 +124,12 @@ test("the platform's command line, verbatim, as uid 1000 gid 0: a $graph workflo
   }
   assertNoStepPodLeft(ns, run);
 
-  // The usage report (asked for in ~/.calrissian/default.json) validates and matches the pods' requests.
+  await assertUsageReport(ns, name, steps);
+  assertUnderLimit(run);
+});
+
+/** The usage report (asked for in ~/.calrissian/default.json) validates and matches the pods' requests. */
+async function assertUsageReport(ns: Namespace, name: string, steps: readonly V1Pod[]): Promise<void> {
   const usage = JSON.parse(await readFile(path.join(ns.dirs.output, `${name}.usage.json`), 'utf8')) as { cores_allowed: number; ram_mb_allowed: number; children: { name: string; cpus: number; ram_megabytes: number; exit_code: number }[] };
   assert.deepEqual(await schemaProblems('usage-report', usage), []);
   assert.equal(usage.cores_allowed, 1000);
@@ -370,8 +140,7 @@ test("the platform's command line, verbatim, as uid 1000 gid 0: a $graph workflo
   }).sort();
   assert.deepEqual(usage.children.map((c) => [c.cpus, c.ram_megabytes].join(' ')).sort(), requested);
   assert.deepEqual(usage.children.map((c) => c.exit_code), [0, 0, 0, 0]);
-  assertUnderLimit(run);
-});
+}
 
 test("a launcher's command line with inputs as flags, as uid 1000 gid 1000: the outputs are on the output claim", { timeout: 900_000 }, async (t) => {
   const ns = await setUpNamespace();
@@ -421,7 +190,7 @@ test('the engine pod deleted mid-run: every step pod goes', { timeout: 900_000 }
   const ns = await setUpNamespace();
   const name = 'eo-deleted';
   await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'green'], delay: 600 }) });
-  const core = admin.makeApiClient(CoreV1Api);
+  const core = admin().config.makeApiClient(CoreV1Api);
   const run = await runEngineJob(ns, platformCommand(name), 'platform', {
     midRun: async (enginePod) => { await core.deleteNamespacedPod({ name: enginePod, namespace: ns.name }); },
   });
@@ -502,7 +271,7 @@ test("README's steps: deploy/example/stage and deploy/example/run applied as the
   const root = await mkdtemp(path.join(os.tmpdir(), 'bespin-example-'));
   opened.push(() => rm(root, { recursive: true, force: true }));
   const kubectl = (...args: string[]): string => {
-    const r = spawnSync('kubectl', ['--kubeconfig', adminKubeconfig, ...args], { encoding: 'utf8' });
+    const r = spawnSync('kubectl', ['--kubeconfig', admin().kubeconfig, ...args], { encoding: 'utf8' });
     assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };

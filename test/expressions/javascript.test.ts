@@ -23,10 +23,11 @@ function failsWith(pattern: RegExp, expression?: string) {
   };
 }
 
-describe('JavaScript expressions', () => {
-  const engine = new ExpressionEngine({ javascript: true, expressionLib: lib });
-  after(() => engine.close());
+// One engine for every suite of this file, as a run has one.
+const engine = new ExpressionEngine({ javascript: true, expressionLib: lib });
+after(() => engine.close());
 
+describe('JavaScript expressions', () => {
   it('evaluates $() as an expression and ${} as a function body', async () => {
     assert.equal(await engine.evaluate('$(inputs.x * 2)', context), 6);
     assert.deepEqual(await engine.evaluate('${ return inputs.arr.map(function (v) { return v + 1; }); }', context), [2, 3, 4]);
@@ -67,7 +68,9 @@ describe('JavaScript expressions', () => {
   it('runs in strict mode', async () => {
     await assert.rejects(engine.evaluate('${ undeclared = 1; return 1; }', context), failsWith(/ReferenceError/));
   });
+});
 
+describe('JavaScript expressions: errors', () => {
   it('reports errors thrown inside JavaScript with the expression text', async () => {
     await assert.rejects(
       engine.evaluate('$(inputs.missing.y)', context),
@@ -95,7 +98,9 @@ describe('JavaScript expressions', () => {
     await assert.rejects(engine.evaluate('${ var a = {}; a.a = a; return a; }', context), failsWith(/not JSON data/));
     await assert.rejects(engine.evaluate('$(inputs.arr.map)', context), failsWith(/function/));
   });
+});
 
+describe('JavaScript expressions: concurrency, requirements and cancellation', () => {
   it('supports concurrent evaluations', async () => {
     const texts = Array.from({ length: 300 }, (_, i) =>
       i % 3 === 0 ? `$(inputs.x * ${i})` : i % 3 === 1 ? `\${ return "v" + ${i}; }` : `n$(${i})`,

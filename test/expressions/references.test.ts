@@ -19,10 +19,11 @@ const context = {
   runtime: { outdir: '/out', cores: 2 },
 };
 
-describe('parameter references without InlineJavascriptRequirement', () => {
-  const engine = new ExpressionEngine({ javascript: false });
-  after(() => engine.close());
+// One engine without JavaScript for every suite of this file.
+const engine = new ExpressionEngine({ javascript: false });
+after(() => engine.close());
 
+describe('parameter references without InlineJavascriptRequirement', () => {
   it('returns non-strings and strings without expressions unchanged', async () => {
     const object = { a: 1 };
     assert.equal(await engine.evaluate(object, context), object);
@@ -53,7 +54,9 @@ describe('parameter references without InlineJavascriptRequirement', () => {
     assert.equal(await engine.evaluate('$(inputs.name.length)', context), 5);
     assert.equal(await engine.evaluate('$(inputs.name[1])', context), 'e');
   });
+});
 
+describe('parameter references: missing values and null', () => {
   it('rejects missing keys and out-of-range indexes, as cwltool does without JavaScript', async () => {
     await assert.rejects(engine.evaluate('$(inputs.missing)', context), /'missing' is not a field of the object/);
     await assert.rejects(engine.evaluate('$(inputs.arr[7])', context), /'7' is not a field of the list/);
@@ -83,7 +86,9 @@ describe('parameter references without InlineJavascriptRequirement', () => {
     });
     await assert.rejects(engine.evaluate('a $(inputs.nothing[0]) b', context), /of null \(reading '0'\)/);
   });
+});
 
+describe('parameter references: interpolation, JavaScript and the fast path', () => {
   it('interpolates numbers, objects, arrays and null as JSON', async () => {
     assert.equal(await engine.evaluate('n=$(inputs.x)!', context), 'n=3!');
     assert.equal(await engine.evaluate('$(inputs.name) $(inputs.name)', context), 'hello hello');

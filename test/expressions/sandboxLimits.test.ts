@@ -15,10 +15,11 @@ function failsWith(pattern: RegExp) {
   };
 }
 
-describe('sandbox limits', () => {
-  const engine = new ExpressionEngine({ javascript: true, timeoutMs: 500, memoryMb: 64 });
-  after(() => engine.close());
+// One engine with a short timeout for every suite of this file.
+const engine = new ExpressionEngine({ javascript: true, timeoutMs: 500, memoryMb: 64 });
+after(() => engine.close());
 
+describe('sandbox limits', () => {
   it('stops an infinite loop with a timeout message within timeoutMs plus a small margin', async () => {
     const started = performance.now();
     await assert.rejects(
@@ -63,7 +64,9 @@ describe('sandbox limits', () => {
     assert.match(String((results[2] as PromiseRejectedResult).reason), /64 MiB memory limit/);
     assert.deepEqual(results[3], { status: 'fulfilled', value: 6 });
   });
+});
 
+describe('sandbox limits: escapes', () => {
   it('blocks sandbox escapes', async () => {
     const attempts = [
       '$(this.constructor.constructor("return process")())',
@@ -121,7 +124,9 @@ describe('sandbox limits', () => {
       ' } return found; }';
     assert.deepEqual(await engine.evaluate(code, context), []);
   });
+});
 
+describe('sandbox limits: the worker', () => {
   it('terminates a worker that stops answering and resends the queued requests', async () => {
     const host = new SandboxHost(100, 64, new URL('./stuckWorker.js', import.meta.url));
     const started = performance.now();

@@ -56,75 +56,19 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
   admin.loadFromFile(options.adminKubeconfigPath);
   const core = admin.makeApiClient(CoreV1Api);
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
-  const namespace = options.namespace ?? `bespin-test-${randomBytes(4).toString('hex')}`;
-  const pvNames: string[] = [];
+  const made: Made = { namespace: options.namespace ?? `bespin-test-${randomBytes(4).toString('hex')}`, ownNamespace: true, pvNames: [], created: [] };
+  const namespace = made.namespace;
 
   // A namespace that exists already (say `default`, where Calrissian runs from
   // outside a cluster) is used as it is and cleaned, not deleted.
-  let ownNamespace = true;
   await core.createNamespace({ body: { metadata: { name: namespace, labels: { 'bespin.io/test': 'true' } } } }).catch((error: { code?: number }) => {
     if (error.code !== 409 || options.namespace === undefined) throw error;
-    ownNamespace = false;
+    made.ownNamespace = false;
   });
-  const created: { kind: 'pvc' | 'sa' | 'role' | 'binding'; name: string }[] = [];
-  const remove = async (): Promise<void> => {
-    if (ownNamespace) {
-      await core.deleteNamespace({ name: namespace, propagationPolicy: 'Background' }).catch(() => undefined);
-    } else {
-      await core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
-      for (const c of created.reverse()) {
-        const gone = (): undefined => undefined;
-        if (c.kind === 'pvc') await core.deleteNamespacedPersistentVolumeClaim({ name: c.name, namespace }).catch(gone);
-        if (c.kind === 'sa') await core.deleteNamespacedServiceAccount({ name: c.name, namespace }).catch(gone);
-        if (c.kind === 'role') await rbac.deleteNamespacedRole({ name: c.name, namespace }).catch(gone);
-        if (c.kind === 'binding') await rbac.deleteNamespacedRoleBinding({ name: c.name, namespace }).catch(gone);
-      }
-    }
-    for (const name of pvNames) await core.deletePersistentVolume({ name }).catch(() => undefined);
-  };
+  const remove = (): Promise<void> => removeMade(core, rbac, made);
   try {
-    for (const [claim, dir] of Object.entries(options.claims)) {
-      const pvName = `${namespace}-${claim}`.slice(0, 253);
-      pvNames.push(pvName);
-      // Pre-bound both ways, so the binder pairs exactly these two.
-      await core.createPersistentVolume({
-        body: {
-          metadata: { name: pvName, labels: { 'bespin.io/test': 'true' } },
-          spec: {
-            capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain',
-            storageClassName: '', hostPath: { path: path.resolve(dir), type: 'Directory' },
-            claimRef: { namespace, name: claim },
-          },
-        },
-      });
-      await core.createNamespacedPersistentVolumeClaim({
-        namespace,
-        body: {
-          metadata: { name: claim },
-          spec: { accessModes: ['ReadWriteMany'], storageClassName: '', volumeName: pvName, resources: { requests: { storage: '100Gi' } } },
-        },
-      });
-      created.push({ kind: 'pvc', name: claim });
-    }
-    let engineServiceAccount = 'bespin-engine';
-    for (const m of await rbacManifests(REPO_RBAC)) {
-      const body = { ...m, metadata: { ...m.metadata, namespace } };
-      if (m.kind === 'ServiceAccount') {
-        engineServiceAccount = m.metadata?.name ?? engineServiceAccount;
-        await core.createNamespacedServiceAccount({ namespace, body: body as V1ServiceAccount });
-        created.push({ kind: 'sa', name: engineServiceAccount });
-      } else if (m.kind === 'Role') {
-        await rbac.createNamespacedRole({ namespace, body: body as V1Role });
-        created.push({ kind: 'role', name: m.metadata?.name ?? '' });
-      } else if (m.kind === 'RoleBinding') {
-        const binding = body as V1RoleBinding;
-        binding.subjects = (binding.subjects ?? []).map((s) => (s.kind === 'ServiceAccount' ? { ...s, namespace } : s));
-        await rbac.createNamespacedRoleBinding({ namespace, body: binding });
-        created.push({ kind: 'binding', name: m.metadata?.name ?? '' });
-      } else {
-        throw new Error(`rbac/: unexpected kind ${String((m as { kind?: string }).kind)}`);
-      }
-    }
+    await createClaims(core, made, options.claims);
+    const engineServiceAccount = await createEngineAccount(core, rbac, made);
     await waitForBound(core, namespace, Object.keys(options.claims));
     // The account comes from rbac/'s manifests, created above.
     const t = await core.createNamespacedServiceAccountToken({
@@ -137,6 +81,84 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
     await remove();
     throw error;
   }
+}
+
+/** What provision made so far, so that removing takes back exactly that. */
+interface Made {
+  readonly namespace: string;
+  ownNamespace: boolean;
+  readonly pvNames: string[];
+  readonly created: { kind: 'pvc' | 'sa' | 'role' | 'binding'; name: string }[];
+}
+
+async function removeMade(core: CoreV1Api, rbac: RbacAuthorizationV1Api, made: Made): Promise<void> {
+  const namespace = made.namespace;
+  if (made.ownNamespace) {
+    await core.deleteNamespace({ name: namespace, propagationPolicy: 'Background' }).catch(() => undefined);
+  } else {
+    await core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
+    for (const c of made.created.reverse()) {
+      const gone = (): undefined => undefined;
+      if (c.kind === 'pvc') await core.deleteNamespacedPersistentVolumeClaim({ name: c.name, namespace }).catch(gone);
+      if (c.kind === 'sa') await core.deleteNamespacedServiceAccount({ name: c.name, namespace }).catch(gone);
+      if (c.kind === 'role') await rbac.deleteNamespacedRole({ name: c.name, namespace }).catch(gone);
+      if (c.kind === 'binding') await rbac.deleteNamespacedRoleBinding({ name: c.name, namespace }).catch(gone);
+    }
+  }
+  for (const name of made.pvNames) await core.deletePersistentVolume({ name }).catch(() => undefined);
+}
+
+/** A hostPath PersistentVolume and its claim for each claim name. */
+async function createClaims(core: CoreV1Api, made: Made, claims: Readonly<Record<string, string>>): Promise<void> {
+  const namespace = made.namespace;
+  for (const [claim, dir] of Object.entries(claims)) {
+    const pvName = `${namespace}-${claim}`.slice(0, 253);
+    made.pvNames.push(pvName);
+    // Pre-bound both ways, so the binder pairs exactly these two.
+    await core.createPersistentVolume({
+      body: {
+        metadata: { name: pvName, labels: { 'bespin.io/test': 'true' } },
+        spec: {
+          capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain',
+          storageClassName: '', hostPath: { path: path.resolve(dir), type: 'Directory' },
+          claimRef: { namespace, name: claim },
+        },
+      },
+    });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: {
+        metadata: { name: claim },
+        spec: { accessModes: ['ReadWriteMany'], storageClassName: '', volumeName: pvName, resources: { requests: { storage: '100Gi' } } },
+      },
+    });
+    made.created.push({ kind: 'pvc', name: claim });
+  }
+}
+
+/** The engine's ServiceAccount, Role and RoleBinding from rbac/, in the namespace; returns the account's name. */
+async function createEngineAccount(core: CoreV1Api, rbac: RbacAuthorizationV1Api, made: Made): Promise<string> {
+  const namespace = made.namespace;
+  let engineServiceAccount = 'bespin-engine';
+  for (const m of await rbacManifests(REPO_RBAC)) {
+    const body = { ...m, metadata: { ...m.metadata, namespace } };
+    if (m.kind === 'ServiceAccount') {
+      engineServiceAccount = m.metadata?.name ?? engineServiceAccount;
+      await core.createNamespacedServiceAccount({ namespace, body: body as V1ServiceAccount });
+      made.created.push({ kind: 'sa', name: engineServiceAccount });
+    } else if (m.kind === 'Role') {
+      await rbac.createNamespacedRole({ namespace, body: body as V1Role });
+      made.created.push({ kind: 'role', name: m.metadata?.name ?? '' });
+    } else if (m.kind === 'RoleBinding') {
+      const binding = body as V1RoleBinding;
+      binding.subjects = (binding.subjects ?? []).map((s) => (s.kind === 'ServiceAccount' ? { ...s, namespace } : s));
+      await rbac.createNamespacedRoleBinding({ namespace, body: binding });
+      made.created.push({ kind: 'binding', name: m.metadata?.name ?? '' });
+    } else {
+      throw new Error(`rbac/: unexpected kind ${String((m as { kind?: string }).kind)}`);
+    }
+  }
+  return engineServiceAccount;
 }
 
 async function waitForBound(core: CoreV1Api, namespace: string, claims: readonly string[]): Promise<void> {

@@ -1,5 +1,6 @@
-// Reads src/ as a newcomer's tools would: every module's imports and every
-// function's length, so the structure rules of docs/architecture.md can be checked.
+// Reads src/, test/ and conformance/ as a newcomer's tools would: every
+// module's imports and every function's length, so the structure rules of
+// docs/architecture.md can be checked.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from '@babel/parser';
@@ -21,10 +22,10 @@ export const STAGE_ORDER: readonly (readonly string[])[] = [
 ];
 
 export interface SourceModule {
-  /** Path relative to src/, with forward slashes. */
+  /** Path relative to the root it was read from, with forward slashes. */
   readonly path: string;
   readonly lines: number;
-  /** src/-relative paths of the modules it imports (type-only imports included). */
+  /** Root-relative paths of the modules it imports (type-only imports included). */
   readonly imports: readonly string[];
   /** Bare package specifiers it imports. */
   readonly packages: readonly string[];
@@ -111,10 +112,10 @@ function importSpecifiers(root: Node): string[] {
   return specifiers;
 }
 
-/** Parses every module under `srcDir`. */
-export function readSourceModules(srcDir: string): SourceModule[] {
-  const root = resolve(srcDir);
-  return listSources(root).map((file) => {
+/** Parses every module under the `folders` of `rootDir` (all of it by default); paths are relative to `rootDir`. */
+export function readSourceModules(rootDir: string, folders: readonly string[] = ['.']): SourceModule[] {
+  const root = resolve(rootDir);
+  return folders.flatMap((folder) => listSources(join(root, folder))).map((file) => {
     const text = readFileSync(file, 'utf8');
     const ast = parse(text, { sourceType: 'module', plugins: ['typescript'] }) as unknown as Node;
     const imports: string[] = [];
@@ -190,4 +191,57 @@ export function stagePicture(modules: readonly SourceModule[]): Map<string, Set<
     for (const target of module.imports) if (stageOf(target) !== from) targets.add(stageOf(target));
   }
   return picture;
+}
+
+// The test code has layers of its own, lowest first. A module imports its own
+// folder or a folder of a lower layer; folders of one layer stay apart (the
+// stand-in cluster is a Kubernetes API server written without the engine's
+// code, so the two cannot agree on a shared bug; topic folders share code
+// only through test/helpers/).
+export const TEST_LAYERS: readonly (readonly string[])[] = [
+  ['src', 'test/cluster', 'test/realcluster'],
+  ['test/helpers'],
+  ['conformance'],
+  // Every other test/<topic>/ folder, and every test file wherever it lives.
+  ['test/*'],
+];
+
+/** A test file is an entry point for `node --test` (or the real-cluster run): nothing imports it. */
+export function isTestFile(path: string): boolean {
+  return /\.(real)?test\.ts$/.test(path);
+}
+
+/** The folder a repository-relative path belongs to: `src`, `conformance` or `test/<folder>`. */
+export function folderOf(path: string): string {
+  const parts = path.split('/');
+  return parts[0] === 'test' && parts.length > 2 ? `test/${parts[1]}` : parts[0]!;
+}
+
+/** Index of a path's layer in TEST_LAYERS, or -1 when it lies outside src/, test/<folder>/ and conformance/. */
+export function testLayerOf(path: string): number {
+  const folder = folderOf(path);
+  const topics = TEST_LAYERS.length - 1;
+  if (folder.startsWith('test/') && isTestFile(path)) return topics;
+  const rank = TEST_LAYERS.findIndex((group) => group.includes(folder));
+  if (rank >= 0) return rank;
+  return folder.startsWith('test/') ? topics : -1;
+}
+
+/**
+ * Imports of repository-relative modules that run against the test layers:
+ * "from → to". Besides the layer order, a test file is never imported, and
+ * conformance/ (a runner, not a library) is imported by its own tests alone.
+ */
+export function testBackwardArrows(modules: readonly SourceModule[]): string[] {
+  const arrows: string[] = [];
+  for (const module of modules) {
+    const from = testLayerOf(module.path);
+    for (const target of module.imports) {
+      const to = testLayerOf(target);
+      const sibling = to === from && folderOf(target) !== folderOf(module.path);
+      const conformance = folderOf(target) === 'conformance' && folderOf(module.path) !== 'conformance' && folderOf(module.path) !== 'test/conformance';
+      if (from < 0 || to < 0 || to > from || sibling || isTestFile(target) || conformance) arrows.push(`${module.path} → ${target}`);
+    }
+  }
+  return arrows;
 }
