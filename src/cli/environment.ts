@@ -13,7 +13,8 @@ import { byteQuantity, nonNegative, seconds, wholeNumber } from './optionParsers
 /**
  * Every environment variable the engine reads, read here once and typed:
  * nothing below the CLI looks at the environment. A bad value is a usage
- * error naming the variable (exit 2), as a bad option is.
+ * error naming the variable (exit 2), as a bad option is. (HOME also finds
+ * ~/.calrissian/default.json, read with the conf files before this: conf.ts.)
  */
 export interface EngineEnvironment {
   /** BESPIN_MAX_DOCUMENT_BYTES and BESPIN_MAX_JOB_FILE_BYTES over the built-in load limits. */
@@ -40,8 +41,6 @@ export interface EngineEnvironment {
   readonly enclosingStepToken: string | undefined;
   /** PATH, which a tool run as a host process inherits. */
   readonly path: string | undefined;
-  /** HOME, for ~/.calrissian/default.json. */
-  readonly home: string | undefined;
   /** The whole environment: what --preserve-environment picks from, and the Docker client runs with. */
   readonly variables: Readonly<Record<string, string>>;
 }
@@ -76,7 +75,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv): EngineEnvironment {
     streamLogs: !FALSY.has((env.CALRISSIAN_STREAM_LOGS ?? '').toLowerCase()),
     enclosingStepToken: env.BESPIN_STEP_TOKEN || undefined,
     path: env.PATH,
-    home: env.HOME,
     variables: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 }
