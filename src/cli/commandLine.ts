@@ -1,21 +1,25 @@
 import type { Argv } from 'yargs';
 import { UserError, errorMessage } from '../errors.js';
-import { resolveOptions, type OptionValues } from './conf.js';
+import { resolveOptions } from './conf.js';
 import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, invalidChoice, unsupportedFlag } from './options.js';
 import { existingFile } from './optionParsers.js';
 import { readPlainOptions } from './plainOptions.js';
-import { checkRunOptions, type RunOptions } from './runOptions.js';
+import { engineOptions, type EngineOptions } from './engineOptions.js';
 import { splitArgv, type SplitArgv } from './splitArgv.js';
 
 const VERSION = 'bespin 0.1.0 (CWL v1.0, v1.1, v1.2; Calrissian 0.18 and cwltool 3.3 command lines)';
 
 /** A command line read and checked: a run to do, or an exit code (help, version, or a usage error already reported). */
 export type CommandLine =
-  | { readonly kind: 'run'; readonly split: SplitArgv; readonly options: OptionValues; readonly checked: RunOptions }
+  | { readonly kind: 'run'; readonly split: SplitArgv; readonly options: EngineOptions }
   | { readonly kind: 'exit'; readonly code: number };
 
-/** Splits argv, parses the engine options over the conf files and checks them; problems are reported on stderr here. */
-export async function readCommandLine(argv: readonly string[]): Promise<CommandLine> {
+/**
+ * Splits argv, parses the engine options over the conf files, and checks
+ * them with the environment into the run's typed options; problems (a bad
+ * option or environment variable alike) are reported on stderr here.
+ */
+export async function readCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandLine> {
   const split = splitArgv(argv);
   // A cwltool flag bespin knows but cannot honour is not a usage error: one line, exit 33.
   const unsupported = unsupportedFlag(split.engine);
@@ -27,14 +31,14 @@ export async function readCommandLine(argv: readonly string[]): Promise<CommandL
     const given = readPlainOptions(split.engine) ?? ((await (await engineOptionParser(split.engine)).parseAsync()) as Record<string, unknown>);
     if (given.help || given.version) return { kind: 'exit', code: 0 };
     if (given.conf !== undefined) existingFile('--conf', given.conf);
-    const options = await resolveOptions(given);
+    const values = await resolveOptions(given, env);
     // A value outside an option's choices gets cwltool's own message (exit 2).
-    const badChoice = invalidChoice(options);
+    const badChoice = invalidChoice(values);
     if (badChoice) {
       process.stderr.write(`bespin: ${badChoice}\n`);
       return { kind: 'exit', code: 2 };
     }
-    return { kind: 'run', split, options, checked: checkRunOptions(options) };
+    return { kind: 'run', split, options: engineOptions(values, env) };
   } catch (error) {
     process.stderr.write(error instanceof UserError ? `ERROR ${error.message}\n` : `bespin: ${errorMessage(error)}\n`);
     return { kind: 'exit', code: error instanceof UserError ? error.exitCode : 2 };
@@ -53,7 +57,7 @@ async function engineOptionParser(engineArgs: readonly string[]): Promise<Argv> 
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false });
   // Defaults are applied after parsing, below the conf files (see resolveOptions).
   for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
-    // Numbers reach checkRunOptions as written, so a bad one is named as given rather than as NaN.
+    // Numbers reach checkRunSettings as written, so a bad one is named as given rather than as NaN.
     const shownDefault = spec.default !== undefined ? ` [default: ${String(spec.default)}]` : '';
     parser.option(name, { type: spec.type === 'number' ? 'string' : spec.type, describe: `${spec.describe}${shownDefault}` });
   }

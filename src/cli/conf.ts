@@ -5,7 +5,7 @@ import { ValidationError, errorMessage } from '../errors.js';
 import { schemaProblems } from '../validate/schemas.js';
 import { ENGINE_OPTIONS } from './options.js';
 
-/** Option values by engine option name (`max-ram`), as yargs gives them. */
+/** Option values by engine option name (`max-ram`), as yargs gives them: read only by engineOptions.ts, which types them. */
 export type OptionValues = Record<string, unknown>;
 
 /**
@@ -52,7 +52,7 @@ export async function readConf(file: string, optional = false): Promise<OptionVa
 }
 
 /** Calrissian's per-user defaults: read when present, like Calrissian (a missing HOME or file is no error). */
-export function defaultConfPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function defaultConfPath(env: NodeJS.ProcessEnv): string | undefined {
   const home = env.HOME ?? os.homedir();
   return home ? path.join(home, '.calrissian', 'default.json') : undefined;
 }
@@ -61,7 +61,7 @@ export function defaultConfPath(env: NodeJS.ProcessEnv = process.env): string | 
  * The options a run uses: the command line over `--conf` over
  * `~/.calrissian/default.json` over bespin's defaults.
  */
-export async function resolveOptions(commandLine: OptionValues, env: NodeJS.ProcessEnv = process.env): Promise<OptionValues> {
+export async function resolveOptions(commandLine: OptionValues, env: NodeJS.ProcessEnv): Promise<OptionValues> {
   const layers: OptionValues[] = [];
   const personal = defaultConfPath(env);
   const personalValues = personal ? await readConf(personal, true) : undefined;

@@ -1,8 +1,9 @@
 import { errorMessage } from '../errors.js';
 import { ExpressionEngines } from '../expressions/engines.js';
 import { runProcess } from '../execute/runProcess.js';
+import { protectEngineCredentials } from '../files/hostEntry.js';
 import { SecretMask } from '../job/secrets.js';
-import { createLogger, type LogLevel } from '../logger.js';
+import { createLogger } from '../logger.js';
 import { StderrTee } from '../report/tee.js';
 import { watchSignals, type Cancellation } from './cancellation.js';
 import { readCommandLine, type CommandLine } from './commandLine.js';
@@ -14,10 +15,11 @@ import { loadTopLevelJob } from './topLevelJob.js';
 
 type RunCommandLine = Extract<CommandLine, { kind: 'run' }>;
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** A whole run of the engine: `argv` after the node and script paths, `env` the engine's environment (read nowhere else). */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const cancel = watchSignals();
   try {
-    const commandLine = await readCommandLine(argv);
+    const commandLine = await readCommandLine(argv, env);
     if (commandLine.kind === 'exit') return commandLine.code;
     return await runWithStderrTee(commandLine, cancel);
   } finally {
@@ -27,10 +29,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** --stderr FILE: everything the run writes to stderr is also in the file. */
 async function runWithStderrTee(commandLine: RunCommandLine, cancel: Cancellation): Promise<number> {
-  const file = commandLine.options.stderr;
+  const file = commandLine.options.log.stderrFile;
   let tee: StderrTee | undefined;
   try {
-    if (typeof file === 'string') tee = StderrTee.install(file);
+    if (file !== undefined) tee = StderrTee.install(file);
   } catch (error) {
     process.stderr.write(`ERROR --stderr ${String(file)}: ${errorMessage(error)}\n`);
     return 1;
@@ -47,10 +49,12 @@ async function runWithStderrTee(commandLine: RunCommandLine, cancel: Cancellatio
  * load the process and its job object, open the backend, run, and report.
  * The backend is closed only after every step has settled, however the run ends.
  */
-async function run({ split, options, checked }: RunCommandLine, cancel: Cancellation): Promise<number> {
-  const level: LogLevel = options.debug ? 'debug' : options.quiet ? 'warn' : 'info';
+async function run({ split, options }: RunCommandLine, cancel: Cancellation): Promise<number> {
+  // The run's secrets, owned here: the tool runner adds each tool's, and the
+  // logger and every ERROR line (runEnding.ts) are masked with them.
   const secrets = new SecretMask();
-  const logger = await createLogger(level, { timestamps: Boolean(options.timestamps), plain: typeof options.stderr === 'string', mask: secrets });
+  const { level, timestamps, stderrFile } = options.log;
+  const logger = await createLogger(level, { timestamps, plain: stderrFile !== undefined, mask: secrets });
   const document = split.document;
   if (!document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
@@ -59,18 +63,21 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const signal = cancel.controller.signal;
-  const limits = runLimits(checked);
-  const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs, checked.expressionResidentMemoryMb), usageReportFile(options, limits), secrets);
+  // Before any document is read: the read gates refuse the engine's own kubeconfigs.
+  protectEngineCredentials(options.credentials);
+  const limits = runLimits(options.run);
+  const handles = new RunHandles(new ExpressionEngines(options.run.evalTimeoutMs, options.run.expressionResidentMemoryMb), usageReportFile(options.run.usageReport, limits), secrets);
   try {
-    if (isInspection(options, split.toolInputs)) {
+    if (isInspection(options.inspect, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
-      const code = await inspect({ document, options, toolInputs: split.toolInputs, signal, write: (t) => process.stdout.write(t) });
+      const request = { document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t) };
+      const code = await inspect(request);
       if (code !== undefined) return code;
     }
-    const top = await loadTopLevelJob(document, split, options, signal);
-    const ctx = await openRunContext({ process: top.process, job: top.job, options, checked, limits, logger, signal }, handles);
+    const top = await loadTopLevelJob(document, split, options.document, signal);
+    const ctx = await openRunContext({ process: top.process, job: top.job, options, limits, logger, signal }, handles);
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
-    return await finishRun(outputs, top.job, handles, options, logger, top.name);
+    return await finishRun(outputs, top.job, handles, options.outputs, logger, top.name);
   } catch (error) {
     return await failRun(error, handles, cancel, options, logger);
   } finally {

@@ -5,12 +5,14 @@ import { uriToPath } from '../files/uri.js';
 import { processDot } from '../report/dot.js';
 import { makeTemplate } from '../report/template.js';
 import { toolUsage } from '../report/toolUsage.js';
+import type { DocumentOptions, InspectFlags } from './engineOptions.js';
 import { asksToolHelp, loadChecked } from './inspection.js';
 
 /** The actions that look at a document and run nothing: --validate, --pack, --print-dot, --make-template, `tool.cwl --help`. */
 export interface InspectRequest {
   readonly document: string;
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly flags: InspectFlags;
+  readonly loading: DocumentOptions;
   readonly toolInputs: readonly string[];
   readonly signal: AbortSignal;
   readonly write: (text: string) => void;
@@ -22,31 +24,31 @@ export interface InspectRequest {
  * on). Errors are thrown as UserErrors for the CLI to report.
  */
 export async function inspect(request: InspectRequest): Promise<number | undefined> {
-  const { document, options, signal, write } = request;
-  if (options.pack) {
-    write(`${JSON.stringify(await packDocument(document), null, 4)}\n`);
+  const { document, flags, loading, signal, write } = request;
+  if (flags.pack) {
+    write(`${JSON.stringify(await packDocument(document, loading.limits), null, 4)}\n`);
     return 0;
   }
-  if (options.validate) {
+  if (flags.validate) {
     // A $graph without #main: every process in it is checked, as cwltool does.
-    const references = await processesToValidate(document);
+    const references = await processesToValidate(document, loading.limits);
     for (const reference of references) {
-      await loadChecked(reference, options, signal);
+      await loadChecked(reference, loading, signal);
       if (references.length > 1) write(`${reference} is valid CWL.\n`);
     }
     write(`${document} is valid CWL.\n`);
     return 0;
   }
-  const tool = await loadChecked(document, options, signal);
+  const tool = await loadChecked(document, loading, signal);
   const name = path.basename(uriToPath(document.split('#')[0]!));
   // An input really named `help` takes the flag as its value instead.
-  const inspectFlag = Boolean(options['print-dot'] || options['make-template']);
+  const inspectFlag = flags.printDot || flags.makeTemplate;
   if (asksToolHelp(request.toolInputs) && !tool.inputs.some((p) => p.id === 'help' || p.id === 'h')) {
     write(toolUsage(tool, name));
     return 0;
   }
   if (!inspectFlag) return undefined;
-  if (options['print-dot']) {
+  if (flags.printDot) {
     write(processDot(tool, tool.id ? tool.id.split(/[#/]/).pop()! || name : name));
     return 0;
   }

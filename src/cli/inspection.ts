@@ -3,13 +3,14 @@ import type { Process } from '../model/types.js';
 import { loadProcess } from '../load/loadProcess.js';
 import { uriToPath } from '../files/uri.js';
 import { checkExtensions } from '../validate/extensions.js';
+import type { DocumentOptions, InspectFlags } from './engineOptions.js';
 
 /**
  * Whether a command line only inspects its document: apart from inspect.ts,
  * so that a run imports the inspections (pack, dot, template) only when asked.
  */
-export function isInspection(options: Readonly<Record<string, unknown>>, toolInputs: readonly string[]): boolean {
-  return Boolean(options.validate || options.pack || options['print-dot'] || options['make-template']) || asksToolHelp(toolInputs);
+export function isInspection(flags: InspectFlags, toolInputs: readonly string[]): boolean {
+  return flags.validate || flags.pack || flags.printDot || flags.makeTemplate || asksToolHelp(toolInputs);
 }
 
 /** `tool.cwl --help`: the tool's inputs, as cwltool prints them. */
@@ -17,9 +18,9 @@ export function asksToolHelp(toolInputs: readonly string[]): boolean {
   return toolInputs.includes('--help') || toolInputs.includes('-h');
 }
 
-/** Loads a process and applies the command line's extension gate. */
-export async function loadChecked(reference: string, options: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Process> {
-  const process = await loadProcess(reference, { signal });
-  checkExtensions(process, options['enable-ext'] === true, path.basename(uriToPath(reference.split('#')[0]!)));
+/** Loads a process within the run's load limits and applies the command line's extension gate. */
+export async function loadChecked(reference: string, loading: DocumentOptions, signal: AbortSignal): Promise<Process> {
+  const process = await loadProcess(reference, { signal, limits: loading.limits, validationCacheDir: loading.validationCacheDir });
+  checkExtensions(process, loading.enableExt, path.basename(uriToPath(reference.split('#')[0]!)));
   return process;
 }

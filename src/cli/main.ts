@@ -7,12 +7,15 @@
 // `node --max-old-space-size=N dist/bundle/bespin.js ...`.
 import { enableCompileCache } from 'node:module';
 import path from 'node:path';
-import { cacheDir } from '../load/cacheDir.js';
+import { cacheDir } from './cacheDir.js';
 
+// The one place the environment is read: the engine gets it from here and
+// types it with the options (engineOptions.ts); nothing below reads it.
+const env = process.env;
 // Start-up is mostly compiling modules: V8's code cache lets the next run skip
 // that. Enabled before the engine is imported, so its modules are covered; a
 // cache that cannot be written is just not used.
-const dir = cacheDir();
+const dir = cacheDir(env);
 if (dir) {
   try {
     enableCompileCache(path.join(dir, 'compile'));
@@ -25,4 +28,4 @@ if (dir) {
 // reading maps costs start-up time.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
 const { main } = await import('./engineRun.js');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), env);

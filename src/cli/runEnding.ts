@@ -1,14 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { relocateOutputs, type OutputMode } from '../collect/relocate.js';
+import { relocateOutputs } from '../collect/relocate.js';
 import { UserError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { formatOutputObject } from '../report/outputObject.js';
 import { signalExitCode, type Cancellation } from './cancellation.js';
-import type { OptionValues } from './conf.js';
+import type { EngineOptions, OutputOptions } from './engineOptions.js';
 import type { RunHandles } from './runHandles.js';
-import { leavesTmpdir } from './runSetup.js';
-import { removeTrees } from '../execute/jobDirectories.js';
 
 /**
  * A run that succeeded: outputs go to --outdir (moved, copied or left), the
@@ -16,20 +13,19 @@ import { removeTrees } from '../execute/jobDirectories.js';
  * output object is written. Exit code 0.
  */
 export async function finishRun(
-  outputs: Record<string, unknown>, job: Record<string, unknown>, handles: RunHandles, options: OptionValues, logger: Logger, document: string,
+  outputs: Record<string, unknown>, job: Record<string, unknown>, handles: RunHandles, options: OutputOptions, logger: Logger, document: string,
 ): Promise<number> {
-  const outdir = path.resolve(String(options.outdir ?? '.'));
-  const mode: OutputMode = options['leave-outputs'] ? 'leave' : options['copy-outputs'] ? 'copy' : 'move';
-  const final = await relocateOutputs(outputs, outdir, mode, handles.jobOutdirs, job, document);
-  if (mode !== 'leave' && !leavesTmpdir(options)) {
-    await removeTrees(handles.jobOutdirs);
+  const scratch = handles.scratch;
+  const final = await relocateOutputs(outputs, options.outdir, options.mode, scratch?.outdirs ?? new Set(), job, document);
+  if (options.mode !== 'leave' && scratch && !scratch.leaves) {
+    await scratch.removeOutdirs();
     await handles.remote?.remove();
   }
   const text = `${formatOutputObject(final)}\n`;
   // cwltool's --write-summary takes the output object's place on standard output.
-  if (typeof options['write-summary'] === 'string') await writeFile(options['write-summary'], text);
+  if (options.writeSummary !== undefined) await writeFile(options.writeSummary, text);
   else process.stdout.write(text);
-  if (typeof options.stdout === 'string') await writeFile(options.stdout, text);
+  if (options.stdout !== undefined) await writeFile(options.stdout, text);
   logger.info('Final process status is success');
   return 0;
 }
@@ -40,14 +36,15 @@ export async function finishRun(
  * Returns the exit code after one plain-text line on stderr, whatever the
  * log format.
  */
-export async function failRun(error: unknown, handles: RunHandles, cancel: Cancellation, options: OptionValues, logger: Logger): Promise<number> {
+export async function failRun(error: unknown, handles: RunHandles, cancel: Cancellation, options: EngineOptions, logger: Logger): Promise<number> {
   const abort = cancel.controller;
   if (!abort.signal.aborted) abort.abort();
-  if (!leavesTmpdir(options)) await handles.removeFailedRunFiles();
+  if (!options.scratch.leaveTmpdir) await handles.removeFailedRunFiles();
   // A failed run still leaves an output object ({}) in the --stdout file,
   // so the platform never reads a missing or stale one.
-  if (typeof options.stdout === 'string') {
-    await writeFile(options.stdout, '{}\n').catch((e: unknown) => logger.warn(`--stdout: cannot write the empty output object: ${errorMessage(e)}`));
+  const stdoutFile = options.outputs.stdout;
+  if (stdoutFile !== undefined) {
+    await writeFile(stdoutFile, '{}\n').catch((e: unknown) => logger.warn(`--stdout: cannot write the empty output object: ${errorMessage(e)}`));
   }
   const cancelledBy = cancel.by;
   if (cancelledBy) {

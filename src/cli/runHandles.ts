@@ -1,10 +1,10 @@
-import { rm } from 'node:fs/promises';
 import type { Backend } from '../backends/backend.js';
 import { errorMessage } from '../errors.js';
 import type { ExpressionEngines } from '../expressions/engines.js';
+import type { ScratchSpace } from '../execute/scratchSpace.js';
 import type { RemoteInputs } from '../load/remoteInputs.js';
 import type { Logger } from '../logger.js';
-import { SecretMask } from '../job/secrets.js';
+import type { SecretMask } from '../job/secrets.js';
 import type { Progress } from '../report/progress.js';
 import type { UsageReport } from '../report/usageReport.js';
 
@@ -20,32 +20,27 @@ export interface UsageReportFile {
  * what was opened.
  */
 export class RunHandles {
-  /** Every job output directory the run created (RunContext.jobOutdirs). */
-  readonly jobOutdirs = new Set<string>();
-  /** The run's secrets: the logger and every ERROR line are masked with them (RunContext.secrets). */
-  readonly secrets: SecretMask;
   progress: Progress | undefined;
   remote: RemoteInputs | undefined;
   backend: Backend | undefined;
+  /** The run's job directories: relocation moves outputs out of them, and the run's end removes them. */
+  scratch: ScratchSpace | undefined;
 
   constructor(
     readonly engines: ExpressionEngines,
     readonly usage: UsageReportFile | undefined,
-    secrets?: SecretMask,
-  ) {
-    this.secrets = secrets ?? new SecretMask();
-  }
+    /** The run's secrets, which the CLI made: the tool runner fills it, the logger and every ERROR line are masked with it. */
+    readonly secrets: SecretMask,
+  ) {}
 
   /**
    * Removes a failed run's job directories and downloads. Pods are deleted
-   * first (a pod may still be writing into its directory on the claim); the
-   * jobs' own clean-up runs concurrently, so this is a second pass over the
-   * same set.
+   * first (a pod may still be writing into its directory on the claim).
    */
   async removeFailedRunFiles(): Promise<void> {
     // A failed close is reported by the second one, in close().
     await this.backend?.close().catch(() => undefined);
-    await Promise.all([...this.jobOutdirs].flatMap((d) => [rm(d, { recursive: true, force: true }), rm(`${d}.stage`, { recursive: true, force: true })]));
+    await this.scratch?.removeAll();
     await this.remote?.remove();
   }
 

@@ -1,19 +1,13 @@
+import path from 'node:path';
 import type { DownloadLimits } from '../load/download.js';
 import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../load/download.js';
-// apiRetry.ts has no runtime import of the Kubernetes client: reading it costs a local run nothing.
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../backends/kubernetes/apiRetry.js';
-import { DEFAULT_MAX_DOCKER_LOAD_BYTES, DOCKER_LOAD_LIMIT_VARIABLE } from '../backends/docker/dockerLoad.js';
 import { UsageError } from '../errors.js';
-import { RESIDENT_MEMORY_VARIABLE } from '../expressions/index.js';
 import type { OptionValues } from './conf.js';
-import { byteQuantity, choice, coreQuantity, existingFile, nonNegative, seconds, wholeNumber } from './optionParsers.js';
+import type { EngineEnvironment } from './environment.js';
+import { byteQuantity, choice, coreQuantity, existingFile, seconds, wholeNumber } from './optionParsers.js';
 
-/**
- * Every numeric, quantity, enum and must-exist-file option of a run, and the
- * environment variables read as numbers, checked once where they enter: the
- * rest of the engine takes these typed values and never parses an option.
- */
-export interface RunOptions {
+/** How the run goes: its budgets, retries, time limits and what a failure does. */
+export interface RunSettings {
   readonly retries: number;
   readonly oomRetries: number;
   readonly maxGpus: number;
@@ -27,12 +21,14 @@ export interface RunOptions {
   readonly unschedulableTimeoutSeconds: number;
   readonly downloadLimits: DownloadLimits;
   readonly onError: 'stop' | 'continue';
+  /** --strict (undone by a later --non-strict). */
+  readonly strict: boolean;
   /** --backend; undefined: chosen by where the engine runs. */
   readonly backend: 'local' | 'kubernetes' | undefined;
-  /** RETRY_MULTIPLIER / RETRY_MIN / RETRY_MAX / RETRY_ATTEMPTS, Calrissian's Kubernetes API retries. */
-  readonly apiRetry: RetryPolicy;
-  /** BESPIN_MAX_DOCKER_LOAD_BYTES: the most bytes read from a dockerLoad file. */
-  readonly maxDockerLoadBytes: number;
+  /** --cachedir, absolute: work reuse. */
+  readonly cachedir: string | undefined;
+  /** --usage-report FILE. */
+  readonly usageReport: string | undefined;
 }
 
 /** Options naming a file the run reads (Calrissian's pod files, cwltool's overrides). */
@@ -41,8 +37,12 @@ const INPUT_FILE_OPTIONS = ['pod-labels', 'pod-env-vars', 'pod-nodeselectors', '
 /** `--volume CLAIM:ABSOLUTE_MOUNT_PATH[:ro]`, as the Kubernetes backend reads it. */
 const VOLUME = /^[^:]+:\/[^:]*(:ro)?$/;
 
-/** Checks the resolved options (command line over conf files) and the environment; throws a UsageError naming the first bad one. */
-export function checkRunOptions(opts: OptionValues, env: NodeJS.ProcessEnv = process.env): RunOptions {
+/**
+ * Every numeric, quantity, enum and must-exist-file option of a run, checked
+ * once where it enters (command line over conf files); throws a UsageError
+ * naming the first bad one.
+ */
+export function checkRunSettings(opts: OptionValues, environment: EngineEnvironment): RunSettings {
   const given = (name: string): unknown => opts[name];
   const or = <T>(name: string, parse: (flag: string, raw: unknown) => T, fallback: T): T => (given(name) === undefined ? fallback : parse(`--${name}`, given(name)));
   for (const name of INPUT_FILE_OPTIONS) if (given(name) !== undefined) existingFile(`--${name}`, given(name));
@@ -57,56 +57,36 @@ export function checkRunOptions(opts: OptionValues, env: NodeJS.ProcessEnv = pro
     // Below 1 MiB the pool (which counts MiB) could admit no step at all.
     maxRamBytes: or('max-ram', (f, v) => byteQuantity(f, v, 2 ** 20), undefined),
     evalTimeoutMs: or('eval-timeout', (f, v) => seconds(f, v), 60) * 1000,
-    expressionResidentMemoryMb: expressionResidentMemoryMb(env),
+    expressionResidentMemoryMb: environment.expressionResidentMemoryMb,
     unschedulableTimeoutSeconds: or('unschedulable-timeout', (f, v) => seconds(f, v), 300),
-    downloadLimits: downloadLimits(opts, env),
+    downloadLimits: downloadLimits(opts, environment.download),
     onError: or('on-error', (f, v) => choice(f, v, ['stop', 'continue'] as const), 'stop'),
+    strict: Boolean(given('strict')) && !given('non-strict'),
     backend: or('backend', (f, v) => choice(f, v, ['local', 'kubernetes'] as const), undefined),
-    apiRetry: apiRetryPolicy(env),
-    maxDockerLoadBytes: env[DOCKER_LOAD_LIMIT_VARIABLE]?.trim() ? byteQuantity(DOCKER_LOAD_LIMIT_VARIABLE, env[DOCKER_LOAD_LIMIT_VARIABLE]) : DEFAULT_MAX_DOCKER_LOAD_BYTES,
+    cachedir: typeof given('cachedir') === 'string' ? path.resolve(given('cachedir') as string) : undefined,
+    usageReport: typeof given('usage-report') === 'string' ? given('usage-report') as string : undefined,
   };
 }
 
 /**
  * --max-download-size / --download-timeout, each over its environment
- * variable (BESPIN_MAX_DOWNLOAD_BYTES, BESPIN_DOWNLOAD_TIMEOUT), over the default.
+ * variable (BESPIN_MAX_DOWNLOAD_BYTES, BESPIN_DOWNLOAD_TIMEOUT), over the
+ * default. A variable is checked only when its option does not override it.
  */
-export function downloadLimits(opts: OptionValues, env: NodeJS.ProcessEnv): DownloadLimits {
-  const pick = (option: unknown, variable: string): { name: string; raw: unknown } | undefined => {
+export function downloadLimits(opts: OptionValues, variables: EngineEnvironment['download']): DownloadLimits {
+  const pick = (option: unknown, variable: string, text: string | undefined): { name: string; raw: unknown } | undefined => {
     if (option !== undefined) return { name: '', raw: option };
-    const text = env[variable];
-    return text === undefined || text.trim() === '' ? undefined : { name: variable, raw: text };
+    return text === undefined ? undefined : { name: variable, raw: text };
   };
   const names = DOWNLOAD_LIMIT_NAMES;
-  const size = pick(opts['max-download-size'], names.maxBytes.variable);
-  const time = pick(opts['download-timeout'], names.timeoutMs.variable);
+  const size = pick(opts['max-download-size'], names.maxBytes.variable, variables.maxBytes);
+  const time = pick(opts['download-timeout'], names.timeoutMs.variable, variables.timeout);
   return {
     maxBytes: size ? byteQuantity(size.name || names.maxBytes.option, size.raw) : DEFAULT_DOWNLOAD_LIMITS.maxBytes,
     timeoutMs: time ? Math.ceil(seconds(time.name || names.timeoutMs.option, time.raw) * 1000) : DEFAULT_DOWNLOAD_LIMITS.timeoutMs,
   };
 }
 
-/** BESPIN_EXPRESSION_MAX_RSS (`512Mi`, `1G`, bytes; at least 16Mi), in MiB. */
-function expressionResidentMemoryMb(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env[RESIDENT_MEMORY_VARIABLE];
-  if (text === undefined || text.trim() === '') return undefined;
-  return Math.floor(byteQuantity(RESIDENT_MEMORY_VARIABLE, text, 16 * 2 ** 20) / 2 ** 20);
-}
-
-/** Calrissian's RETRY_* variables; each one unset keeps Calrissian's default. */
-export function apiRetryPolicy(env: NodeJS.ProcessEnv): RetryPolicy {
-  const read = <T>(name: string, parse: (n: string, raw: unknown) => T, fallback: T): T => {
-    const text = env[name];
-    return text === undefined || text.trim() === '' ? fallback : parse(name, text);
-  };
-  return {
-    multiplier: read('RETRY_MULTIPLIER', nonNegative, DEFAULT_RETRY_POLICY.multiplier),
-    minSeconds: read('RETRY_MIN', (n, v) => seconds(n, v, { allowZero: true }), DEFAULT_RETRY_POLICY.minSeconds),
-    maxSeconds: read('RETRY_MAX', (n, v) => seconds(n, v, { allowZero: true }), DEFAULT_RETRY_POLICY.maxSeconds),
-    attempts: read('RETRY_ATTEMPTS', (n, v) => wholeNumber(n, v, 1), DEFAULT_RETRY_POLICY.attempts),
-  };
-}
-
-function listOf(v: unknown): string[] {
+export function listOf(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 }

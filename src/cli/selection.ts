@@ -1,6 +1,7 @@
 import type { Process, WorkflowStep } from '../model/types.js';
 import { applyOverrides, readOverrides } from '../load/overrides.js';
 import { singleStep, targetWorkflow } from '../plan/target.js';
+import type { DocumentOptions } from './engineOptions.js';
 import { loadChecked } from './inspection.js';
 
 /** What a run executes: the document's process, or the part of it --target / --single-step select. */
@@ -10,24 +11,14 @@ export interface SelectedProcess {
   readonly enclosing?: { readonly workflow: Process; readonly step: WorkflowStep };
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
-
 /** Loads the document with --enable-ext's gate and --overrides applied, then --single-step or --target. */
-export async function selectProcess(document: string, opts: Readonly<Record<string, unknown>>, signal: AbortSignal, where: string): Promise<SelectedProcess> {
-  let process = await loadChecked(document, opts, signal);
-  if (typeof opts.overrides === 'string') process = applyOverrides(process, await readOverrides(opts.overrides));
-  if (typeof opts['single-step'] === 'string') {
-    const step = singleStep(process, opts['single-step'], where);
+export async function selectProcess(document: string, loading: DocumentOptions, signal: AbortSignal, where: string): Promise<SelectedProcess> {
+  let process = await loadChecked(document, loading, signal);
+  if (loading.overrides !== undefined) process = applyOverrides(process, await readOverrides(loading.overrides, loading.limits));
+  if (loading.singleStep !== undefined) {
+    const step = singleStep(process, loading.singleStep, where);
     return { process: step.run, enclosing: { workflow: process, step } };
   }
-  const targets = strings(opts.target);
-  if (targets.length > 0) process = targetWorkflow(process, targets, where);
+  if (loading.targets.length > 0) process = targetWorkflow(process, loading.targets, where);
   return { process };
-}
-
-/** --preserve-environment VAR (repeatable) and --preserve-entire-environment: the engine's variables a tool sees. */
-export function preservedEnvironment(opts: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): Record<string, string> | undefined {
-  const names = opts['preserve-entire-environment'] ? Object.keys(env) : strings(opts['preserve-environment']);
-  if (names.length === 0) return undefined;
-  return Object.fromEntries(names.flatMap((n) => (env[n] === undefined ? [] : [[n, env[n]!] as const])));
 }

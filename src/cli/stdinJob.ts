@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { jobObjectFromText, type JobFile } from '../load/jobFile.js';
-import { describeLimit, jobFileSizeLimit, limitsFromEnv } from '../load/limits.js';
+import { describeLimit, jobFileSizeLimit, type LoadLimits } from '../load/limits.js';
 import { toUri } from '../files/uri.js';
 
 /**
@@ -8,8 +8,7 @@ import { toUri } from '../files/uri.js';
  * reads it): YAML or JSON within the job-file size limit, locations relative
  * to the working directory.
  */
-export async function readStdinJob(stdin: NodeJS.ReadableStream = process.stdin): Promise<JobFile> {
-  const limits = limitsFromEnv();
+export async function readStdinJob(limits: LoadLimits, stdin: NodeJS.ReadableStream = process.stdin): Promise<JobFile> {
   const limit = jobFileSizeLimit(limits);
   const chunks: Buffer[] = [];
   let size = 0;

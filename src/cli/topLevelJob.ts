@@ -5,7 +5,7 @@ import { RequirementSet } from '../model/requirements.js';
 import { loadJobFile } from '../load/jobFile.js';
 import { uriToPath } from '../files/uri.js';
 import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
-import type { OptionValues } from './conf.js';
+import type { DocumentOptions } from './engineOptions.js';
 import { selectProcess } from './selection.js';
 import type { SplitArgv } from './splitArgv.js';
 import { readStdinJob } from './stdinJob.js';
@@ -26,11 +26,11 @@ export interface TopLevelJob {
  * job object: the job file or standard input, then the `--input value`
  * arguments over it, checked against the process's inputs.
  */
-export async function loadTopLevelJob(document: string, split: SplitArgv, options: OptionValues, signal: AbortSignal): Promise<TopLevelJob> {
-  const selected = await selectProcess(document, options, signal, path.basename(document));
+export async function loadTopLevelJob(document: string, split: SplitArgv, loading: DocumentOptions, signal: AbortSignal): Promise<TopLevelJob> {
+  const selected = await selectProcess(document, loading, signal, path.basename(document));
   const process = selected.process;
-  const jobFile = split.jobFile === '-' ? await readStdinJob()
-    : split.jobFile ? await loadJobFile(split.jobFile, { signal })
+  const jobFile = split.jobFile === '-' ? await readStdinJob(loading.limits)
+    : split.jobFile ? await loadJobFile(split.jobFile, { signal, limits: loading.limits })
     : { inputs: {}, requirements: [] };
   const fromArgs = parseToolInputs(split.toolInputs, process.inputs, cwd());
   const where = split.jobFile === '-' ? 'job object on standard input' : split.jobFile ? `job ${split.jobFile}` : path.basename(document);

@@ -11,7 +11,7 @@ import { exists, existsNow } from '../files/hostFiles.js';
 import { splitName } from '../files/names.js';
 import { BraceLimitError, expandBraces } from '../files/braces.js';
 import { NESTING_LIMIT, offsetPastNesting } from '../model/nesting.js';
-import { jobFileSizeLimit, limitsFromEnv } from '../load/limits.js';
+import { DEFAULT_LIMITS, jobFileSizeLimit, type SizeLimit } from '../load/limits.js';
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../files/uri.js';
@@ -25,17 +25,19 @@ import { FileBoundary } from './fileBoundary.js';
  * Collects a CommandLineTool's outputs from its output directory: from
  * cwl.output.json when the tool wrote one, else by glob/loadContents/
  * outputEval per output parameter; paths are then turned back into host
- * locations and every File gets its size and checksum.
+ * locations and every File gets its size and checksum. cwl.output.json is
+ * read within `outputObjectLimit` (a job file's: BESPIN_MAX_JOB_FILE_BYTES).
  */
 export async function collectOutputs(
   tool: CommandLineTool, job: CommandLineJob, exitCode: number, engine: ExpressionEngine, listing: LoadListing, boundary: FileBoundary,
+  outputObjectLimit: SizeLimit = jobFileSizeLimit(DEFAULT_LIMITS),
 ): Promise<Record<string, unknown>> {
   const view = job.paths;
   const runtime = { ...job.runtime, exitCode };
   const customFile = path.join(job.dirs.hostOutdir, 'cwl.output.json');
   let result: Record<string, unknown>;
   if (existsNow(customFile)) {
-    const parsed = await readCustomOutputs(customFile, job);
+    const parsed = await readCustomOutputs(customFile, job, outputObjectLimit);
     result = view.toHostValue(resolveCustomLocations(parsed, job.runtime.outdir)) as Record<string, unknown>;
     for (const p of tool.outputs) if (!(p.id in result)) result[p.id] = null;
   } else {
@@ -60,8 +62,7 @@ export async function collectOutputs(
  * in the step's own output directory (not a link the tool made to a host
  * file, a FIFO or /dev/zero), bounded by the bytes read.
  */
-async function readCustomOutputs(customFile: string, job: CommandLineJob): Promise<Record<string, unknown>> {
-  const limit = jobFileSizeLimit(limitsFromEnv());
+async function readCustomOutputs(customFile: string, job: CommandLineJob, limit: SizeLimit): Promise<Record<string, unknown>> {
   const text = await readHostText(customFile, `${job.name}: output object`, {
     maxBytes: limit.bytes,
     scope: FileBoundary.ownDirectory(job.dirs.hostOutdir),

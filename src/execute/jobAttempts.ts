@@ -1,16 +1,18 @@
 import { HostReadRefused } from '../files/hostEntry.js';
 import { PermanentFailure } from '../errors.js';
-import type { JobOutcome } from '../backends/backend.js';
+import type { Backend, JobOutcome } from '../backends/backend.js';
 import { buildCommandLineJob, type CommandLineJob, type JobDirectories } from '../job/commandLineJob.js';
 import type { RequirementSet } from '../model/requirements.js';
 import { requestedResources, type ResourceEvaluation } from '../job/resources.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { CommandLineTool } from '../model/types.js';
-import type { ResourceRequest } from '../schedule/resourcePool.js';
+import type { ResourcePool, ResourceRequest } from '../schedule/resourcePool.js';
+import type { Logger } from '../logger.js';
+import type { SecretMask } from '../job/secrets.js';
 import { JobFailed, failureMessage, succeeded } from './jobFailure.js';
-import { makeJobDirs, removeJobDirs } from './jobDirectories.js';
-import { NO_RETRIES, decideRetry, memoryLimitMiB, realClock, type RetryCounts, type RetryDecision } from './retryPolicy.js';
-import type { RunContext } from './runContext.js';
+import type { JobProgress, UsageRecorder } from './jobReporting.js';
+import { NO_RETRIES, decideRetry, memoryLimitMiB, realClock, type Clock, type RetryCounts, type RetryDecision, type RetryLimits } from './retryPolicy.js';
+import type { ScratchSpace } from './scratchSpace.js';
 
 /** One CommandLineTool run, ready to be admitted: its inputs prepared and its resources evaluated. */
 export interface ToolJob {
@@ -36,10 +38,42 @@ interface Attempt {
   readonly outcome: JobOutcome;
 }
 
-/** The part of a run's context that admitting and running jobs uses. */
-export type AttemptContext = Pick<RunContext,
-  'backend' | 'pool' | 'progress' | 'signal' | 'logger' | 'retry' | 'clock' | 'tmpdirPrefix' | 'tmpOutdirPrefix' | 'leaveTmpdir'
-  | 'jobOutdirs' | 'defaultContainer' | 'preservedEnv' | 'secrets' | 'usage' | 'spareTmpdirs'>;
+/** How the CLI asks every job to be built, whatever runs it. */
+export interface JobSettings {
+  /** --default-container: the image of a tool that names none. */
+  readonly defaultContainer?: string;
+  /** --preserve-environment: engine variables passed to every tool. */
+  readonly preservedEnv?: Readonly<Record<string, string>>;
+  /** The engine's PATH, which a tool run as a host process inherits. */
+  readonly hostPath?: string;
+}
+
+/** What admitting and running jobs uses for the whole run (the tool runner's parts). */
+export interface AttemptParts {
+  readonly backend: Backend;
+  /** Admits CommandLineTool jobs within --max-cores/--max-ram/--max-gpus. */
+  readonly pool: ResourcePool;
+  readonly progress: JobProgress;
+  readonly logger: Logger;
+  /** How often each kind of failure is retried (--retries, evictions, --oom-retry) and the backoff between attempts. */
+  readonly retry: RetryLimits;
+  /** Waits out the backoff between attempts (real time unless a test passes its own). */
+  readonly clock?: Clock;
+  /** Masks the logged command line; the runner fills it with each job's secrets. */
+  readonly secrets: SecretMask;
+  /** --usage-report: every CommandLineTool job's requested resources and run time. */
+  readonly usage?: UsageRecorder;
+  readonly jobs: JobSettings;
+}
+
+/** Where one job runs within the run: its signal, and the scratch space (a scatter's view, inside one) its directories come from. */
+export interface JobScope {
+  readonly signal: AbortSignal;
+  readonly scratch: ScratchSpace;
+}
+
+/** Both, for the functions below. */
+type AttemptContext = AttemptParts & JobScope;
 
 const poolRequest = (r: ResourceEvaluation): ResourceRequest => ({ cores: r.cores, ram: r.ram, gpus: r.bounds.gpus ?? 0 });
 
@@ -50,7 +84,8 @@ const poolRequest = (r: ResourceEvaluation): ResourceRequest => ({ cores: r.core
  * so --max-ram is never over-committed; a size that can never fit fails at
  * once. Each attempt has fresh directories.
  */
-export async function runWithRetries(job: ToolJob, ctx: AttemptContext): Promise<FinishedJob> {
+export async function runWithRetries(job: ToolJob, parts: AttemptParts, scope: JobScope): Promise<FinishedJob> {
+  const ctx: AttemptContext = { ...parts, ...scope };
   let resources = job.resources;
   let counts: RetryCounts = NO_RETRIES;
   ctx.progress.jobQueued();
@@ -110,14 +145,15 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
   let built: CommandLineJob | undefined;
   let release: (() => void) | undefined;
   try {
-    dirs = await makeJobDirs({ tmpdir: ctx.tmpdirPrefix, tmpOutdir: ctx.tmpOutdirPrefix }, ctx.backend.layout, ctx.spareTmpdirs);
-    ctx.jobOutdirs.add(dirs.hostOutdir);
+    dirs = await ctx.scratch.jobDirectories();
     const layout = ctx.backend.layout;
+    const { defaultContainer, preservedEnv, hostPath } = ctx.jobs;
     built = await buildCommandLineJob(job.tool, job.inputs, job.requirements, job.engine, {
       dirs, useContainer: layout.containers !== 'never', name: job.name,
-      ...(ctx.defaultContainer ? { defaultContainer: ctx.defaultContainer } : {}),
+      ...(defaultContainer ? { defaultContainer } : {}),
       containerPaths: layout.containerPaths === 'own',
-      ...(ctx.preservedEnv ? { preservedEnv: ctx.preservedEnv } : {}),
+      ...(preservedEnv ? { preservedEnv } : {}),
+      ...(hostPath !== undefined ? { hostPath } : {}),
       resources,
     });
     release = await admit();
@@ -127,7 +163,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
     const outcome = await runRecorded(built, resources, ctx);
     return { built, dirs, outcome };
   } catch (error) {
-    if (dirs && !ctx.leaveTmpdir) await removeJobDirs(dirs, (built?.staging.length ?? 0) > 0, false, ctx.jobOutdirs, ctx.spareTmpdirs);
+    if (dirs) await ctx.scratch.release(dirs, (built?.staging.length ?? 0) > 0, false);
     throw error;
   } finally {
     release?.();
@@ -155,7 +191,7 @@ async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation,
 }
 
 async function discard(attempt: Attempt, ctx: AttemptContext): Promise<void> {
-  if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, false, ctx.jobOutdirs, ctx.spareTmpdirs);
+  await ctx.scratch.release(attempt.dirs, attempt.built.staging.length > 0, false);
 }
 
 function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
@@ -165,7 +201,7 @@ function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
     outcome,
     finish: async (used) => {
       ctx.progress.jobFinished(used);
-      if (!ctx.leaveTmpdir) await removeJobDirs(attempt.dirs, attempt.built.staging.length > 0, used, ctx.jobOutdirs, ctx.spareTmpdirs);
+      await ctx.scratch.release(attempt.dirs, attempt.built.staging.length > 0, used);
     },
   };
 }

@@ -1,8 +1,6 @@
 import { opendirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { PathLayout } from '../backends/backend.js';
-import type { JobDirectories } from '../job/commandLineJob.js';
 
 /**
  * A new directory from a scratch prefix: a prefix ending in `/` is the
@@ -16,39 +14,6 @@ export async function makeTempDir(prefix: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(prefix.endsWith('/') ? prefix : path.dirname(prefix), { recursive: true });
     return mkdtemp(prefix);
-  }
-}
-
-/**
- * Where one attempt at a tool run keeps its files; outdir is kept until
- * outputs are relocated. The staging directory is only named here: it is
- * created when something is staged, which most small jobs never need.
- */
-export async function makeJobDirs(
-  prefixes: { readonly tmpdir: string; readonly tmpOutdir: string }, layout: PathLayout, spare?: SpareTmpdirs,
-): Promise<JobDirectories> {
-  // Both at once: the job holds its place in the resource pool meanwhile.
-  const [hostTmpdir, hostOutdir] = await Promise.all([spare?.take() ?? makeTempDir(prefixes.tmpdir), makeTempDir(prefixes.tmpOutdir)]);
-  const podTmpdir = layout.privateTmpdir(prefixes.tmpdir);
-  // Staged inputs must be where the process can see them: beside the output
-  // directory when the scratch space is the backend's own.
-  if (podTmpdir !== undefined) return { hostOutdir, hostTmpdir, hostStageDir: `${hostOutdir}.stage`, podTmpdir };
-  return { hostOutdir, hostTmpdir, hostStageDir: `${hostTmpdir}.stage` };
-}
-
-/**
- * Removes an attempt's scratch space, and its output directory unless its
- * outputs are used: a failed or cancelled attempt's outputs never are.
- */
-export async function removeJobDirs(
-  dirs: JobDirectories, staged: boolean, keepOutdir: boolean, jobOutdirs: Set<string>, spare?: SpareTmpdirs,
-): Promise<void> {
-  // The staging directory is named after the scratch one: gone before another job may take that.
-  if (staged) await rm(dirs.hostStageDir, { recursive: true, force: true });
-  if (!spare?.keep(dirs.hostTmpdir)) await removeTree(dirs.hostTmpdir);
-  if (!keepOutdir) {
-    jobOutdirs.delete(dirs.hostOutdir);
-    await removeTree(dirs.hostOutdir);
   }
 }
 

@@ -3,7 +3,6 @@ import type { ScatterExpansion, ScatterJob } from '../plan/scatter.js';
 import { applyElementEvent, decideElements, startScatter, type ScatterOutcome, type ScatterProgress } from '../plan/scatterProgress.js';
 import type { RunContext } from './runContext.js';
 import { drivePlanner } from './plannerDriver.js';
-import { SpareTmpdirs } from './jobDirectories.js';
 
 /** Runs one scatter element: its outputs, or null when `when` skipped it. */
 export type ElementRunner = (job: ScatterJob, ctx: RunContext) => Promise<Record<string, unknown> | null>;
@@ -19,10 +18,10 @@ export async function runScatter(
   expansion: ScatterExpansion, runElement: ElementRunner, ctx: RunContext, name: string,
 ): Promise<readonly (Record<string, unknown> | null)[]> {
   const results = new Array<Record<string, unknown> | null>(expansion.count).fill(null);
-  const spareTmpdirs = new SpareTmpdirs();
+  const scratch = ctx.scratch.withSpareTmpdirs();
   // A window of elements in flight, not all of them: a 10,000-way scatter
   // would otherwise hold 10,000 prepared jobs waiting for the resource pool.
-  const window = Math.max(32, 4 * ctx.pool.limits.cores);
+  const window = ctx.tools.scatterWindow;
   let progress = startScatter(expansion.count);
   let elementCtx: RunContext | undefined; // one for all, made with the driver's signal
   // Scratch directories no element took are removed once none runs.
@@ -36,7 +35,7 @@ export async function runScatter(
     start: (index, signal) => {
       progress = applyElementEvent(progress, { kind: 'started', index });
       // The step's own signal: cancelling its elements leaves the rest of the workflow to its planner.
-      return runElement(expansion.element(index), (elementCtx ??= { ...ctx, signal, spareTmpdirs })).then(
+      return runElement(expansion.element(index), (elementCtx ??= { ...ctx, signal, scratch })).then(
         (outputs) => {
           results[index] = outputs;
           progress = applyElementEvent(progress, outputs ? { kind: 'finished', index } : { kind: 'skipped', index });
@@ -44,7 +43,7 @@ export async function runScatter(
         (error: unknown) => { progress = applyElementEvent(progress, { kind: 'failed', index, error }); },
       );
     },
-  }).finally(() => spareTmpdirs.removeAll());
+  }).finally(() => scratch.removeSpareTmpdirs());
   if (outcome.kind === 'failed') {
     reportFailedElements(progress, outcome, ctx, name);
     throw outcome.failure.error;

@@ -7,7 +7,7 @@ import { planWorkflow, type WorkflowPlan } from '../plan/workflowPlan.js';
 import {
   applyStepEvent, decideSteps, startWorkflow, valueOfSource, type StepEvent, type WorkflowOutcome, type WorkflowRunState,
 } from '../plan/stepStates.js';
-import { checkedOutputs } from './runTool.js';
+import { checkedOutputs } from './outputTypes.js';
 import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
 import { forEachFile } from '../model/fileWalk.js';

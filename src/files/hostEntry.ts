@@ -45,14 +45,30 @@ export interface CheckedEntry {
 const DENIED_ROOTS = ['/proc', '/sys', '/dev', '/run/secrets', '/var/run/secrets'];
 
 let deniedCache: readonly string[] | undefined;
+let engineCredentials: readonly string[] = [];
+
+/**
+ * Names the engine's own credential files beyond ~/.kube (the kubeconfigs
+ * KUBECONFIG lists, which the CLI reads): every read gate on every thread
+ * consults them, so they are set once per thread (a load worker is handed
+ * them) rather than passed through each reader.
+ */
+export function protectEngineCredentials(files: readonly string[]): void {
+  engineCredentials = [...files];
+  deniedCache = undefined;
+}
+
+/** The files protectEngineCredentials named, to hand to another thread. */
+export function protectedEngineCredentials(): readonly string[] {
+  return engineCredentials;
+}
 
 /** Real paths the engine never reads for a document, whatever its scope. */
 export function deniedRoots(): readonly string[] {
   if (deniedCache) return deniedCache;
   const list = new Set(DENIED_ROOTS);
   // The engine's own credentials: its kubeconfig(s) and the in-cluster service account.
-  const kubeconfigs = (process.env.KUBECONFIG ?? '').split(':').filter((p) => p !== '');
-  kubeconfigs.push(path.join(os.homedir(), '.kube'));
+  const kubeconfigs = [...engineCredentials, path.join(os.homedir(), '.kube')];
   for (const p of kubeconfigs) {
     list.add(path.resolve(p));
     try { list.add(realpathOf(p)); } catch { /* not there: nothing to protect */ }

@@ -84,7 +84,8 @@ export interface BuildOptions {
   readonly useContainer: boolean;
   readonly defaultContainer?: string;
   readonly name: string;
-  readonly hostEnv?: Readonly<Record<string, string | undefined>>;
+  /** The engine's PATH (the CLI reads it), which a host process inherits; absent: /usr/bin:/bin. */
+  readonly hostPath?: string;
   /** --preserve-environment / --preserve-entire-environment: engine variables the tool sees (HOME and TMPDIR still the job's). */
   readonly preservedEnv?: Readonly<Record<string, string>>;
   /**
@@ -204,7 +205,7 @@ async function environment(requirements: RequirementSet, ev: Evaluate, options: 
   const env: Record<string, string> = { ...options.preservedEnv, HOME: options.outdir, TMPDIR: options.tmpdir };
   // A host process inherits the engine's PATH; a pod (containerPaths false)
   // keeps its image's own, like any container.
-  if (!options.hasContainer && options.containerPaths !== false) env.PATH = options.hostEnv?.PATH ?? process.env.PATH ?? '/usr/bin:/bin';
+  if (!options.hasContainer && options.containerPaths !== false) env.PATH = options.hostPath ?? '/usr/bin:/bin';
   const envReq = requirements.get('EnvVarRequirement');
   for (const def of Array.isArray(envReq?.envDef) ? envReq.envDef : []) {
     if (isPlainObject(def)) env[String(def.envName)] = String(await ev(def.envValue));

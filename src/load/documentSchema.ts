@@ -4,14 +4,18 @@ import { lineOfKey } from '../load/yaml.js';
 import { uriToPath } from '../files/uri.js';
 import type { SourceDocument } from '../load/documentCache.js';
 import { ValidationCache } from './validationCache.js';
-import { cacheDir } from './cacheDir.js';
 
 /**
  * Checks a whole document against the CWL v1.2 schema with cwl-ts-auto (the
  * generated document model), and condenses its nested "tried X but" report
  * to the branch for the document's own class, with file:line where found.
  */
-export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined = ValidationCache.open(cacheDir(), [import.meta.url])): Promise<void> {
+/** The schema verdicts remembered under `root` (the CLI's cache directory), keyed by this checker's code too. */
+export function openValidationCache(root: string): ValidationCache | undefined {
+  return ValidationCache.open(root, [import.meta.url]);
+}
+
+export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined): Promise<void> {
   let checked: string;
   try {
     const extension = extensionClass(isPlainObject(doc.content) && isPlainObject(doc.content.$namespaces) ? doc.content.$namespaces : {});

@@ -1,6 +1,6 @@
 import { isPlainObject } from '../model/types.js';
 import { DocumentCache } from './documentCache.js';
-import { limitsFromEnv, type LoadLimits } from './limits.js';
+import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
 import { graphIds } from './processLoader.js';
 import { fragmentOf, toUri, withoutFragment } from '../files/uri.js';
 
@@ -9,7 +9,7 @@ import { fragmentOf, toUri, withoutFragment } from '../files/uri.js';
  * for a `$graph` of several processes without `#main` and no fragment given,
  * every process in the graph (as cwltool validates them all).
  */
-export async function processesToValidate(reference: string, limits: LoadLimits = limitsFromEnv()): Promise<string[]> {
+export async function processesToValidate(reference: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<string[]> {
   const uri = toUri(reference);
   if (fragmentOf(uri)) return [uri];
   const doc = await new DocumentCache(limits).load(uri);

@@ -5,7 +5,7 @@ import { fetchText } from './fetch.js';
 import { parseYaml } from './yaml.js';
 import { resolveLocations } from './locations.js';
 import { toUri, uriToPath } from '../files/uri.js';
-import { jobFileSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
+import { DEFAULT_LIMITS, jobFileSizeLimit, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 import type { LoadGuard } from './guard.js';
 
@@ -18,7 +18,7 @@ export interface JobFile {
 export interface JobFileOptions {
   /** Ends loading at once (rejecting with the signal's reason). */
   readonly signal?: AbortSignal;
-  /** Defaults to the built-in limits with the BESPIN_MAX_* environment variables applied. */
+  /** Defaults to the built-in limits (the CLI passes them with the BESPIN_MAX_* variables applied). */
   readonly limits?: LoadLimits;
 }
 
@@ -28,7 +28,7 @@ export interface JobFileOptions {
  * also once its aliases are expanded; a large one is parsed in a worker thread.
  */
 export async function loadJobFile(reference: string, options: JobFileOptions = {}): Promise<JobFile> {
-  const limits = options.limits ?? limitsFromEnv();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const uri = toUri(reference);
   return hereOrInWorker({ kind: 'job', uri, limits }, options.signal, (here, guard) => readJobFile(uri, here, guard));
 }

@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors.js';
-import { parseQuantityBytes } from '../model/quantity.js';
 
 /**
  * How far loading may go before it refuses a document or job file, so that a
@@ -33,28 +32,11 @@ export const DEFAULT_LIMITS: LoadLimits = {
   runReferences: 10_000,
 };
 
+/** The environment variables that change the byte limits (the CLI reads them; messages name them). */
 export const LIMIT_VARIABLES = {
   documentBytes: 'BESPIN_MAX_DOCUMENT_BYTES',
   jobFileBytes: 'BESPIN_MAX_JOB_FILE_BYTES',
 } as const;
-
-/** The default limits, with the byte limits overridden by BESPIN_MAX_DOCUMENT_BYTES and BESPIN_MAX_JOB_FILE_BYTES (`64Mi`, `100M`, bytes). */
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadLimits {
-  const bytes = (key: keyof typeof LIMIT_VARIABLES): number => {
-    const variable = LIMIT_VARIABLES[key];
-    const text = env[variable];
-    if (text === undefined || text.trim() === '') return DEFAULT_LIMITS[key];
-    let value: number;
-    try {
-      value = parseQuantityBytes(text);
-    } catch {
-      value = NaN;
-    }
-    if (!(value >= 1)) throw new ValidationError(`${variable}: '${text}' is not a size in bytes (e.g. 64Mi, 100M, 1048576)`);
-    return Math.floor(value);
-  };
-  return { ...DEFAULT_LIMITS, documentBytes: bytes('documentBytes'), jobFileBytes: bytes('jobFileBytes') };
-}
 
 export { NESTING_LIMIT } from '../model/nesting.js';
 

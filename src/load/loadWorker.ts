@@ -3,13 +3,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { readProcess } from './processLoader.js';
 import { readJobFile } from './jobFile.js';
 import { readOntology } from './ontologies.js';
-import { serializeError, type LoadRequest, type LoadResponse } from './worker.js';
+import { protectEngineCredentials } from '../files/hostEntry.js';
+import { serializeError, type LoadResponse, type LoadWorkerData } from './worker.js';
 
-const request = workerData as LoadRequest;
+const { request, credentials } = workerData as LoadWorkerData;
+protectEngineCredentials(credentials);
 let response: LoadResponse;
 try {
   const value = request.kind === 'process'
-    ? await readProcess(request.uri, request.limits, { skipSchemaValidation: request.skipSchemaValidation })
+    ? await readProcess(request.uri, request.limits, { skipSchemaValidation: request.skipSchemaValidation, validationCacheDir: request.validationCacheDir })
     : request.kind === 'ontology'
       ? await readOntology(request.uri, request.limits)
       : await readJobFile(request.uri, request.limits);

@@ -2,7 +2,7 @@ import type { Process } from '../model/types.js';
 import { NO_ONTOLOGIES, type Ontologies } from './formats.js';
 import { errorMessage } from '../errors.js';
 import { fetchText } from './fetch.js';
-import { documentSizeLimit, limitsFromEnv, type LoadLimits } from './limits.js';
+import { DEFAULT_LIMITS, documentSizeLimit, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 
 /**
@@ -14,7 +14,7 @@ import { hereOrInWorker } from './worker.js';
  * and parsed in the load worker, so the engine's thread stays free.
  */
 export async function loadOntologies(
-  process: Process, warn: (message: string) => void, limits: LoadLimits = limitsFromEnv(), signal?: AbortSignal,
+  process: Process, warn: (message: string) => void, limits: LoadLimits = DEFAULT_LIMITS, signal?: AbortSignal,
 ): Promise<Ontologies> {
   const uris = [...new Set(collectSchemas(process))];
   if (uris.length === 0) return NO_ONTOLOGIES;

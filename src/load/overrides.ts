@@ -2,7 +2,7 @@ import type { Process, Requirement } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { fetchText } from './fetch.js';
-import { jobFileSizeLimit, limitsFromEnv } from './limits.js';
+import { DEFAULT_LIMITS, jobFileSizeLimit, type LoadLimits } from './limits.js';
 import { normalizeRequirements } from './normalizeProcess.js';
 import { resolveUri, toUri, uriToPath, withoutFragment } from '../files/uri.js';
 import { parseYaml } from './yaml.js';
@@ -15,10 +15,10 @@ export type Overrides = ReadonlyMap<string, readonly Requirement[]>;
  * `cwltool:overrides: {tool.cwl: {requirements: {EnvVarRequirement: {...}}}}`,
  * the keys relative to the file.
  */
-export async function readOverrides(reference: string): Promise<Overrides> {
+export async function readOverrides(reference: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<Overrides> {
   const uri = toUri(reference);
   const where = uriToPath(uri);
-  const limit = jobFileSizeLimit(limitsFromEnv());
+  const limit = jobFileSizeLimit(limits);
   const parsed = parseYaml(await fetchText(uri, { limit }), uri, limit).value;
   const table = isPlainObject(parsed) ? parsed['cwltool:overrides'] ?? parsed['http://commonwl.org/cwltool#overrides'] : undefined;
   if (!isPlainObject(table)) throw new ValidationError(`${where}: an overrides file needs a 'cwltool:overrides' mapping of process to requirements`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { DocumentCache } from './documentCache.js';
-import { limitsFromEnv, type LoadLimits } from './limits.js';
+import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
 import { resolveLocations } from './locations.js';
 import { fragmentOf, resolveUri, toUri, uriToPath, withoutFragment } from '../files/uri.js';
 
@@ -16,7 +16,7 @@ type Json = Record<string, unknown>;
  * expanded by the document cache; File locations are made absolute so the
  * packed document can live anywhere.
  */
-export async function packDocument(reference: string, limits: LoadLimits = limitsFromEnv()): Promise<Json> {
+export async function packDocument(reference: string, limits: LoadLimits = DEFAULT_LIMITS): Promise<Json> {
   const packer = new Packer(new DocumentCache(limits));
   const uri = toUri(reference);
   const { process: main, version, namespaces } = await packer.process(uri, '#main');

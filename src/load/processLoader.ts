@@ -6,7 +6,8 @@ import { checkRequirementsSupported, normalizeProcess, type NormalizeContext } f
 import { fragmentOf, resolveUri, uriToPath, withoutFragment } from '../files/uri.js';
 import { checkVersionFeatures, parseVersion } from './upgrade.js';
 import { LoadLimitError, type LoadLimits } from './limits.js';
-import { validateDocument } from './documentSchema.js';
+import { openValidationCache, validateDocument } from './documentSchema.js';
+import type { ValidationCache } from './validationCache.js';
 import type { LoadGuard } from './guard.js';
 
 export interface ReadOptions {
@@ -14,6 +15,8 @@ export interface ReadOptions {
   readonly skipSchemaValidation?: boolean;
   /** Checked between documents: stops on an abort, or when loading in this thread takes too long. */
   readonly guard?: LoadGuard;
+  /** Where schema verdicts are remembered between runs; absent: every document is checked. */
+  readonly validationCacheDir?: string | undefined;
 }
 
 /**
@@ -23,7 +26,10 @@ export interface ReadOptions {
  */
 export function readProcess(uri: string, limits: LoadLimits, options: ReadOptions = {}): Promise<Process> {
   const cache = new DocumentCache(limits, options.guard);
-  return new ProcessLoader(cache, limits, options.skipSchemaValidation ?? false, options.guard).load(uri);
+  const skip = options.skipSchemaValidation ?? false;
+  // Opened once per load: its key covers the checker's own code, read from disk.
+  const verdicts = skip || options.validationCacheDir === undefined ? undefined : openValidationCache(options.validationCacheDir);
+  return new ProcessLoader(cache, limits, skip, options.guard, verdicts).load(uri);
 }
 
 class ProcessLoader {
@@ -31,7 +37,10 @@ class ProcessLoader {
   /** Processes loaded by reference so far: each `run` is normalized anew, so a diamond of them doubles at each level. */
   #references = 0;
   #rootUri = '';
-  constructor(readonly cache: DocumentCache, readonly limits: LoadLimits, readonly skipValidation: boolean, readonly guard?: LoadGuard) {}
+  constructor(
+    readonly cache: DocumentCache, readonly limits: LoadLimits, readonly skipValidation: boolean, readonly guard?: LoadGuard,
+    readonly verdicts?: ValidationCache,
+  ) {}
 
   async load(uri: string, inherited?: NormalizeContext): Promise<Process> {
     this.#count(uri);
@@ -115,7 +124,7 @@ class ProcessLoader {
     if (this.skipValidation) return Promise.resolve();
     let done = this.#validated.get(doc.uri);
     if (!done) {
-      done = validateDocument(doc);
+      done = validateDocument(doc, this.verdicts);
       this.#validated.set(doc.uri, done);
     }
     return done;

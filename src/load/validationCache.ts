@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir } from './cacheDir.js';
 
 /**
  * Remembers which documents passed the schema check, so that a second run of
@@ -24,10 +23,10 @@ export class ValidationCache {
   }
 
   /**
-   * The cache under cacheDir(), or undefined when there is none. `checkerModules`
+   * The cache under `root` (the CLI's cache directory), or undefined when there is none. `checkerModules`
    * are the URLs of the modules that check (the caller's `import.meta.url`).
    */
-  static open(root: string | undefined = cacheDir(), checkerModules: readonly string[] = []): ValidationCache | undefined {
+  static open(root: string | undefined, checkerModules: readonly string[] = []): ValidationCache | undefined {
     if (!root) return undefined;
     const checker = checkerStamp(checkerModules);
     return checker === undefined ? undefined : new ValidationCache(path.join(root, 'valid'), checker);

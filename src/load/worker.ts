@@ -14,6 +14,7 @@ import {
 import { uriToPath } from '../files/uri.js';
 import { LoadLimitError, type LoadLimits } from './limits.js';
 import { LoadGuard } from './guard.js';
+import { protectedEngineCredentials } from '../files/hostEntry.js';
 
 /**
  * How much the main thread loads itself: files this small parse and validate
@@ -29,9 +30,15 @@ export const MAIN_THREAD_LOAD = {
 const WORKER_URL = new URL('./loadWorker.js', import.meta.url);
 
 export type LoadRequest =
-  | { readonly kind: 'process'; readonly uri: string; readonly limits: LoadLimits; readonly skipSchemaValidation: boolean }
+  | { readonly kind: 'process'; readonly uri: string; readonly limits: LoadLimits; readonly skipSchemaValidation: boolean; readonly validationCacheDir?: string | undefined }
   | { readonly kind: 'job'; readonly uri: string; readonly limits: LoadLimits }
   | { readonly kind: 'ontology'; readonly uri: string; readonly limits: LoadLimits };
+
+/** What a load worker is started with: the request, and the engine's credentials its read gates refuse as this thread's do. */
+export interface LoadWorkerData {
+  readonly request: LoadRequest;
+  readonly credentials: readonly string[];
+}
 
 export interface SerializedError {
   readonly name: string;
@@ -81,7 +88,7 @@ export function inLoadWorker<T>(request: LoadRequest, signal?: AbortSignal): Pro
     // generation lets the worker stop within V8's last 16 MiB when it runs out,
     // instead of taking the process down with it.
     // Taken when needed, not imported: most runs start no worker (see sandbox.ts).
-    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(WORKER_URL, { name: 'bespin-load', workerData: request, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    const worker = new (process.getBuiltinModule('node:worker_threads').Worker)(WORKER_URL, { name: 'bespin-load', workerData: { request, credentials: protectedEngineCredentials() } satisfies LoadWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     let settled = false;
     const settle = (finish: () => void): void => {
       if (settled) return;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 
-import type { TaskUsage } from '../execute/runContext.js';
+import type { TaskUsage } from '../execute/jobReporting.js';
 
 export type { TaskUsage };
 

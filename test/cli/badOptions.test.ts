@@ -69,3 +69,17 @@ test('numbers, quantities, enums and files from the command line, a conf file or
     assertUsageError(r, line);
   }
 });
+
+test('a bad BESPIN_MAX_* exits as a bad RETRY_* and a bad option do: one line naming it, exit 2, before anything loads', async () => {
+  const dir = await scratch({ 'echo.cwl': ECHO });
+  const tool = path.join(dir, 'echo.cwl');
+  const cases: [NodeJS.ProcessEnv, RegExp][] = [
+    [{ BESPIN_MAX_DOCUMENT_BYTES: 'huge' }, /^ERROR BESPIN_MAX_DOCUMENT_BYTES: 'huge' is not a size in bytes/m],
+    [{ BESPIN_MAX_JOB_FILE_BYTES: '-1' }, /^ERROR BESPIN_MAX_JOB_FILE_BYTES: '-1' is not a size in bytes/m],
+    [{ RETRY_MIN: 'soon' }, /^ERROR RETRY_MIN: 'soon' is not a number of seconds$/m],
+  ];
+  for (const [env, line] of cases) {
+    const r = await runCli([tool, '--word', 'hi'], { env: { ...process.env, ...env } });
+    assertUsageError(r, line);
+  }
+});

@@ -13,7 +13,7 @@ import { schemaProblems } from '../../src/validate/schemas.js';
 import { resolveOptions } from '../../src/cli/conf.js';
 import { parseQuantityCores } from '../../src/model/quantity.js';
 import { retryDelaySeconds } from '../../src/backends/kubernetes/apiRetry.js';
-import { apiRetryPolicy } from '../../src/cli/runOptions.js';
+import { apiRetryPolicy } from '../../src/cli/environment.js';
 
 const TOOL = `cwlVersion: v1.2
 class: CommandLineTool

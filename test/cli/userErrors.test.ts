@@ -104,3 +104,16 @@ test('an unsupported requirement exits 33', async () => {
   assert.equal(r.code, 33, r.stderr);
   assert.match(r.stderr, /unsupported requirement FancyRequirement/);
 });
+
+test('the kubeconfig KUBECONFIG names is the engine\'s own: a document that includes it, or a job that passes it, is refused', async () => {
+  const dir = await scratch({
+    'engine.kubeconfig': 'apiVersion: v1\n',
+    'leak.cwl': 'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: echo\narguments: [{$include: engine.kubeconfig}]\ninputs: []\noutputs: []\n',
+    'tool.cwl': TOOL,
+  });
+  const env = { ...process.env, KUBECONFIG: path.join(dir, 'engine.kubeconfig') };
+  const included = await runCli(['--quiet', path.join(dir, 'leak.cwl')], { cwd: dir, env });
+  assertCleanFailure(included, /engine\.kubeconfig.* is one of the engine's own files/);
+  const passed = await runCli(['--quiet', '--outdir', path.join(dir, 'out'), path.join(dir, 'tool.cwl'), '--count', '1', '--data', path.join(dir, 'engine.kubeconfig')], { cwd: dir, env });
+  assertCleanFailure(passed, /engine\.kubeconfig.* is one of the engine's own files/);
+});

@@ -18,7 +18,8 @@ import { ExpressionEngines } from '../../src/expressions/engines.js';
 import { RequirementSet } from '../../src/model/requirements.js';
 import { evaluateResources } from '../../src/job/resources.js';
 import { JobFailed } from '../../src/execute/jobFailure.js';
-import { runWithRetries, type AttemptContext, type ToolJob } from '../../src/execute/jobAttempts.js';
+import { runWithRetries, type AttemptParts, type JobScope, type ToolJob } from '../../src/execute/jobAttempts.js';
+import { ScratchSpace } from '../../src/execute/scratchSpace.js';
 import type { Clock, RetryLimits } from '../../src/execute/retryPolicy.js';
 import { loadProcess } from '../../src/load/loadProcess.js';
 import type { CommandLineTool } from '../../src/model/types.js';
@@ -42,15 +43,16 @@ async function scratch(t: TestContext): Promise<Scratch> {
   return { dir, logs: [] };
 }
 
-function context(s: Scratch, backend: Backend, maxRamMiB: number, clock: Clock): AttemptContext {
+/** The runner's parts for the run, and the scope every job of these tests runs in. */
+function context(s: Scratch, backend: Backend, maxRamMiB: number, clock: Clock): AttemptParts & { readonly scope: JobScope } {
+  const prefixes = { tmpdir: `${path.join(s.dir, 'tmp')}/`, tmpOutdir: `${path.join(s.dir, 'out')}/` };
   return {
     backend, clock, retry: LIMITS,
     pool: new ResourcePool({ cores: 8, ram: maxRamMiB, gpus: 0 }),
     progress: new Progress(false),
-    signal: new AbortController().signal,
     logger: pino({ level: 'warn', base: undefined }, { write: (line: string) => { s.logs.push((JSON.parse(line) as { msg: string }).msg); } }),
-    tmpdirPrefix: `${path.join(s.dir, 'tmp')}/`, tmpOutdirPrefix: `${path.join(s.dir, 'out')}/`,
-    leaveTmpdir: false, jobOutdirs: new Set(), secrets: new SecretMask(),
+    secrets: new SecretMask(), jobs: {},
+    scope: { signal: new AbortController().signal, scratch: new ScratchSpace(prefixes, backend.layout, false) },
   };
 }
 
@@ -106,7 +108,7 @@ test('an OOMKilled job whose doubled size can never fit --max-ram fails with one
   const s = await scratch(t);
   const cluster = new PlayedCluster(async (job) => oomKilled(job));
   const ctx = context(s, cluster, 1024, recordingClock());
-  const error = await runWithRetries(await toolJob(s, 'hog', sized(600)), ctx).catch((e: unknown) => e);
+  const error = await runWithRetries(await toolJob(s, 'hog', sized(600)), ctx, ctx.scope).catch((e: unknown) => e);
   assert.ok(error instanceof JobFailed, String(error));
   assert.equal(error.message.split('\n')[0], 'hog: pod hog-pod was OOMKilled (memory limit 600 MiB); a retry with 1200 MiB can never fit: 1200 MiB of RAM > --max-ram 1024 MiB');
   assert.deepEqual([error.step, error.attempts, error.outcome.kind === 'podFailed' && error.outcome.reason], ['hog', 1, 'OOMKilled']);
@@ -124,8 +126,8 @@ test('an OOM retry waits in the pool at its doubled size until others release: -
     return attempt === 1 ? oomKilled(job) : exitedOk;
   });
   const ctx = context(s, cluster, 1500, recordingClock());
-  const sibling = runWithRetries(await toolJob(s, 'sibling', sized(600)), ctx);
-  const hog = runWithRetries(await toolJob(s, 'hog', sized(600)), ctx);
+  const sibling = runWithRetries(await toolJob(s, 'sibling', sized(600)), ctx, ctx.scope);
+  const hog = runWithRetries(await toolJob(s, 'hog', sized(600)), ctx, ctx.scope);
   // The hog's first pod ends OOMKilled while the sibling still holds its 600 MiB.
   while (cluster.attempts.length < 2) await new Promise((r) => setTimeout(r, 5));
   await new Promise((r) => setTimeout(r, 50));
@@ -154,8 +156,8 @@ inputs: []
 outputs: []
 `;
   const clock = recordingClock();
-  const ctx = context(s, new HostBackend({ containers: false, logger: pino({ enabled: false }), docker: { forcePull: false, leaveContainer: false } }), 1024, clock);
-  const finished = await runWithRetries(await toolJob(s, 'flaky', flaky), ctx);
+  const ctx = context(s, new HostBackend({ containers: false, logger: pino({ enabled: false }), docker: { forcePull: false, leaveContainer: false, clientEnvironment: {} } }), 1024, clock);
+  const finished = await runWithRetries(await toolJob(s, 'flaky', flaky), ctx, ctx.scope);
   assert.equal(finished.outcome.code, 0);
   assert.deepEqual(clock.waits, [1000, 2000]);
   const dirs = (await readFile(counter, 'utf8')).trim().split('\n');
@@ -165,7 +167,7 @@ outputs: []
 
   await writeFile(counter, '');
   const never = flaky.replace('-ge 3', '-ge 9');
-  const error = await runWithRetries(await toolJob(s, 'never', never), ctx).catch((e: unknown) => e);
+  const error = await runWithRetries(await toolJob(s, 'never', never), ctx, ctx.scope).catch((e: unknown) => e);
   assert.ok(error instanceof JobFailed);
   assert.equal(error.message, 'never: exited with temporary-failure code 42');
   assert.equal(error.attempts, 3, 'the first run and --retries 2');

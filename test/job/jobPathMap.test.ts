@@ -17,6 +17,7 @@ import { buildCommandLineJob, type CommandLineJob } from '../../src/job/commandL
 import { stageForContainer } from '../../src/backends/host/hostStaging.js';
 import { dockerRunArguments, jobRunInput, mountOption } from '../../src/backends/docker/runArguments.js';
 import { toolOutputs } from '../../src/collect/toolOutputs.js';
+import { DEFAULT_LIMITS } from '../../src/load/limits.js';
 
 const IMAGE = 'docker.io/debian:stable-slim';
 
@@ -120,7 +121,7 @@ test("collecting outputs maps the container's paths back to the host through the
       settings: named('/opt/settings.json'),
       result: { class: 'File', location: 'result.txt' },
     }));
-    const out = await toolOutputs.commandLineTool({ tool, built: job, exitCode: 0, engine, listing: 'no_listing', inputs }) as Record<string, Record<string, unknown>>;
+    const out = await toolOutputs(DEFAULT_LIMITS).commandLineTool({ tool, built: job, exitCode: 0, engine, listing: 'no_listing', inputs }) as Record<string, Record<string, unknown>>;
     assert.equal(out.reads!.path, `${root}/data/a.bam`);
     assert.equal((out.reads!.secondaryFiles as Record<string, unknown>[])[0]!.path, `${root}/data/a.bam.bai`);
     assert.equal(out.ref!.path, `${root}/data/ref`);

@@ -93,10 +93,12 @@ test('a CWL document over the 16 MiB document limit is refused, and so is a $inc
   assertRefused(i, /^ERROR .*big\.txt: the document is 97\.\d KiB, more than the 64 KiB limit \(BESPIN_MAX_DOCUMENT_BYTES\)/);
 });
 
-test('a limit that is not a byte quantity is reported with the variable', async (t) => {
+test('a limit that is not a byte quantity is a usage error naming the variable (exit 2, as a bad option)', async (t) => {
   const dir = await tempDir(t, { 'tool.cwl': ECHO_TOOL });
   const r = await bespin(['--validate', 'tool.cwl'], dir, { BESPIN_MAX_DOCUMENT_BYTES: 'lots' });
-  assertRefused(r, /^ERROR BESPIN_MAX_DOCUMENT_BYTES: 'lots' is not a size in bytes/);
+  assert.equal(r.code, 2, r.stderr);
+  assert.deepEqual(r.stderr.trim().split('\n'), [r.stderr.trim()], 'one line');
+  assert.match(r.stderr, /^ERROR BESPIN_MAX_DOCUMENT_BYTES: 'lots' is not a size in bytes/);
 });
 
 test('documents and job files well within the limits still load, with their aliases', async (t) => {

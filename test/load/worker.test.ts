@@ -12,6 +12,7 @@ import { readJobFile } from '../../src/load/jobFile.js';
 import { inLoadWorker } from '../../src/load/worker.js';
 import { DEFAULT_LIMITS } from '../../src/load/limits.js';
 import { UnsupportedRequirementError, ValidationError } from '../../src/errors.js';
+import { protectEngineCredentials } from '../../src/files/hostEntry.js';
 import { tempDir } from './hugeDocuments.js';
 
 
@@ -70,4 +71,21 @@ test('errors from the worker keep their class and message', async (t) => {
     inLoadWorker({ kind: 'process', uri: missing, limits: DEFAULT_LIMITS, skipSchemaValidation: false }),
     (error: unknown) => error instanceof ValidationError && /missing\.cwl: no such file/.test(error.message),
   );
+});
+
+test('the engine\'s credentials the CLI names are refused by the worker\'s read gates as by this thread\'s', async (t) => {
+  const dir = await tempDir(t, {
+    'engine.kubeconfig': 'apiVersion: v1\n',
+    'tool.cwl': 'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: echo\narguments: [{$include: engine.kubeconfig}]\ninputs: []\noutputs: []\n',
+  });
+  const uri = pathToFileURL(path.join(dir, 'tool.cwl')).href;
+  const request = { kind: 'process', uri, limits: DEFAULT_LIMITS, skipSchemaValidation: false } as const;
+  t.after(() => protectEngineCredentials([]));
+  protectEngineCredentials([path.join(dir, 'engine.kubeconfig')]);
+  const refused = /engine\.kubeconfig.* is one of the engine's own files/;
+  await assert.rejects(readProcess(uri, DEFAULT_LIMITS), refused);
+  await assert.rejects(inLoadWorker(request), refused);
+  protectEngineCredentials([]);
+  const included = (p: unknown) => (p as { arguments: unknown[] }).arguments;
+  assert.deepEqual(included(await readProcess(uri, DEFAULT_LIMITS)), included(await inLoadWorker(request)), 'an unnamed file is read in both');
 });

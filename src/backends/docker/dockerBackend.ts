@@ -30,6 +30,8 @@ export interface DockerBackendOptions {
   readonly readOnly?: boolean;
   /** The most bytes a dockerLoad file may have. */
   readonly maxDockerLoadBytes?: number;
+  /** The engine's environment (the CLI read it), which the Docker client runs with: DOCKER_HOST, DOCKER_CONFIG, PATH. */
+  readonly clientEnvironment: Readonly<Record<string, string>>;
 }
 
 /** Runs each tool in a Docker container as the invoking user, inputs mounted read-only (the host backend's jobs with a container). */
@@ -55,8 +57,7 @@ export class DockerBackend {
     const name = `bespin-${randomBytes(6).toString('hex')}`;
     const user = this.options.matchUser === false ? undefined : `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
     const args = dockerRunArguments(jobRunInput(job, container.image, { ...this.options, name, user }));
-    const hostEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, hostEnv, signal, (p) => job.paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
+    const outcome = await runWithRedirects(job, ['docker', ...args], job.dirs.hostOutdir, this.options.clientEnvironment, signal, (p) => job.paths.toHost(p), { logger: this.options.logger, toolLogsBasepath: this.options.toolLogsBasepath, onKill: () => killContainer(name) });
     // The container is gone (or killed): what it left as the host's root cannot be a set-user-ID program in --outdir.
     if (mayRunAsRoot(user)) await clearSetIdBits(job.dirs.hostOutdir);
     return outcome;

@@ -1,5 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ValidationError, errorMessage, fileProblem } from '../../errors.js';
@@ -12,14 +11,12 @@ export interface ClusterConnection {
   readonly inCluster: boolean;
 }
 
-export function runningInCluster(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.KUBERNETES_SERVICE_HOST !== undefined && existsSync(`${SERVICE_ACCOUNT_DIR}/token`);
-}
-
-/** The kubeconfig files client-node reads outside a cluster: KUBECONFIG's list, else ~/.kube/config. */
-export function kubeconfigFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f !== '');
-  return listed.length > 0 ? listed : [path.join(env.HOME ?? os.homedir(), '.kube', 'config')];
+/** How the engine reaches its cluster, as the CLI read it from the environment. */
+export interface ClusterAccess {
+  /** In a pod (KUBERNETES_SERVICE_HOST set, a service account token mounted): the in-cluster configuration. */
+  readonly inCluster: boolean;
+  /** Outside one: the kubeconfig files (KUBECONFIG's list, else ~/.kube/config), merged in order. */
+  readonly kubeconfigs: readonly string[];
 }
 
 /**
@@ -30,11 +27,11 @@ export function kubeconfigFiles(env: NodeJS.ProcessEnv = process.env): string[] 
  * naming the file, not client-node's exception (nor a silent fallback to
  * localhost:8080, retried for 40 minutes).
  */
-export function connect(namespaceOption: string | undefined, env: NodeJS.ProcessEnv = process.env): ClusterConnection {
+export function connect(namespaceOption: string | undefined, access: ClusterAccess): ClusterConnection {
   const kc = new KubeConfig();
-  const inCluster = runningInCluster(env);
+  const inCluster = access.inCluster;
   if (inCluster) kc.loadFromCluster();
-  else loadKubeconfig(kc, kubeconfigFiles(env));
+  else loadKubeconfig(kc, access.kubeconfigs);
   let namespace: string | undefined;
   if (inCluster) namespace = readFileSync(`${SERVICE_ACCOUNT_DIR}/namespace`, 'utf8').trim();
   namespace ??= kc.getContextObject(kc.getCurrentContext())?.namespace ?? namespaceOption ?? 'default';
@@ -51,8 +48,13 @@ function loadKubeconfig(kc: KubeConfig, files: readonly string[]): void {
     }
   }
   try {
-    if (files.length === 1) kc.loadFromFile(files[0]!);
-    else kc.loadFromDefault();
+    // As loadFromDefault merges KUBECONFIG's files, from the list the CLI read.
+    kc.loadFromFile(files[0]!);
+    for (const file of files.slice(1)) {
+      const next = new KubeConfig();
+      next.loadFromFile(file);
+      kc.mergeConfig(next);
+    }
   } catch (error) {
     throw new ValidationError(`kubeconfig ${where}: ${errorMessage(error).split('\n')[0]}`);
   }

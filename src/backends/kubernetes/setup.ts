@@ -6,7 +6,7 @@ import { ValidationError, fileProblem } from '../../errors.js';
 import { schemaProblems } from '../../validate/schemas.js';
 import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
-import { connect } from './config.js';
+import { connect, type ClusterAccess } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';
 import { VolumeMap, type VolumeMount } from './storage.js';
 
@@ -34,6 +34,14 @@ export interface KubernetesSetupOptions {
   readonly forcePull: boolean;
   /** RETRY_* as the CLI read them. */
   readonly retry: RetryPolicy;
+  /** In-cluster, or the kubeconfig files (KUBERNETES_SERVICE_HOST, KUBECONFIG as the CLI read them). */
+  readonly access: ClusterAccess;
+  /** CALRISSIAN_POD_NAME: the engine's own pod. */
+  readonly ownPodName?: string;
+  /** CALRISSIAN_DELETE_PODS: finished step pods are deleted (unless --leave-container). */
+  readonly deletePods: boolean;
+  /** CALRISSIAN_STREAM_LOGS: step pods' logs are followed into the engine's. */
+  readonly streamLogs: boolean;
   readonly logger: Logger;
 }
 
@@ -52,15 +60,13 @@ async function stringMap(file: string | undefined, what: string, schema: 'pod-la
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
-const FALSY = new Set(['false', 'no', '0']);
-
 /**
  * Connects to the cluster and works out storage and pod identity: in-cluster
  * the engine's own pod (found by list + fieldSelector — the role has no
  * `get` on pods) gives the PVC mounts and the owner of every step pod.
  */
 export async function createKubernetesBackend(options: KubernetesSetupOptions): Promise<KubernetesBackend> {
-  const { kc, namespace } = connect(options.namespace);
+  const { kc, namespace } = connect(options.namespace, options.access);
   const core = kc.makeApiClient(CoreV1Api);
   const retry = options.retry;
   let mounts: VolumeMount[] = [...VolumeMap.fromOptions(options.volumes).mounts];
@@ -71,7 +77,7 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
   // As in Calrissian, CALRISSIAN_POD_NAME names the engine's pod wherever the
   // engine runs: outside the cluster a placeholder pod that mounts the claims
   // gives the same volumes and owner as in-cluster.
-  const ownName = process.env.CALRISSIAN_POD_NAME;
+  const ownName = options.ownPodName;
   if (ownName) {
     const list = await withRetries({ verb: 'list', resource: 'pods', namespace }, () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), retry, { onRetry: (m) => options.logger.warn(m) });
     const self: V1Pod | undefined = list.items[0];
@@ -91,8 +97,8 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     kc,
     volumes: new VolumeMap(mounts),
     retry,
-    deletePods: !options.leaveContainer && !FALSY.has(String(process.env.CALRISSIAN_DELETE_PODS ?? '').toLowerCase()),
-    streamLogs: !FALSY.has(String(process.env.CALRISSIAN_STREAM_LOGS ?? '').toLowerCase()),
+    deletePods: !options.leaveContainer && options.deletePods,
+    streamLogs: options.streamLogs,
     ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}),
     unschedulableTimeoutMs: options.unschedulableTimeoutSeconds * 1000,
     logger: options.logger,

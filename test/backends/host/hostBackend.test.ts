@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { HostBackend } from '../../../src/backends/host/hostBackend.js';
 
-const docker = { forcePull: false, leaveContainer: false };
+const docker = { forcePull: false, leaveContainer: false, clientEnvironment: {} };
 const logger = pino({ enabled: false });
 
 test('a job runs in a container when it names an image, unless --no-container; it sees its own paths', () => {

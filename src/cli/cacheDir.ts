@@ -6,7 +6,7 @@ import path from 'node:path';
  * code): $BESPIN_CACHE_DIR, else $XDG_CACHE_HOME/bespin, else ~/.cache/bespin.
  * BESPIN_CACHE_DIR=off turns both caches off.
  */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
   const given = env.BESPIN_CACHE_DIR;
   if (given === 'off') return undefined;
   if (given) return path.resolve(given);

@@ -1,0 +1,17 @@
+import type { OutputParameter } from '../model/types.js';
+import type { Logger } from '../logger.js';
+import { checkOutputValue } from '../validate/outputValue.js';
+
+/** How output objects are checked: --strict refuses what cwltool tolerates; otherwise it is a warning. */
+export interface OutputLeniency {
+  readonly strict: boolean;
+  readonly logger: Logger;
+}
+
+/** A process's output object checked against its declared types (leniently unless --strict). */
+export function checkedOutputs(
+  params: readonly OutputParameter[], outputs: Readonly<Record<string, unknown>>, name: string, leniency: OutputLeniency,
+): Record<string, unknown> {
+  const check = { strict: leniency.strict, warn: (message: string) => leniency.logger.warn(message) };
+  return Object.fromEntries(params.map((p) => [p.id, checkOutputValue(p.type, outputs[p.id] ?? null, `${name}: output '${p.id}'`, check)]));
+}
