@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { Backend } from '../backends/backend.js';
 import { errorMessage } from '../errors.js';
 import type { ExpressionEngines } from '../expressions/engines.js';
-import type { RemoteInputs } from '../load/remoteInputs.js';
+import type { RemoteInputs } from '../files/remoteInputs.js';
 import type { Logger } from '../logger.js';
 import { SecretMask } from '../job/secrets.js';
 import type { Progress } from '../report/progress.js';

@@ -1,5 +1,5 @@
-import type { DownloadLimits } from '../load/download.js';
-import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../load/download.js';
+import type { DownloadLimits } from '../files/http.js';
+import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../files/http.js';
 // apiRetry.ts has no runtime import of the Kubernetes client: reading it costs a local run nothing.
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../backends/kubernetes/apiRetry.js';
 import { DEFAULT_MAX_DOCKER_LOAD_BYTES, DOCKER_LOAD_LIMIT_VARIABLE } from '../backends/docker/dockerLoad.js';

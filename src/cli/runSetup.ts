@@ -6,7 +6,7 @@ import type { RunContext } from '../execute/runContext.js';
 import { openWorkReuse } from '../execute/cache/reuse.js';
 import { secretValues, type SecretMask } from '../job/secrets.js';
 import { loadOntologies } from '../load/ontologies.js';
-import { RemoteInputs } from '../load/remoteInputs.js';
+import { RemoteInputs } from '../files/remoteInputs.js';
 import type { Logger } from '../logger.js';
 import type { Process } from '../model/types.js';
 import { RequirementSet } from '../model/requirements.js';

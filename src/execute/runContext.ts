@@ -4,7 +4,7 @@ import type { Ontologies } from '../load/formats.js';
 import type { Logger } from '../logger.js';
 import type { ResourcePool } from '../schedule/resourcePool.js';
 import type { OutputCollection } from './outputCollection.js';
-import type { RemoteInputs } from '../load/remoteInputs.js';
+import type { RemoteInputs } from '../files/remoteInputs.js';
 import type { WorkReuse } from './cache/reuse.js';
 import type { Clock, RetryLimits } from './retryPolicy.js';
 import type { SpareTmpdirs } from './jobDirectories.js';

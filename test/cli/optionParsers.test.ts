@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { byteQuantity, choice, coreQuantity, existingFile, seconds, wholeNumber } from '../../src/cli/optionParsers.js';
 import { apiRetryPolicy, checkRunOptions, downloadLimits } from '../../src/cli/runOptions.js';
-import { DEFAULT_DOWNLOAD_LIMITS } from '../../src/load/download.js';
+import { DEFAULT_DOWNLOAD_LIMITS } from '../../src/files/http.js';
 
 /** Asserts a UsageError (exit 2) whose message matches. */
 function refused(call: () => unknown, message: RegExp): void {
