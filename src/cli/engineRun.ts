@@ -59,15 +59,16 @@ async function run({ split, options, checked }: RunCommandLine, cancel: Cancella
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const signal = cancel.controller.signal;
+  const warn = (message: string): void => logger.warn(message);
   const limits = runLimits(checked);
   const handles = new RunHandles(new ExpressionEngines(checked.evalTimeoutMs, checked.expressionResidentMemoryMb), usageReportFile(options, limits), secrets);
   try {
     if (isInspection(options, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
-      const code = await inspect({ document, options, toolInputs: split.toolInputs, signal, write: (t) => process.stdout.write(t) });
+      const code = await inspect({ document, options, toolInputs: split.toolInputs, signal, write: (t) => process.stdout.write(t), warn });
       if (code !== undefined) return code;
     }
-    const top = await loadTopLevelJob(document, split, options, signal);
+    const top = await loadTopLevelJob(document, split, options, signal, warn);
     const ctx = await openRunContext({ process: top.process, job: top.job, options, checked, limits, logger, signal }, handles);
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
     return await finishRun(outputs, top.job, handles, options, logger, top.name);

@@ -14,6 +14,8 @@ export interface InspectRequest {
   readonly toolInputs: readonly string[];
   readonly signal: AbortSignal;
   readonly write: (text: string) => void;
+  /** Where the workflow graph check's warnings go. */
+  readonly warn: (message: string) => void;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface InspectRequest {
  * on). Errors are thrown as UserErrors for the CLI to report.
  */
 export async function inspect(request: InspectRequest): Promise<number | undefined> {
-  const { document, options, signal, write } = request;
+  const { document, options, signal, write, warn } = request;
   if (options.pack) {
     write(`${JSON.stringify(await packDocument(document), null, 4)}\n`);
     return 0;
@@ -31,13 +33,13 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
     // A $graph without #main: every process in it is checked, as cwltool does.
     const references = await processesToValidate(document);
     for (const reference of references) {
-      await loadChecked(reference, options, signal);
+      await loadChecked(reference, options, signal, warn);
       if (references.length > 1) write(`${reference} is valid CWL.\n`);
     }
     write(`${document} is valid CWL.\n`);
     return 0;
   }
-  const tool = await loadChecked(document, options, signal);
+  const tool = await loadChecked(document, options, signal, warn);
   const name = path.basename(uriToPath(document.split('#')[0]!));
   // An input really named `help` takes the flag as its value instead.
   const inspectFlag = Boolean(options['print-dot'] || options['make-template']);

@@ -3,6 +3,7 @@ import type { Process } from '../model/types.js';
 import { loadProcess } from '../load/loadProcess.js';
 import { uriToPath } from '../files/uri.js';
 import { checkExtensions } from '../validate/extensions.js';
+import { checkWorkflowGraph } from '../validate/workflowGraph.js';
 
 /**
  * Whether a command line only inspects its document: apart from inspect.ts,
@@ -17,9 +18,12 @@ export function asksToolHelp(toolInputs: readonly string[]): boolean {
   return toolInputs.includes('--help') || toolInputs.includes('-h');
 }
 
-/** Loads a process and applies the command line's extension gate. */
-export async function loadChecked(reference: string, options: Readonly<Record<string, unknown>>, signal: AbortSignal): Promise<Process> {
+/** Loads a process and applies the command line's extension gate and the workflow graph check (its warnings to `warn`). */
+export async function loadChecked(
+  reference: string, options: Readonly<Record<string, unknown>>, signal: AbortSignal, warn: (message: string) => void,
+): Promise<Process> {
   const process = await loadProcess(reference, { signal });
   checkExtensions(process, options['enable-ext'] === true, path.basename(uriToPath(reference.split('#')[0]!)));
+  await checkWorkflowGraph(process, warn);
   return process;
 }

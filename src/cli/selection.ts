@@ -13,8 +13,10 @@ export interface SelectedProcess {
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
 /** Loads the document with --enable-ext's gate and --overrides applied, then --single-step or --target. */
-export async function selectProcess(document: string, opts: Readonly<Record<string, unknown>>, signal: AbortSignal, where: string): Promise<SelectedProcess> {
-  let process = await loadChecked(document, opts, signal);
+export async function selectProcess(
+  document: string, opts: Readonly<Record<string, unknown>>, signal: AbortSignal, where: string, warn: (message: string) => void,
+): Promise<SelectedProcess> {
+  let process = await loadChecked(document, opts, signal, warn);
   if (typeof opts.overrides === 'string') process = applyOverrides(process, await readOverrides(opts.overrides));
   if (typeof opts['single-step'] === 'string') {
     const step = singleStep(process, opts['single-step'], where);
