@@ -63,6 +63,7 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   cancel.onSignal = (sig) => logger.warn(`received ${sig}, cancelling the run`);
   if (cancel.by) logger.warn(`received ${cancel.by}, cancelling the run`);
   const signal = cancel.controller.signal;
+  const warn = (message: string): void => logger.warn(message);
   // Before any document is read: the read gates refuse the engine's own kubeconfigs.
   protectEngineCredentials(options.credentials);
   const limits = runLimits(options.run);
@@ -70,11 +71,11 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   try {
     if (isInspection(options.inspect, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
-      const request = { document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t) };
+      const request = { document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t), warn };
       const code = await inspect(request);
       if (code !== undefined) return code;
     }
-    const top = await loadTopLevelJob(document, split, options.document, signal);
+    const top = await loadTopLevelJob(document, split, options.document, signal, warn);
     const ctx = await openRunContext({ process: top.process, job: top.job, options, limits, logger, signal }, handles);
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
     return await finishRun(outputs, top.job, handles, options.outputs, logger, top.name);

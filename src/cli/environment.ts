@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../backends/kubernetes/apiRetry.js';
 import { DEFAULT_MAX_DOCKER_LOAD_BYTES, DOCKER_LOAD_LIMIT_VARIABLE } from '../backends/docker/dockerLoad.js';
 import { RESIDENT_MEMORY_VARIABLE } from '../expressions/index.js';
-import { DOWNLOAD_LIMIT_NAMES } from '../load/download.js';
+import { DOWNLOAD_LIMIT_NAMES } from '../files/http.js';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type LoadLimits } from '../load/limits.js';
 import { cacheDir } from './cacheDir.js';
 import { byteQuantity, nonNegative, seconds, wholeNumber } from './optionParsers.js';

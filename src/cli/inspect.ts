@@ -16,6 +16,8 @@ export interface InspectRequest {
   readonly toolInputs: readonly string[];
   readonly signal: AbortSignal;
   readonly write: (text: string) => void;
+  /** Where the workflow graph check's warnings go. */
+  readonly warn: (message: string) => void;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface InspectRequest {
  * on). Errors are thrown as UserErrors for the CLI to report.
  */
 export async function inspect(request: InspectRequest): Promise<number | undefined> {
-  const { document, flags, loading, signal, write } = request;
+  const { document, flags, loading, signal, write, warn } = request;
   if (flags.pack) {
     write(`${JSON.stringify(await packDocument(document, loading.limits), null, 4)}\n`);
     return 0;
@@ -33,13 +35,13 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
     // A $graph without #main: every process in it is checked, as cwltool does.
     const references = await processesToValidate(document, loading.limits);
     for (const reference of references) {
-      await loadChecked(reference, loading, signal);
+      await loadChecked(reference, loading, signal, warn);
       if (references.length > 1) write(`${reference} is valid CWL.\n`);
     }
     write(`${document} is valid CWL.\n`);
     return 0;
   }
-  const tool = await loadChecked(document, loading, signal);
+  const tool = await loadChecked(document, loading, signal, warn);
   const name = path.basename(uriToPath(document.split('#')[0]!));
   // An input really named `help` takes the flag as its value instead.
   const inspectFlag = flags.printDot || flags.makeTemplate;

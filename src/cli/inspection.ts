@@ -1,3 +1,4 @@
+import { checkWorkflowGraph } from '../validate/workflowGraph.js';
 import path from 'node:path';
 import type { Process } from '../model/types.js';
 import { loadProcess } from '../load/loadProcess.js';
@@ -18,9 +19,12 @@ export function asksToolHelp(toolInputs: readonly string[]): boolean {
   return toolInputs.includes('--help') || toolInputs.includes('-h');
 }
 
-/** Loads a process within the run's load limits and applies the command line's extension gate. */
-export async function loadChecked(reference: string, loading: DocumentOptions, signal: AbortSignal): Promise<Process> {
+/** Loads a process within the run's load limits and applies the command line's extension gate and the workflow graph check (its warnings to `warn`). */
+export async function loadChecked(
+  reference: string, loading: DocumentOptions, signal: AbortSignal, warn: (message: string) => void,
+): Promise<Process> {
   const process = await loadProcess(reference, { signal, limits: loading.limits, validationCacheDir: loading.validationCacheDir });
   checkExtensions(process, loading.enableExt, path.basename(uriToPath(reference.split('#')[0]!)));
+  await checkWorkflowGraph(process, warn);
   return process;
 }

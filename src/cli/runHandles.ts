@@ -2,7 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import { errorMessage } from '../errors.js';
 import type { ExpressionEngines } from '../expressions/engines.js';
 import type { ScratchSpace } from '../execute/scratchSpace.js';
-import type { RemoteInputs } from '../load/remoteInputs.js';
+import type { RemoteInputs } from '../files/remoteInputs.js';
 import type { Logger } from '../logger.js';
 import type { SecretMask } from '../job/secrets.js';
 import type { Progress } from '../report/progress.js';

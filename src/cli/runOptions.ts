@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { DownloadLimits } from '../load/download.js';
-import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../load/download.js';
+import type { DownloadLimits } from '../files/http.js';
+import { DEFAULT_DOWNLOAD_LIMITS, DOWNLOAD_LIMIT_NAMES } from '../files/http.js';
 import { UsageError } from '../errors.js';
 import type { OptionValues } from './conf.js';
 import type { EngineEnvironment } from './environment.js';

@@ -7,7 +7,7 @@ import { ScratchSpace } from '../execute/scratchSpace.js';
 import { ToolRunner } from '../execute/toolRunner.js';
 import { secretValues } from '../job/secrets.js';
 import { loadOntologies } from '../load/ontologies.js';
-import { RemoteInputs } from '../load/remoteInputs.js';
+import { RemoteInputs } from '../files/remoteInputs.js';
 import type { Logger } from '../logger.js';
 import type { Process } from '../model/types.js';
 import { RequirementSet } from '../model/requirements.js';

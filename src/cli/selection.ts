@@ -12,8 +12,10 @@ export interface SelectedProcess {
 }
 
 /** Loads the document with --enable-ext's gate and --overrides applied, then --single-step or --target. */
-export async function selectProcess(document: string, loading: DocumentOptions, signal: AbortSignal, where: string): Promise<SelectedProcess> {
-  let process = await loadChecked(document, loading, signal);
+export async function selectProcess(
+  document: string, loading: DocumentOptions, signal: AbortSignal, where: string, warn: (message: string) => void,
+): Promise<SelectedProcess> {
+  let process = await loadChecked(document, loading, signal, warn);
   if (loading.overrides !== undefined) process = applyOverrides(process, await readOverrides(loading.overrides, loading.limits));
   if (loading.singleStep !== undefined) {
     const step = singleStep(process, loading.singleStep, where);

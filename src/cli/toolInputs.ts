@@ -2,7 +2,7 @@ import type { CwlType, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { toUri } from '../files/uri.js';
-import { describeType } from '../validate/jobObject.js';
+import { describeType } from '../model/typeMatch.js';
 
 /**
  * Tool inputs given on the command line after the document, as cwltool reads

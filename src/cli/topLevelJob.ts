@@ -26,8 +26,10 @@ export interface TopLevelJob {
  * job object: the job file or standard input, then the `--input value`
  * arguments over it, checked against the process's inputs.
  */
-export async function loadTopLevelJob(document: string, split: SplitArgv, loading: DocumentOptions, signal: AbortSignal): Promise<TopLevelJob> {
-  const selected = await selectProcess(document, loading, signal, path.basename(document));
+export async function loadTopLevelJob(
+  document: string, split: SplitArgv, loading: DocumentOptions, signal: AbortSignal, warn: (message: string) => void,
+): Promise<TopLevelJob> {
+  const selected = await selectProcess(document, loading, signal, path.basename(document), warn);
   const process = selected.process;
   const jobFile = split.jobFile === '-' ? await readStdinJob(loading.limits)
     : split.jobFile ? await loadJobFile(split.jobFile, { signal, limits: loading.limits })

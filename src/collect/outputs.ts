@@ -15,7 +15,7 @@ import { DEFAULT_LIMITS, jobFileSizeLimit, type SizeLimit } from '../load/limits
 import { applyPattern } from '../job/secondaryFiles.js';
 import { expandFormat } from '../load/types.js';
 import { pathToUri, uriToPath } from '../files/uri.js';
-import { describeType } from '../validate/jobObject.js';
+import { describeType } from '../model/typeMatch.js';
 import { finalizeFiles } from './fileDetails.js';
 import type { PathMapper } from '../job/pathMapping.js';
 import { mapFiles } from '../model/fileWalk.js';

@@ -1,7 +1,7 @@
 import type { ExpressionEngines } from '../expressions/engines.js';
 import type { Ontologies } from '../load/formats.js';
 import type { Logger } from '../logger.js';
-import type { RemoteInputs } from '../load/remoteInputs.js';
+import type { RemoteInputs } from '../files/remoteInputs.js';
 import type { ScratchSpace } from './scratchSpace.js';
 import type { ToolRunner } from './toolRunner.js';
 

@@ -1,7 +1,7 @@
-import type { CommandLineBinding, CommandLineTool, CwlType, RecordType } from '../model/types.js';
+import type { CommandLineBinding, CommandLineTool } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
+import { matchType, type MatchedType } from '../model/typeMatch.js';
 import { ValidationError } from '../errors.js';
-import { matchesType } from '../validate/jobObject.js';
 
 /** Evaluates an expression (or returns a literal) with `self` bound. */
 export type BindingEvaluate = (text: unknown, self: unknown) => Promise<unknown>;
@@ -38,7 +38,9 @@ export async function buildCommandLine(
   for (const param of tool.inputs) {
     const value = inputs[param.id];
     if (value === null || value === undefined) continue;
-    pending.push(...(await bindInput(param.type, param.inputBinding, value, [], [param.id], evaluate)));
+    const matched = matchType(param.type, value);
+    if (matched === undefined) throw new ValidationError(`value ${JSON.stringify(value)} does not match type ${JSON.stringify(param.type)}`);
+    pending.push(...(await bindInput(matched, param.inputBinding, value, [], [param.id], evaluate)));
   }
   pending.sort((a, b) => compareKeys(a.key, b.key));
   const words: CommandWord[] = tool.baseCommand.map((text) => ({ text, shellQuote: true }));
@@ -69,56 +71,49 @@ export function compareKeys(a: readonly (number | string)[], b: readonly (number
 }
 
 /**
- * Collects the bindings of one value and of everything nested in it. The
- * nested bindings' keys are prefixed by the enclosing binding's key, so a
- * prefix is emitted before the items or fields it introduces.
+ * Collects the bindings of one value and of everything nested in it,
+ * following the type the value matched (its unions resolved once, at the
+ * top). The nested bindings' keys are prefixed by the enclosing binding's
+ * key, so a prefix is emitted before the items or fields it introduces.
  */
 async function bindInput(
-  type: CwlType, binding: CommandLineBinding | undefined, datum: unknown,
+  matched: MatchedType, binding: CommandLineBinding | undefined, datum: unknown,
   leadKey: readonly (number | string)[], tailKey: readonly (number | string)[], evaluate: BindingEvaluate,
 ): Promise<PendingBinding[]> {
   let own: PendingBinding | undefined;
   if (binding) {
     own = { key: [...leadKey, await positionOf(binding, evaluate, datum), ...tailKey], binding, datum };
   }
-  const hasValueFrom = binding?.valueFrom !== undefined;
+  // valueFrom replaces the value, so what is nested in it is not bound.
   let nested: PendingBinding[] = [];
-  if (Array.isArray(type)) {
-    const branch = type.find((t) => matchesType(t, datum));
-    if (branch === undefined) throw new ValidationError(`value ${JSON.stringify(datum)} does not match type ${JSON.stringify(type)}`);
-    if (!hasValueFrom) return bindInput(branch, binding, datum, leadKey, tailKey, evaluate);
-  } else if (typeof type === 'object') {
-    const t = type as Exclude<CwlType, string | readonly CwlType[]>;
+  if (matched.kind !== 'primitive' && binding?.valueFrom === undefined) {
     // An array bound as a whole (no itemSeparator) binds each item too, without prefix.
-    let typeBinding = t.inputBinding;
-    if (binding && typeBinding === undefined && t.type === 'array' && binding.itemSeparator === undefined) typeBinding = {};
-    const inner = await bindComplex(t, typeBinding, datum, evaluate);
-    if (!hasValueFrom) nested = inner;
-  } else if (type === 'Any' && isPlainObject(datum) && datum.class !== 'File' && datum.class !== 'Directory') {
-    nested = [];
+    let typeBinding = matched.type.inputBinding;
+    if (binding && typeBinding === undefined && matched.kind === 'array' && binding.itemSeparator === undefined) typeBinding = {};
+    nested = await bindComplex(matched, typeBinding, datum, evaluate);
   }
   if (!own) return nested;
   for (const n of nested) n.key = [...own.key, ...n.key];
   return [own, ...nested];
 }
 
-/** The bindings inside a record, array or enum type (its own binding included). */
+/** The bindings inside a record, array or enum value (its type's own binding included). */
 async function bindComplex(
-  t: Exclude<CwlType, string | readonly CwlType[]>, typeBinding: CommandLineBinding | undefined, datum: unknown,
+  matched: Exclude<MatchedType, { kind: 'primitive' }>, typeBinding: CommandLineBinding | undefined, datum: unknown,
   evaluate: BindingEvaluate,
 ): Promise<PendingBinding[]> {
   const ownKey: (number | string)[] | undefined = typeBinding ? [await positionOf(typeBinding, evaluate, datum)] : undefined;
   const out: PendingBinding[] = [];
-  if (t.type === 'record' && isPlainObject(datum)) {
-    for (const f of (t as RecordType).fields) {
-      const v = datum[f.name];
+  if (matched.kind === 'record') {
+    const record = datum as Readonly<Record<string, unknown>>;
+    for (const f of matched.type.fields) {
+      const v = record[f.name];
       if (v === null || v === undefined) continue;
-      out.push(...(await bindInput(f.type, f.inputBinding, v, [], [f.name], evaluate)));
+      out.push(...(await bindInput(matched.fields.get(f.name)!, f.inputBinding, v, [], [f.name], evaluate)));
     }
-  } else if (t.type === 'array' && Array.isArray(datum)) {
-    for (const [n, item] of datum.entries()) {
-      const items = await bindInput(t.items, typeBinding, item, [n], ownKey ?? [], evaluate);
-      out.push(...items);
+  } else if (matched.kind === 'array') {
+    for (const [n, item] of (datum as readonly unknown[]).entries()) {
+      out.push(...(await bindInput(matched.items[n]!, typeBinding, item, [n], ownKey ?? [], evaluate)));
     }
     return out;
   }

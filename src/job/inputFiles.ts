@@ -1,12 +1,12 @@
 import type {
-  CwlType, DirectoryValue, FileOrDirectory, FileValue, InputParameter, LoadListing, RecordType, SecondaryFileSchema,
+  CwlType, DirectoryValue, FileOrDirectory, FileValue, InputParameter, LoadListing, SecondaryFileSchema,
 } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
+import { matchType, type MatchedType } from '../model/typeMatch.js';
 import { ValidationError } from '../errors.js';
-import { matchesType } from '../validate/jobObject.js';
 import { pathToUri, uriToPath } from '../files/uri.js';
-import { DownloadError } from '../load/download.js';
-import { basenameOfUrl, isRemoteLocation, type RemoteInputs } from '../load/remoteInputs.js';
+import { DownloadError } from '../files/http.js';
+import { basenameOfUrl, isRemoteLocation, type RemoteInputs } from '../files/remoteInputs.js';
 import { describeHostDirectory, describeHostFile, exists, isDirectory } from '../files/hostFiles.js';
 import { listDirectory } from '../files/listing.js';
 import { readContents } from '../files/hostRead.js';
@@ -54,33 +54,42 @@ export async function prepareInputFiles(
   return out;
 }
 
+/** `value` completed as `type` asks (a value that is no instance of it is left as it is). */
 export async function prepareValue(type: CwlType, value: unknown, props: FileProps, ctx: InputFileContext): Promise<unknown> {
-  if (value === null || value === undefined) return value ?? null;
-  if (Array.isArray(type)) {
-    const branch = type.find((t) => t !== 'null' && matchesType(t, value));
-    return branch === undefined ? value : prepareValue(branch, value, props, ctx);
+  if (value === null || value === undefined) return null;
+  const matched = matchType(type, value);
+  return matched === undefined ? value : prepareMatched(matched, value, props, ctx);
+}
+
+/** Follows the type the value matched: its unions were resolved once, by `prepareValue`. */
+async function prepareMatched(matched: MatchedType, value: unknown, props: FileProps, ctx: InputFileContext): Promise<unknown> {
+  if (value === null || value === undefined) return null;
+  if (matched.kind === 'array') {
+    return Promise.all((value as readonly unknown[]).map((v, i) => prepareMatched(matched.items[i]!, v, props, ctx)));
   }
-  if (typeof type === 'string') {
-    if (isPlainObject(value) && (value.class === 'File' || value.class === 'Directory')) {
-      return prepareFileOrDirectory(value as unknown as FileOrDirectory, props, ctx);
+  if (matched.kind === 'record') {
+    const o: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const f of matched.type.fields) {
+      o[f.name] = await prepareMatched(matched.fields.get(f.name)!, o[f.name], f, { ...ctx, where: `${ctx.where}.${f.name}` });
     }
-    if (type === 'Any' && Array.isArray(value)) return Promise.all(value.map((v) => prepareValue('Any', v, {}, ctx)));
-    if (type === 'Any' && isPlainObject(value)) {
-      const o: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) o[k] = await prepareValue('Any', v, {}, ctx);
-      return o;
-    }
-    return value;
+    return o;
   }
-  const t = type as Exclude<CwlType, string | readonly CwlType[]>;
-  if (t.type === 'array' && Array.isArray(value)) {
-    return Promise.all(value.map((v) => prepareValue(t.items, v, props, ctx)));
+  if (isPlainObject(value) && (value.class === 'File' || value.class === 'Directory')) {
+    return prepareFileOrDirectory(value as unknown as FileOrDirectory, props, ctx);
   }
-  if (t.type === 'record' && isPlainObject(value)) {
-    const o: Record<string, unknown> = { ...value };
-    for (const f of (t as RecordType).fields) {
-      o[f.name] = await prepareValue(f.type, value[f.name], f, { ...ctx, where: `${ctx.where}.${f.name}` });
-    }
+  if (matched.kind === 'primitive' && matched.type === 'Any') return prepareAny(value, ctx);
+  return value;
+}
+
+/** Under `Any`, every File and Directory in arrays and records is completed, without a schema's properties. */
+async function prepareAny(value: unknown, ctx: InputFileContext): Promise<unknown> {
+  if (isPlainObject(value) && (value.class === 'File' || value.class === 'Directory')) {
+    return prepareFileOrDirectory(value as unknown as FileOrDirectory, {}, ctx);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map((v) => prepareAny(v, ctx)));
+  if (isPlainObject(value)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) o[k] = await prepareAny(v, ctx);
     return o;
   }
   return value;

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 import { isPlainObject } from '../model/types.js';
 import type { LoadGuard } from './guard.js';
 import { LoadLimitError, NESTING_LIMIT, describeLimit, documentSizeLimit, type LoadLimits, type SizeLimit } from './limits.js';
-import { OncePerKey } from './oncePerKey.js';
+import { OncePerKey } from '../files/oncePerKey.js';
 
 export interface SourceDocument {
   /** URI without fragment. */

@@ -1,3 +1,4 @@
+import { formatBytes } from '../model/quantity.js';
 import { ValidationError } from '../errors.js';
 
 /**
@@ -59,14 +60,6 @@ export function jobFileSizeLimit(limits: LoadLimits): SizeLimit {
 /** `the 16 MiB limit (BESPIN_MAX_DOCUMENT_BYTES)` */
 export function describeLimit(limit: SizeLimit): string {
   return `the ${formatBytes(limit.bytes)} limit (${limit.variable})`;
-}
-
-/** `17 MiB`, `2.4 MiB`, `97.7 KiB`, `512 bytes`. */
-export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
-    if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
-  }
-  return `${bytes} bytes`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type {
   CwlType, RecordField, SecondaryFileSchema, LoadListing, CommandLineBinding, OutputBinding,
 } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
+import { enumSymbol } from '../model/typeMatch.js';
 import { ValidationError } from '../errors.js';
 import { shortName } from '../files/uri.js';
 import { liftLoadContents } from './upgrade.js';
@@ -68,10 +69,6 @@ function normalizeTypeName(name: string, ctx: TypeContext, seen: ReadonlySet<str
   if (def === undefined) throw new ValidationError(`${ctx.where}: unknown type '${name}'`);
   if (seen.has(key)) throw new ValidationError(`${ctx.where}: recursive type '${name}'`);
   return normalizeType(def, ctx, new Set([...seen, key]));
-}
-
-function enumSymbol(symbol: string): string {
-  return symbol.includes('#') ? shortName(symbol) : symbol;
 }
 
 function normalizeFields(raw: unknown, ctx: TypeContext, seen: ReadonlySet<string>): RecordField[] {

@@ -24,3 +24,11 @@ export function parseQuantityCores(text: string): number {
   if (!m || !(cores > 0)) throw new ValidationError(`--max-cores: '${text}' is not a CPU quantity (e.g. 2, 1.5, 500m)`);
   return cores;
 }
+
+/** `17 MiB`, `2.4 MiB`, `97.7 KiB`, `512 bytes`. */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}

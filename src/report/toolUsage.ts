@@ -1,6 +1,6 @@
 import type { CwlType, Process, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
-import { describeType } from '../validate/jobObject.js';
+import { describeType } from '../model/typeMatch.js';
 
 /** One command-line input: `rec.field` for record fields, as cwltool names them. */
 interface UsageEntry {

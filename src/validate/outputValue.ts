@@ -1,6 +1,6 @@
 import type { CwlType } from '../model/types.js';
 import { PermanentFailure } from '../errors.js';
-import { describeType, matchesOutputType, withShortEnumSymbols } from './jobObject.js';
+import { describeType, matchesOutputType, matchType, shortEnumSymbols } from '../model/typeMatch.js';
 
 /** How an output that only cwltool's leniency would accept is treated. */
 export interface OutputLeniency {
@@ -16,7 +16,9 @@ export interface OutputLeniency {
  * workflows depend on it: accepted with a warning, refused under --strict.
  */
 export function checkOutputValue(type: CwlType, value: unknown, where: string, leniency: OutputLeniency): unknown {
-  if (matchesOutputType(type, value)) return withShortEnumSymbols(type, value);
+  const matched = matchType(type, value);
+  if (matched !== undefined) return shortEnumSymbols(matched, value);
+  if (matchesOutputType(type, value)) return value;
   if (hasNullItems(value) && matchesOutputType(type, withoutNullItems(value))) {
     if (leniency.strict) {
       throw new PermanentFailure(`${where} should be ${describeType(type)}, got an array with null items (refused under --strict; cwltool accepts them)`);

@@ -11,7 +11,7 @@ import { UsageError } from '../../src/errors.js';
 import { byteQuantity, choice, coreQuantity, existingFile, seconds, wholeNumber } from '../../src/cli/optionParsers.js';
 import { engineOptions, type EngineOptions } from '../../src/cli/engineOptions.js';
 import { apiRetryPolicy } from '../../src/cli/environment.js';
-import { DEFAULT_DOWNLOAD_LIMITS } from '../../src/load/download.js';
+import { DEFAULT_DOWNLOAD_LIMITS } from '../../src/files/http.js';
 import { DEFAULT_LIMITS } from '../../src/load/limits.js';
 
 /** Asserts a UsageError (exit 2) whose message matches. */

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PermanentFailure, fileProblem } from '../../errors.js';
 import { withHostEntry } from '../../files/hostEntry.js';
-import { formatBytes } from '../../load/limits.js';
+import { formatBytes } from '../../model/quantity.js';
 
 /** An image archive larger than any image a tool could reasonably ship in one file; BESPIN_MAX_DOCKER_LOAD_BYTES changes it. */
 export const DEFAULT_MAX_DOCKER_LOAD_BYTES = 16 * 2 ** 30;

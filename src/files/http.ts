@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { UserError, errorMessage } from '../errors.js';
-import { formatBytes } from './limits.js';
+import { UserError, ValidationError, errorMessage } from '../errors.js';
+import { formatBytes } from '../model/quantity.js';
 
 /** How much one download may take, in bytes and in time (from the first byte asked for to the last written). */
 export interface DownloadLimits {
@@ -47,6 +47,52 @@ export class DownloadError extends UserError {
   constructor(readonly url: string, readonly failure: DownloadFailure, detail: string) {
     super(`cannot download ${displayUrl(url)}: ${detail}`);
   }
+}
+
+export interface HttpTextRead {
+  /** Refuse a body past this many bytes (the Content-Length, or the bytes received); unbounded without it. */
+  readonly maxBytes?: number;
+  /** The error for a body past the bound: `size` when the Content-Length already shows it, else it grew past the bound. */
+  readonly tooLarge?: (shownUrl: string, size?: number) => Error;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The UTF-8 text at an `http(s)://` URL (a document, a job file, an
+ * ontology), held in memory, so bounded by `maxBytes`; a minute at most
+ * unless `signal` says otherwise. A failure is one line naming the URL.
+ */
+export async function readHttpText(url: string, options: HttpTextRead = {}): Promise<string> {
+  const shown = displayUrl(url);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: options.signal ?? AbortSignal.timeout(60_000) });
+  } catch (error) {
+    throw new ValidationError(`Cannot fetch ${shown}: ${errorMessage(error)}`);
+  }
+  if (!response.ok) throw new ValidationError(`Cannot fetch ${shown}: HTTP ${response.status} ${response.statusText}`);
+  const maxBytes = options.maxBytes;
+  if (maxBytes === undefined || !response.body) return response.text();
+  const tooLarge = (size?: number): Error => options.tooLarge?.(shown, size) ?? new ValidationError(`${shown}: larger than ${formatBytes(maxBytes)}`);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge(declared);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for await (const chunk of response.body) {
+      received += chunk.byteLength;
+      if (received > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (received > maxBytes) {
+      await response.body.cancel().catch(() => undefined);
+      throw error;
+    }
+    throw new ValidationError(`Cannot fetch ${shown}: ${errorMessage(error)}`);
+  }
+  // As response.text() would: UTF-8, without a byte order mark.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * downloadToFile against a real server on loopback: streamed to disk, each
  * failure a DownloadError naming the URL, and no partial file left behind.
+ * readHttpText (documents): held in memory, so refused past its bound.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { DownloadError, displayUrl, downloadToFile } from '../../src/load/download.js';
+import { DownloadError, displayUrl, downloadToFile, readHttpText } from '../../src/files/http.js';
 import { endless, serveFiles, stall } from '../helpers/fileServer.js';
 
 const LIMITS = { maxBytes: 1024 * 1024, timeoutMs: 5_000 };
@@ -151,6 +152,20 @@ test('cancelling ends a download with the signal\'s reason', async () => {
     setTimeout(() => controller.abort(new Error('cancelled by test')), 100);
     await assert.rejects(downloadToFile(`${server.url}/slow`, path.join(dir, 's'), LIMITS, controller.signal), /cancelled by test/);
     assert.deepEqual(await readdir(dir), []);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a document read over HTTP is refused past its bound: by Content-Length before the body, else by the bytes received', async () => {
+  const server = await serveFiles({ '/doc.cwl': 'z'.repeat(4096), '/endless': endless });
+  const tooLarge = (shown: string, size?: number): Error => new Error(`${shown}: ${size === undefined ? 'grew past' : `declared ${size}`}`);
+  try {
+    assert.equal((await readHttpText(`${server.url}/doc.cwl`)).length, 4096);
+    assert.equal((await readHttpText(`${server.url}/doc.cwl`, { maxBytes: 4096, tooLarge })).length, 4096);
+    await assert.rejects(readHttpText(`${server.url}/doc.cwl`, { maxBytes: 4095, tooLarge }), /\/doc\.cwl: declared 4096$/);
+    await assert.rejects(readHttpText(`${server.url}/endless`, { maxBytes: 2 ** 20, tooLarge }), /\/endless: grew past$/);
+    await assert.rejects(readHttpText(`${server.url}/missing.cwl?sig=s3cr3t`), (error: Error) => /^Cannot fetch http:\/\/127\.0\.0\.1:\d+\/missing\.cwl\?…: HTTP 404/.test(error.message) && !error.message.includes('s3cr3t'));
   } finally {
     await server.close();
   }

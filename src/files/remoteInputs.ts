@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { displayUrl, downloadToFile, DownloadError, type DownloadLimits } from '../load/download.js';
-import { withoutFragment } from '../files/uri.js';
+import { displayUrl, downloadToFile, DownloadError, type DownloadLimits } from './http.js';
+import { withoutFragment } from './uri.js';
 import type { Logger } from '../logger.js';
 import { OncePerKey } from './oncePerKey.js';
 
