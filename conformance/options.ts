@@ -32,6 +32,8 @@ export interface Options {
   readonly tags: string | undefined;
   readonly excludeTags: string | undefined;
   readonly numbers: string | undefined;
+  /** Leave out the tests this suite runs the same but for their cwlVersion (sameTests.ts). */
+  readonly skipSameAs: CwlVersion | undefined;
   /** Absolute paths. */
   readonly out: string;
   readonly shared: string;
@@ -59,6 +61,8 @@ Runs a CWL conformance suite with cwltest and checks the baseline.
   --tags A,B          only tests with any of these tags
   --exclude-tags A,B  skip tests with any of these tags
   -n, --numbers SPEC  only these test numbers, e.g. 1,3-6,9 (after tag filtering)
+  --skip-same-as V    leave out the tests suite V holds the same but for their
+                      cwlVersion (documents, job and expected output)
   --out DIR           output directory (default conformance/out, out-v1.0, out-v1.1)
   --shared DIR        directory holding cwl-vX.Y/ (default ../shared beside the repo)
   --baseline FILE     ids expected to pass (default conformance/baseline.txt,
@@ -91,6 +95,7 @@ export function parseOptions(argv: readonly string[], where: { readonly repoRoot
         tags: { type: 'string' },
         'exclude-tags': { type: 'string' },
         numbers: { type: 'string', short: 'n' },
+        'skip-same-as': { type: 'string' },
         out: { type: 'string' },
         shared: { type: 'string' },
         baseline: { type: 'string' },
@@ -113,6 +118,7 @@ export function parseOptions(argv: readonly string[], where: { readonly repoRoot
     tags: nonEmpty('--tags', values.tags),
     excludeTags: nonEmpty('--exclude-tags', values['exclude-tags']),
     numbers: nonEmpty('-n', values.numbers),
+    skipSameAs: values['skip-same-as'] === undefined ? undefined : parseCwlVersion(values['skip-same-as'], '--skip-same-as'),
     out: path(values.out, versioned('conformance/out', cwlVersion)),
     shared: path(values.shared, '../shared'),
     baseline: path(values.baseline, versioned('conformance/baseline.txt', cwlVersion)),
@@ -138,10 +144,10 @@ export function cwlVersionOf(argv: readonly string[]): CwlVersion {
   return parseCwlVersion(given);
 }
 
-function parseCwlVersion(value: string | undefined): CwlVersion {
+function parseCwlVersion(value: string | undefined, option = '--cwl-version'): CwlVersion {
   if (value === undefined) return 'v1.2';
   const found = CWL_VERSIONS.find((v) => v === value);
-  if (found === undefined) throw new OptionsError(`--cwl-version must be one of ${CWL_VERSIONS.join(', ')}, got "${value}"`);
+  if (found === undefined) throw new OptionsError(`${option} must be one of ${CWL_VERSIONS.join(', ')}, got "${value}"`);
   return found;
 }
 

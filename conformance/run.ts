@@ -5,7 +5,7 @@
  * modules beside it.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI } from '../test/helpers/cli.js';
@@ -14,6 +14,7 @@ import { parseCwltestLog } from './cwltest-log.js';
 import { parseJUnit } from './junit.js';
 import { OptionsError, parseOptions, TEST_LISTS, USAGE, type Options } from './options.js';
 import { attributeResults } from './results.js';
+import { numbersWithoutTwin } from './sameTests.js';
 import { selectTests, SelectionError, type Selection } from './selection.js';
 import { loadSuite, SuiteError, type SuiteTest } from './suite.js';
 import { renderMarkdown, renderTable, summarize, type Summary } from './summary.js';
@@ -44,11 +45,11 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new HarnessError(`no test list at ${paths.testFile} (set --shared to the directory holding cwl-${options.cwlVersion}/)`);
   }
   const suite = loadSuite(paths.testFile, (p) => readFileSync(p, 'utf8'));
-  const selection = selectTests(suite, options);
+  const selection = withoutTwins(selectTests(suite, options), options);
   prepareOutDir(options.out, paths);
   const tool = options.tool ?? writeBespinWrapper(options.out);
 
-  const args = cwltestArgs(options, paths, tool);
+  const args = cwltestArgs(options, paths, tool, options.skipSameAs === undefined ? options.numbers : selection.numbers.join(','));
   console.log(`== cwltest ${args.join(' ')}`);
   console.log(`== ${selection.numbers.length} of ${suite.length} tests selected; log: ${paths.log}`);
   const exit = await runCwltest(args, dirname(paths.testFile), paths.log);
@@ -103,7 +104,18 @@ function prepareOutDir(out: string, paths: Paths): void {
   }
 }
 
-function cwltestArgs(options: Options, paths: Paths, tool: string): string[] {
+/** `--skip-same-as V`: the selection less the tests whose twin suite V runs (sameTests.ts). */
+function withoutTwins(selection: Selection, options: Options): Selection {
+  if (options.skipSameAs === undefined) return selection;
+  const other = loadSuite(join(options.shared, `cwl-${options.skipSameAs}`, TEST_LISTS[options.skipSameAs]), (p) => readFileSync(p, 'utf8'));
+  const readMaybe = (p: string): string | undefined => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'latin1') : undefined);
+  const numbers = numbersWithoutTwin(selection.filtered, selection.numbers, other, readMaybe);
+  console.log(`== --skip-same-as ${options.skipSameAs}: ${selection.numbers.length - numbers.length} tests are the same there, ${numbers.length} left`);
+  if (numbers.length === 0) throw new HarnessError(`every selected test is the same in ${options.skipSameAs}: nothing to run`);
+  return { filtered: selection.filtered, numbers };
+}
+
+function cwltestArgs(options: Options, paths: Paths, tool: string, numbers: string | undefined): string[] {
   return [
     '--test', paths.testFile,
     '--tool', tool,
@@ -113,7 +125,7 @@ function cwltestArgs(options: Options, paths: Paths, tool: string): string[] {
     '--timeout', String(options.timeout),
     ...(options.tags !== undefined ? ['--tags', options.tags] : []),
     ...(options.excludeTags !== undefined ? ['--exclude-tags', options.excludeTags] : []),
-    ...(options.numbers !== undefined ? ['-n', options.numbers] : []),
+    ...(numbers !== undefined ? ['-n', numbers] : []),
     ...(options.toolArgs.length > 0 ? ['--', ...options.toolArgs] : []),
   ];
 }

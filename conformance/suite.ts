@@ -12,6 +12,12 @@ export interface SuiteTest {
   readonly tags: readonly string[];
   readonly doc: string;
   readonly shouldFail: boolean;
+  /** The tool or workflow run, as an absolute path (with its `#fragment`, if any). */
+  readonly tool: string;
+  /** The job file, as an absolute path; undefined when the test has none. */
+  readonly job: string | undefined;
+  /** The expected output object, as the list gives it. */
+  readonly output: unknown;
 }
 
 export class SuiteError extends Error {
@@ -110,7 +116,7 @@ export function loadSuite(path: string, readText: ReadText): SuiteTest[] {
       if (typeof target === 'string') {
         visit(resolveImport(file, target), [...chain, file]);
       } else {
-        tests.push(toSuiteTest(entry, tests.length + 1));
+        tests.push(toSuiteTest(entry, tests.length + 1, file));
       }
     }
   };
@@ -123,14 +129,20 @@ function resolveImport(from: string, target: string): string {
   return isAbsolute(path) ? path : resolve(dirname(from), path);
 }
 
-function toSuiteTest(entry: Readonly<Record<string, unknown>>, number: number): SuiteTest {
+function toSuiteTest(entry: Readonly<Record<string, unknown>>, number: number, file: string): SuiteTest {
   const name = entry['label'] ?? entry['id'];
   const tags = Array.isArray(entry['tags']) ? entry['tags'].map(String) : [];
+  // cwltest resolves a test's files against the list that holds the entry.
+  const tool = typeof entry['tool'] === 'string' ? resolveImport(file, entry['tool']) : '';
+  const job = typeof entry['job'] === 'string' ? resolveImport(file, entry['job']) : undefined;
   return {
     id: typeof name === 'string' || typeof name === 'number' ? shortName(String(name)) : `unnamed_test_${number}`,
     tags,
     doc: typeof entry['doc'] === 'string' ? entry['doc'].trim() : '',
     shouldFail: entry['should_fail'] === true,
+    tool,
+    job,
+    output: entry['output'],
   };
 }
 

@@ -13,6 +13,7 @@ describe('parseOptions', () => {
       tags: undefined,
       excludeTags: undefined,
       numbers: undefined,
+      skipSameAs: undefined,
       out: '/repo/conformance/out',
       shared: '/shared',
       baseline: '/repo/conformance/baseline.txt',
@@ -28,7 +29,7 @@ describe('parseOptions', () => {
       [
         '--tool', './bin/x', '-j', '4', '--tags', 'docker', '--exclude-tags', 'inplace_update',
         '-n', '1-5', '--out', 'o', '--shared', '/s', '--baseline', 'b.txt', '--update-baseline',
-        '--timeout', '30', '--', '--parallel', '--debug',
+        '--timeout', '30', '--skip-same-as', 'v1.2', '--', '--parallel', '--debug',
       ],
       where,
     );
@@ -42,6 +43,7 @@ describe('parseOptions', () => {
     assert.equal(o.baseline, '/somewhere/b.txt');
     assert.equal(o.updateBaseline, true);
     assert.equal(o.timeout, 30);
+    assert.equal(o.skipSameAs, 'v1.2');
     assert.deepEqual(o.toolArgs, ['--parallel', '--debug']);
   });
 
@@ -55,6 +57,7 @@ describe('parseOptions', () => {
     assert.throws(() => parseOptions(['--timeout', '1.5'], where), OptionsError);
     assert.throws(() => parseOptions(['stray'], where), OptionsError);
     assert.throws(() => parseOptions(['--tags', ''], where), OptionsError);
+    assert.throws(() => parseOptions(['--skip-same-as', 'v2'], where), /--skip-same-as must be one of/);
   });
 });
 

@@ -5,7 +5,7 @@ import type { JUnitCase, JUnitOutcome } from '../../conformance/junit.js';
 import { attributeResults, NO_RESULT_MESSAGE } from '../../conformance/results.js';
 import type { SuiteTest } from '../../conformance/suite.js';
 
-const test = (id: string, shouldFail = false): SuiteTest => ({ id, tags: [], doc: '', shouldFail });
+const test = (id: string, shouldFail = false): SuiteTest => ({ id, tags: [], doc: '', shouldFail, tool: '', job: undefined, output: undefined });
 const junitCase = (file: string, outcome: JUnitOutcome, message?: string): JUnitCase => ({
   attributes: { file },
   outcome,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { expandNumberRange, selectTests, SelectionError } from '../../conformance/selection.js';
 import type { SuiteTest } from '../../conformance/suite.js';
 
-const test = (id: string, ...tags: string[]): SuiteTest => ({ id, tags, doc: '', shouldFail: false });
+const test = (id: string, ...tags: string[]): SuiteTest => ({ id, tags, doc: '', shouldFail: false, tool: '', job: undefined, output: undefined });
 const SUITE = [test('a', 'required'), test('b', 'docker'), test('c', 'docker', 'required'), test('d')];
 
 describe('selectTests', () => {

@@ -9,11 +9,14 @@ const files = (entries: Record<string, string>) => (path: string): string => {
 };
 
 describe('loadSuite', () => {
-  it('expands $import entries in place, relative to the importing file', () => {
+  it('expands $import entries in place, and resolves tests\' files, relative to the importing file', () => {
     const read = files({
       '/s/tests.yaml': [
         '- id: first',
         '  doc: The first',
+        '  tool: tools/a.cwl#main',
+        '  job: jobs/a.yml',
+        '  output: {out: 1}',
         '  tags: [ required, command_line_tool ]',
         '- $import: sub/index.yaml',
         '- id: "#last"',
@@ -25,16 +28,17 @@ describe('loadSuite', () => {
       ].join('\n'),
       '/s/sub/index.yaml': [
         '- id: nested',
+        '  tool: t.cwl',
         '  tags: [ scatter ]',
         '- $import: deeper.yaml',
       ].join('\n'),
       '/s/sub/deeper.yaml': '- label: by_label\n  id: ignored\n',
     });
     assert.deepEqual(loadSuite('/s/tests.yaml', read), [
-      { id: 'first', tags: ['required', 'command_line_tool'], doc: 'The first', shouldFail: false },
-      { id: 'nested', tags: ['scatter'], doc: '', shouldFail: false },
-      { id: 'by_label', tags: [], doc: '', shouldFail: false },
-      { id: 'last', tags: ['workflow'], doc: 'Folded doc', shouldFail: true },
+      { id: 'first', tags: ['required', 'command_line_tool'], doc: 'The first', shouldFail: false, tool: '/s/tools/a.cwl#main', job: '/s/jobs/a.yml', output: { out: 1 } },
+      { id: 'nested', tags: ['scatter'], doc: '', shouldFail: false, tool: '/s/sub/t.cwl', job: undefined, output: undefined },
+      { id: 'by_label', tags: [], doc: '', shouldFail: false, tool: '', job: undefined, output: undefined },
+      { id: 'last', tags: ['workflow'], doc: 'Folded doc', shouldFail: true, tool: '', job: undefined, output: undefined },
     ]);
   });
 
