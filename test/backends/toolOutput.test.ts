@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { Logger } from '../../src/logger.js';
 import { ToolOutputLines } from '../../src/backends/toolOutput.js';
-import { runCli, scratch } from '../helpers/cli.js';
 
 function recorder(): { logger: Logger; records: { step?: string; msg: string }[] } {
   const records: { step?: string; msg: string }[] = [];
@@ -33,24 +32,4 @@ test('a line that never ends (a progress bar redrawn with \\r) is logged in boun
   assert.ok(records.every((r) => r.msg.length <= '[bar] '.length + 16_384));
   lines.end();
   assert.equal(records.map((r) => r.msg.slice('[bar] '.length)).join('').length, 5000 * 58);
-});
-
-test('through the CLI on a host process: each line the tool writes to stderr or to an uncaptured stdout is one record naming the step', async () => {
-  const dir = await scratch({
-    'talk.cwl': `cwlVersion: v1.2
-class: CommandLineTool
-baseCommand: [sh, -c, 'printf "to stderr 1\\nto stderr 2\\n" >&2; echo "to stdout"']
-inputs: []
-outputs: []
-`,
-  });
-  // --quiet quiets the engine, not the tools (cwltool shows a tool's stderr whatever its log level).
-  const result = await runCli(['--quiet', '--no-container', '--outdir', `${dir}/out`, `${dir}/talk.cwl`], { cwd: dir });
-  assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), {});
-  const records = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { step?: string; msg: string });
-  // A top-level tool's step is named after its document.
-  const toolLines = records.filter((r) => r.step === 'talk.cwl' && /^\[talk\.cwl\] to /.test(r.msg)).map((r) => r.msg).sort();
-  assert.deepEqual(toolLines, ['[talk.cwl] to stderr 1', '[talk.cwl] to stderr 2', '[talk.cwl] to stdout']);
-  assert.ok(!records.some((r) => r.msg.startsWith('[talk.cwl] sh -c')), 'the engine\'s own info lines stay quiet');
 });

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { relocateOutputs } from '../../src/collect/relocate.js';
 import { pathToUri } from '../../src/files/uri.js';
-import { runCli, scratch } from '../helpers/cli.js';
 
 const file = (p: string): Record<string, unknown> => ({ class: 'File', location: pathToUri(p), basename: path.basename(p) });
 
@@ -43,50 +42,6 @@ test('a job output directory replaced by a symlink leads nothing out of it: refu
   await assert.rejects(relocateOutputs({ kept: file(path.join(jobOut, 'kept.txt')) }, outdir, 'move', new Set([jobOut]), {}, 'tool.cwl'),
     /^PermanentFailure: tool\.cwl: output 'kept': location .*job-out\/kept\.txt \(it resolves to .*elsewhere\/kept\.txt\) is outside/);
   assert.equal(await readFile(path.join(elsewhere, 'kept.txt'), 'utf8'), 'kept', 'not moved');
-});
-
-test('an input passed straight through to the output is not removed by a run', async () => {
-  const dir = await scratch({
-    'keep.txt': 'precious\n',
-    'tool.cwl': `cwlVersion: v1.2
-class: ExpressionTool
-requirements:
-  InlineJavascriptRequirement: {}
-inputs:
-  f: File
-outputs:
-  g: File
-expression: '$({"g": inputs.f})'
-`,
-  });
-  const r = await runCli(['--quiet', '--outdir', path.join(dir, 'out'), path.join(dir, 'tool.cwl'), '--f', path.join(dir, 'keep.txt')], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(await readFile(path.join(dir, 'keep.txt'), 'utf8'), 'precious\n');
-  assert.equal(await readFile(path.join(dir, 'out', 'keep.txt'), 'utf8'), 'precious\n');
-});
-
-test('outputs globbed through an input directory staged in the work dir are copied; the input stays whole', async () => {
-  const dir = await scratch({
-    'tool.cwl': `cwlVersion: v1.2
-class: CommandLineTool
-requirements:
-  InitialWorkDirRequirement:
-    listing: [$(inputs.d)]
-inputs:
-  d: Directory
-baseCommand: ["true"]
-outputs:
-  inner:
-    type: File
-    outputBinding: {glob: data/inner.txt}
-`,
-  });
-  await mkdir(path.join(dir, 'data'));
-  await writeFile(path.join(dir, 'data', 'inner.txt'), 'keep me\n');
-  const r = await runCli(['--quiet', '--outdir', path.join(dir, 'out'), path.join(dir, 'tool.cwl'), '--d', path.join(dir, 'data')], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(await readFile(path.join(dir, 'data', 'inner.txt'), 'utf8'), 'keep me\n', 'the input file must not be moved');
-  assert.equal(await readFile(path.join(dir, 'out', 'inner.txt'), 'utf8'), 'keep me\n');
 });
 
 test('a Directory moved into --outdir keeps its listing, rebased; secondaryFiles land beside their primary', async () => {

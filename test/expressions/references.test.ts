@@ -121,7 +121,9 @@ describe('parameter references: interpolation, JavaScript and the fast path', ()
     await assert.rejects(engine.evaluate('$(inputs.arr.map)', context), /InlineJavascriptRequirement/);
     await assert.rejects(engine.evaluate('$(inputs.x', context), /unfinished expression/);
   });
+});
 
+describe('parameter references: the fast path', () => {
   it('does not start a worker for references, even with JavaScript enabled (fast path)', async () => {
     let workersStarted = 0;
     const onWorker = (): void => {
@@ -130,15 +132,21 @@ describe('parameter references: interpolation, JavaScript and the fast path', ()
     diagnosticsChannel.subscribe('worker_threads', onWorker);
     try {
       const js = new ExpressionEngine({ javascript: true });
-      const started = process.hrtime.bigint();
-      for (let i = 0; i < 10_000; i++) await js.evaluate('$(inputs.files[0].path)', context);
-      const perCallUs = Number(process.hrtime.bigint() - started) / 10_000 / 1000;
-      assert.ok(perCallUs < 50, `fast path took ${perCallUs} µs per evaluation`);
+      const count = 2000;
+      const started = performance.now();
+      for (let i = 0; i < count; i++) await js.evaluate('$(inputs.files[0].path)', context);
+      const referenceMs = (performance.now() - started) / count;
       assert.equal(await js.evaluate('p=$(self[0].size) $(runtime.outdir)', context), 'p=3 /out');
       assert.equal(workersStarted, 0);
       // The first JavaScript evaluation does start one.
       assert.equal(await js.evaluate('$(self[0].size + 1)', context), 4);
       assert.equal(workersStarted, 1);
+      // The baseline, measured here: a warm round trip to that worker. A
+      // ratio, which a loaded machine slows alike on both sides.
+      const jsStarted = performance.now();
+      for (let i = 0; i < count; i++) await js.evaluate('$(inputs.files[0].path + "")', context);
+      const javascriptMs = (performance.now() - jsStarted) / count;
+      assert.ok(referenceMs < javascriptMs / 4, `a reference took ${referenceMs} ms, a JavaScript round trip ${javascriptMs} ms`);
       await js.close();
     } finally {
       diagnosticsChannel.unsubscribe('worker_threads', onWorker);

@@ -30,9 +30,8 @@ describe('sandbox ArrayBuffer memory', () => {
   });
 
   it('stops an expression that keeps allocating before its timeout', async () => {
-    const started = performance.now();
+    // The memory limit's message, not the 5 s timeout's: the limit came first.
     await assertFails(engine, '${ var a = []; while (true) { var b = new Uint8Array(2**24); b[0] = 1; a.push(b); } }', limit);
-    assert.ok(performance.now() - started < 4000, `took ${performance.now() - started} ms`);
     assert.equal(await engine.evaluate('$(inputs.x + 41)', context), 42);
   });
 

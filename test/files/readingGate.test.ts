@@ -1,12 +1,11 @@
 /**
  * The reading gate (src/files/): what it opened decides, not the path it was
- * given. Special files are refused without blocking, the real path comes from
- * the descriptor and must lie in the scope and outside the engine's own
- * files, reads stop at the bound by bytes read, listings end on loops.
+ * given. The real path comes from the descriptor and must lie in the scope
+ * and outside the engine's own files, reads stop at the bound by bytes read,
+ * listings end on loops; special files are in readingGate.itest.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inScratchDir } from '../helpers/cli.js';
@@ -19,14 +18,6 @@ import { expandBraces } from '../../src/files/braces.js';
 function only(dir: string): ReadScope {
   return { description: 'the test directory', allows: (real) => real === dir || real.startsWith(`${dir}/`) };
 }
-
-test('a FIFO, a character device and a socket-free /dev are refused without being opened', () => inScratchDir(async (dir) => {
-  const fifo = path.join(dir, 'fifo');
-  execFileSync('mkfifo', [fifo]);
-  // No writer ever comes: a gate that opened it blocking would hang this test.
-  await assert.rejects(readContents(fifo, 'wf/s: output \'o\''), { message: `wf/s: output 'o': loadContents of ${fifo} is a FIFO; only regular files and directories are read` });
-  await assert.rejects(readHostFile('/dev/zero', 'the document', { maxBytes: 1024 }), { message: /\/dev\/zero is a character device/ });
-}));
 
 test('the engine\'s own files are never read, whatever the scope and however they are reached', () => inScratchDir(async (dir) => {
   await symlink('/proc/self/environ', path.join(dir, 'environ'));

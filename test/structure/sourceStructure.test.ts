@@ -33,12 +33,15 @@ test('finds a cycle, a backward arrow, a dynamic import and a long arrow functio
   assert.equal(c.lines, 64);
 });
 
-test('the test layers: finds an arrow out of src/, into a test file, between topics, from the stand-in to the engine, and into conformance/', async (t) => {
+test('the test layers: finds an arrow out of src/, into a test file (.test.ts or .itest.ts), between topics, from the stand-in to the engine, and into conformance/', async (t) => {
   const dir = await tree({
     'src/load/a.ts': "import { h } from '../../test/helpers/h.js';\nexport const a = 1;\n",
     'src/load/b.ts': "export const b = 1;\n",
     'test/cluster/server.ts': "import { b } from '../../src/load/b.js';\nexport const server = b;\n",
     'test/cluster/pods.test.ts': "import { h } from '../helpers/h.js';\nimport { server } from './server.js';\n",
+    'test/cluster/parity.itest.ts': "import { h } from '../helpers/h.js';\n",
+    'test/load/x.ts': "import { w } from './w.itest.js';\nexport const x = 1;\n",
+    'test/load/w.itest.ts': "export {};\n",
     'test/helpers/h.ts': "import { server } from '../cluster/server.js';\nimport { b } from '../../src/load/b.js';\nimport { z } from '../load/z.test.js';\nexport const h = 1;\n",
     'test/load/y.ts': "import { bench } from '../bench/b.js';\nimport { h } from '../helpers/h.js';\nexport const y = 1;\n",
     'test/load/z.test.ts': "import { y } from './y.js';\nimport { run } from '../../conformance/run.js';\n",
@@ -48,13 +51,14 @@ test('the test layers: finds an arrow out of src/, into a test file, between top
   });
   t.after(() => rm(dir, { recursive: true, force: true }));
   const modules = readSourceModules(dir, ['src', 'test', 'conformance']);
-  assert.equal(modules.length, 10);
+  assert.equal(modules.length, 13);
   assert.deepEqual(modules.find((m) => m.path === 'test/load/z.test.ts')?.imports, ['test/load/y.ts', 'conformance/run.ts']);
   assert.deepEqual(testBackwardArrows(modules).sort(), [
     'conformance/run.ts → test/load/y.ts',
     'src/load/a.ts → test/helpers/h.ts',
     'test/cluster/server.ts → src/load/b.ts',
     'test/helpers/h.ts → test/load/z.test.ts',
+    'test/load/x.ts → test/load/w.itest.ts',
     'test/load/y.ts → test/bench/b.ts',
     'test/load/z.test.ts → conformance/run.ts',
   ]);

@@ -206,9 +206,9 @@ export const TEST_LAYERS: readonly (readonly string[])[] = [
   ['test/*'],
 ];
 
-/** A test file is an entry point for `node --test` (or the real-cluster run): nothing imports it. */
+/** A test file is an entry point for `node --test` (unit, integration or the real-cluster run): nothing imports it. */
 export function isTestFile(path: string): boolean {
-  return /\.(real)?test\.ts$/.test(path);
+  return /\.(real|i)?test\.ts$/.test(path);
 }
 
 /** The folder a repository-relative path belongs to: `src`, `conformance` or `test/<folder>`. */

@@ -15,7 +15,8 @@ import { podName } from './names.js';
 import { buildPodSpec, CONTAINER_NAME, RUN_LABEL, type PodOptions } from './podSpec.js';
 import { MAX_POD_MOUNTS, podMounts, type PodMounts } from './podMounts.js';
 import { jobOutcomeOf } from './podOutcome.js';
-import { PodWatcher, type PodOutcome } from './podWatcher.js';
+import type { PodOutcome } from './podDecision.js';
+import { PodWatcher } from './podWatcher.js';
 import { withRealSources } from './realSources.js';
 import type { VolumeMap } from './storage.js';
 

@@ -1,5 +1,5 @@
 import type { JobOutcome, PodFailureReason } from '../backend.js';
-import type { PodOutcome } from './podWatcher.js';
+import type { PodOutcome } from './podDecision.js';
 
 const IMAGE_PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 const CONTAINER_NOT_CREATED = new Set(['CreateContainerConfigError', 'CreateContainerError']);

@@ -59,10 +59,12 @@ test('--leave-tmpdir keeps them for inspection', async () => {
 test('a cancelled run removes its job directories too', async () => {
   const dir = await scratch({ 'wf.cwl': SCATTER });
   let pid = 0;
-  const running = runCli([...prefixes(dir), path.join(dir, 'wf.cwl'), '--n', '2', '--n', '3'], { onSpawn: (p) => { pid = p; } });
-  await new Promise((r) => setTimeout(r, 1500));
-  process.kill(pid, 'SIGTERM');
-  const r = await running;
+  let signalled = false;
+  // Signalled once both jobs have started (their lines), not after a guessed delay.
+  const r = await runCli([...prefixes(dir), path.join(dir, 'wf.cwl'), '--n', '2', '--n', '3'], {
+    onSpawn: (p) => { pid = p; },
+    onStderr: (text) => { if (!signalled && (text.match(/\] sh -c /g) ?? []).length >= 2) { signalled = true; process.kill(pid, 'SIGTERM'); } },
+  });
   assert.equal(r.code, 143, r.stderr);
   assert.deepEqual(await left(dir), []);
 });
