@@ -10,7 +10,8 @@ import type { ResourcePool, ResourceRequest } from '../schedule/resourcePool.js'
 import type { Logger } from '../logger.js';
 import type { SecretMask } from '../job/secrets.js';
 import { JobFailed, failureMessage, succeeded } from './jobFailure.js';
-import type { JobProgress, UsageRecorder } from './jobReporting.js';
+import type { JobProgress, TaskUsage, UsageRecorder } from './jobReporting.js';
+import { forEachFile } from '../model/fileWalk.js';
 import { NO_RETRIES, decideRetry, memoryLimitMiB, realClock, type Clock, type RetryCounts, type RetryDecision, type RetryLimits } from './retryPolicy.js';
 import type { ScratchSpace } from './scratchSpace.js';
 
@@ -28,14 +29,22 @@ export interface ToolJob {
 export interface FinishedJob {
   readonly built: CommandLineJob;
   readonly outcome: JobOutcome & { readonly kind: 'exited' };
-  /** Ends the job: removes its scratch space (and its output directory unless `used`), counts it done or failed. */
-  finish(used: boolean): Promise<void>;
+  /**
+   * Ends the job: removes its scratch space (and its output directory unless
+   * `used`), counts it done or failed, and gives --usage-report its row, with
+   * the size of the File `outputs` collected (none when collection failed).
+   */
+  finish(used: boolean, outputs?: unknown): Promise<void>;
 }
+
+/** A --usage-report row but for the outputs' size, which is known only once they are collected. */
+type UsageRow = Omit<TaskUsage, 'outputBytes'>;
 
 interface Attempt {
   readonly built: CommandLineJob;
   readonly dirs: JobDirectories;
   readonly outcome: JobOutcome;
+  readonly row: UsageRow;
 }
 
 /** How the CLI asks every job to be built, whatever runs it. */
@@ -160,8 +169,8 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
     if (ctx.logger.isLevelEnabled('info')) {
       ctx.logger.info({ step: job.name, backend: ctx.backend.name }, `[${job.name}] ${ctx.secrets.commandLine(built.words, built.shellCommand)}`);
     }
-    const outcome = await runRecorded(built, resources, ctx);
-    return { built, dirs, outcome };
+    const { outcome, row } = await runRecorded(built, ctx);
+    return { built, dirs, outcome, row };
   } catch (error) {
     if (dirs) await ctx.scratch.release(dirs, (built?.staging.length ?? 0) > 0, false);
     throw error;
@@ -170,28 +179,33 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
   }
 }
 
-/** The backend's run, with a --usage-report row (exit code -1 when there is none: a pod that failed, a job that never ran). */
-async function runRecorded(built: CommandLineJob, resources: ResourceEvaluation, ctx: AttemptContext): Promise<JobOutcome> {
+/** The backend's run, and its --usage-report row (exit code -1 when there is none: a pod that failed, a job that never ran). */
+async function runRecorded(built: CommandLineJob, ctx: AttemptContext): Promise<{ outcome: JobOutcome; row: UsageRow }> {
   const start = new Date();
   const requested = requestedResources(built.resources);
-  const record = (exitCode: number): void => ctx.usage?.add({
-    name: built.name, cores: requested.cores, ramMiB: requested.ramMiB, diskMiB: resources.outdirSize + resources.tmpdirSize, exitCode, start, finish: new Date(),
-  });
+  const row = (exitCode: number): UsageRow => ({ name: built.name, cores: requested.cores, ramMiB: requested.ramMiB, exitCode, start, finish: new Date() });
   let outcome: JobOutcome;
   try {
     outcome = await ctx.backend.run(built, ctx.signal);
   } catch (error) {
-    record(-1);
+    ctx.usage?.add({ ...row(-1), outputBytes: 0 });
     // A refusal of the reading gate while staging names the read; the step is named here.
     if (error instanceof HostReadRefused && !error.message.startsWith(`${built.name}: `)) throw new PermanentFailure(`${built.name}: ${error.message}`);
     throw error;
   }
-  record(outcome.kind === 'exited' ? outcome.code : -1);
-  return outcome;
+  return { outcome, row: row(outcome.kind === 'exited' ? outcome.code : -1) };
 }
 
 async function discard(attempt: Attempt, ctx: AttemptContext): Promise<void> {
+  ctx.usage?.add({ ...attempt.row, outputBytes: 0 });
   await ctx.scratch.release(attempt.dirs, attempt.built.staging.length > 0, false);
+}
+
+/** Calrissian's disk figure: the sizes of every File in the output object, secondaryFiles and listings included. */
+function fileBytes(outputs: unknown): number {
+  let bytes = 0;
+  forEachFile(outputs, (f) => { if (f.class === 'File' && typeof f.size === 'number') bytes += f.size; });
+  return bytes;
 }
 
 function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
@@ -199,7 +213,8 @@ function finishedJob(attempt: Attempt, ctx: AttemptContext): FinishedJob {
   return {
     built: attempt.built,
     outcome,
-    finish: async (used) => {
+    finish: async (used, outputs) => {
+      ctx.usage?.add({ ...attempt.row, outputBytes: used ? fileBytes(outputs) : 0 });
       ctx.progress.jobFinished(used);
       await ctx.scratch.release(attempt.dirs, attempt.built.staging.length > 0, used);
     },

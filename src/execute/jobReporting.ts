@@ -18,8 +18,8 @@ export interface TaskUsage {
   readonly cores: number;
   /** MiB, as the job requested it. */
   readonly ramMiB: number;
-  /** MiB: outdirSize + tmpdirSize. */
-  readonly diskMiB: number;
+  /** Bytes of the File outputs collected from the job (0 when none were), as Calrissian totals its disk use. */
+  readonly outputBytes: number;
   readonly exitCode: number;
   readonly start: Date;
   readonly finish: Date;

@@ -67,16 +67,17 @@ export class ToolRunner {
     for (const secret of secretValues(requirements, inputs)) this.#parts.secrets.add(secret);
     const finished = await runWithRetries({ tool, inputs, requirements, engine, name, resources }, this.#parts, scope);
     let used = false;
+    let outputs: Record<string, unknown> | undefined;
     try {
       const { built, outcome } = finished;
       this.#parts.logger.debug({ step: name, exitCode: outcome.code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
       const collected = await this.#parts.collect.commandLineTool({ tool, built, exitCode: outcome.code, engine, listing: job.listing, inputs });
-      const outputs = checkedOutputs(tool.outputs, collected, name, this.#parts);
+      outputs = checkedOutputs(tool.outputs, collected, name, this.#parts);
       if (reuse.key !== undefined) await publishOutputs(reuse.context, reuse.key, outputs, name);
       used = true;
       return outputs;
     } finally {
-      await finished.finish(used);
+      await finished.finish(used, outputs);
     }
   }
 

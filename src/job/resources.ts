@@ -11,6 +11,8 @@ export interface ResourceBounds {
   readonly ramMin?: number;
   readonly ramMax?: number;
   readonly gpus?: number;
+  /** MiB when the tool names no RAM: its version's default (v1.0: 1024, as cwltool and Calrissian request), else 256. */
+  readonly defaultRamMiB?: number;
 }
 
 /** runtime.cores/ram/outdirSize/tmpdirSize as cwltool computes them, and the bounds they came from. */
@@ -33,7 +35,7 @@ const V1_0_DEFAULT_RAM_MIB = 1024;
  * default. Cores stay fractional (a pod may request 500m); RAM is whole MiB.
  */
 export function requestedResources(bounds: ResourceBounds): { readonly cores: number; readonly ramMiB: number } {
-  return { cores: bounds.coresMin ?? bounds.coresMax ?? DEFAULT_CORES, ramMiB: Math.ceil(bounds.ramMin ?? bounds.ramMax ?? DEFAULT_RAM_MIB) };
+  return { cores: bounds.coresMin ?? bounds.coresMax ?? DEFAULT_CORES, ramMiB: Math.ceil(bounds.ramMin ?? bounds.ramMax ?? bounds.defaultRamMiB ?? DEFAULT_RAM_MIB) };
 }
 
 const FIELDS = ['coresMin', 'coresMax', 'ramMin', 'ramMax', 'outdirMin', 'outdirMax', 'tmpdirMin', 'tmpdirMax'] as const;
@@ -42,8 +44,9 @@ const FIELDS = ['coresMin', 'coresMax', 'ramMin', 'ramMax', 'outdirMin', 'outdir
  * Evaluates ResourceRequirement (and cwltool:CUDARequirement) once per job:
  * the scheduler admits the job on it, the runtime object and a pod's
  * requests/limits are derived from it. `version` is the tool's own: before
- * v1.2 an expression must give a whole number, and a v1.0 tool's runtime.ram
- * defaults to 1024 MiB, as cwltool has it (the scheduler still reserves 256).
+ * v1.2 an expression must give a whole number, and a v1.0 tool's RAM
+ * defaults to 1024 MiB (runtime.ram, the scheduler's reservation, a pod's
+ * request), as cwltool and Calrissian have it.
  */
 export async function evaluateResources(
   requirements: RequirementSet, engine: ExpressionEngine, inputs: Record<string, unknown>,
@@ -68,6 +71,7 @@ export async function evaluateResources(
   const bounds: { -readonly [K in keyof ResourceBounds]: ResourceBounds[K] } = {};
   for (const key of ['coresMin', 'coresMax', 'ramMin', 'ramMax'] as const) if (values[key] !== undefined) bounds[key] = values[key];
   if (cuda) bounds.gpus = Number(cuda.cudaDeviceCountMin ?? 1);
+  if (version === 'v1.0') bounds.defaultRamMiB = V1_0_DEFAULT_RAM_MIB;
   return {
     cores: pick(values.coresMin, values.coresMax, DEFAULT_CORES),
     ram: pick(values.ramMin, values.ramMax, version === 'v1.0' ? V1_0_DEFAULT_RAM_MIB : DEFAULT_RAM_MIB),

@@ -24,16 +24,17 @@ export class UsageReport {
   }
 
   toJSON(): Record<string, unknown> {
-    const children = this.#tasks.map((t) => {
+    const names = jobNames(this.#tasks);
+    const children = this.#tasks.map((t, i) => {
       const seconds = (t.finish.getTime() - t.start.getTime()) / 1000;
       const hours = seconds / SECONDS_PER_HOUR;
       const ram = megabytes(t.ramMiB);
       return {
         cpus: t.cores,
         ram_megabytes: ram,
-        disk_megabytes: megabytes(t.diskMiB),
+        disk_megabytes: t.outputBytes / 1e6,
         exit_code: t.exitCode,
-        name: t.name,
+        name: names[i],
         start_time: pythonIsoTime(t.start),
         finish_time: pythonIsoTime(t.finish),
         // Calrissian reports zero durations as null (it tests them for truth).
@@ -82,6 +83,30 @@ export class UsageReport {
   async write(file: string): Promise<void> {
     await writeFile(file, `${JSON.stringify(this, null, 4)}\n`);
   }
+}
+
+/**
+ * The names Calrissian gives jobs, which are cwltool's: the step's (or the
+ * tool's) short name, then `_2`, `_3`, … for each later job of the same name
+ * in the run (a scatter's elements, a retried or repeated step), numbered in
+ * the order the jobs started. `wf.cwl/sub/s1[3]` is a job of `s1`.
+ */
+function jobNames(tasks: readonly TaskUsage[]): string[] {
+  const order = tasks.map((_, i) => i).sort((a, b) => tasks[a]!.start.getTime() - tasks[b]!.start.getTime() || a - b);
+  const taken = new Set<string>();
+  // The next number to try for each stem: a 10,000-wide scatter costs O(n), not O(n²).
+  const next = new Map<string, number>();
+  const names: string[] = [];
+  for (const i of order) {
+    const stem = tasks[i]!.name.split('/').at(-1)!.replace(/(\[\d+\])+$/, '');
+    let n = next.get(stem) ?? 1;
+    let name = stem;
+    for (; taken.has((name = n === 1 ? stem : `${stem}_${n}`)); n++);
+    next.set(stem, n + 1);
+    taken.add(name);
+    names[i] = name;
+  }
+  return names;
 }
 
 /** Python's `datetime.now().isoformat()`: local time, microseconds, no zone. */
