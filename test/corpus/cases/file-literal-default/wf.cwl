@@ -1,0 +1,25 @@
+cwlVersion: v1.2
+class: Workflow
+inputs:
+  f:
+    type: File
+    default:
+      class: File
+      basename: greeting.txt
+      contents: "hello default\n"
+outputs:
+  o:
+    type: File
+    outputSource: s/out
+steps:
+  s:
+    run:
+      class: CommandLineTool
+      baseCommand: cat
+      inputs:
+        f: {type: File, inputBinding: {position: 1}}
+      outputs:
+        out: stdout
+      stdout: out.txt
+    in: {f: f}
+    out: [out]
