@@ -10,8 +10,9 @@ import { RelocationBoundary } from './relocationBoundary.js';
 export type OutputMode = 'move' | 'copy' | 'leave';
 
 /**
- * Puts the final outputs in `outdir`, each under its basename (renamed `_2`,
- * `_3`… on collision), and rewrites their locations. Files produced in the
+ * Puts the final outputs in `outdir`, each under its basename (named as
+ * cwltool names a clash: `out.txt_2`, `out.txt_3`…, the value keeping its
+ * basename, as cwltool's does), and rewrites their locations. Files produced in the
  * job output directories the engine created (`jobOutdirs`) are moved (or
  * copied); everything else, such as inputs passed through, is copied. An
  * input or a directory already in `outdir` is never merged into or replaced,
@@ -57,7 +58,9 @@ class OutputPlacement {
     const source = uriToPath(value.location);
     checkBasename(value, where);
     const target = await this.#place(source, value.basename ?? path.basename(source), dir, where);
-    const out = withoutDerivedNames({ ...value, location: pathToUri(target), path: target, basename: path.basename(target) } as FileOrDirectory);
+    // A clash's basename stays the name the tool gave it, as in cwltool's output object.
+    const basename = dir === this.outdir ? value.basename ?? path.basename(target) : path.basename(target);
+    const out = withoutDerivedNames({ ...value, location: pathToUri(target), path: target, basename } as FileOrDirectory);
     if (out.class === 'File' && out.secondaryFiles) {
       const list: FileOrDirectory[] = [];
       for (const s of out.secondaryFiles) list.push(await this.relocate(s, path.dirname(target), where));
@@ -86,17 +89,16 @@ class OutputPlacement {
   }
 
   /**
-   * `basename`, or `name_2.ext`, `name_3.ext`… when that is an output placed
+   * `basename`, or `basename_2`, `basename_3`… (cwltool's names) when that is an output placed
    * already, an input, or a directory (or link) already in --outdir. The
    * search for a name resumes where the last one for it stopped, so a
    * scatter's 5,000 `out.txt` cost one step each, not 5,000.
    */
   async #freeName(dir: string, basename: string): Promise<string> {
     const wanted = path.join(dir, basename);
-    const { name, ext } = path.parse(basename);
     let n = this.#nextSuffix.get(wanted) ?? 1;
-    let target = n === 1 ? wanted : path.join(dir, `${name}_${n}${ext}`);
-    while (this.#taken.has(target) || notOverwritable(target) || (await this.#isInput(target))) target = path.join(dir, `${name}_${++n}${ext}`);
+    let target = n === 1 ? wanted : `${wanted}_${n}`;
+    while (this.#taken.has(target) || notOverwritable(target) || (await this.#isInput(target))) target = `${wanted}_${++n}`;
     this.#nextSuffix.set(wanted, n + 1);
     this.#taken.add(target);
     return target;

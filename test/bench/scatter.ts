@@ -8,7 +8,7 @@
  *
  * Then a scatter whose elements all write `out.txt` (the common EO shape),
  * at BENCH_SAME_NAME_WIDTHS (2000,10000): relocation into --outdir names
- * them out.txt, out_2.txt, … and must stay linear.
+ * them out.txt, out.txt_2, … and must stay linear.
  *
  * BENCH_SCATTER (2000) and BENCH_WIDTHS (5000,10000) set the widths;
  * BENCH_CWLTOOL=0 skips cwltool; BENCH_CLI times another build of bespin

@@ -121,7 +121,7 @@ outputs:
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { one: { path: string }; two: { path: string } };
   assert.equal(await readFile(path.join(dir, 'data.txt'), 'utf8'), 'the input\n', 'the input is untouched');
-  assert.deepEqual([path.basename(out.one.path), path.basename(out.two.path)], ['data_2.txt', 'data_3.txt']);
+  assert.deepEqual([path.basename(out.one.path), path.basename(out.two.path)], ['data.txt_2', 'data.txt_3']);
   assert.equal(await readFile(out.one.path, 'utf8'), 'first\n');
   assert.equal(await readFile(out.two.path, 'utf8'), 'second\n');
 });

@@ -24,7 +24,8 @@ for (const mode of ['move', 'copy'] as OutputMode[]) {
     const result = await relocateOutputs({ d: entry('Directory', path.join(jobOut, 'data')) }, outdir, mode, new Set([jobOut]), { x: entry('File', path.join(outdir, 'data', 'x.txt')) });
     assert.equal(await readFile(path.join(outdir, 'data', 'x.txt'), 'utf8'), 'the input', 'the input is untouched');
     assert.deepEqual(await readdir(path.join(outdir, 'data')), ['x.txt']);
-    assert.equal((result.d as { basename: string }).basename, 'data_2');
+    assert.equal(path.basename((result.d as { path: string }).path), 'data_2');
+    assert.equal((result.d as { basename: string }).basename, 'data', "as in cwltool's output object, the value keeps its name");
     assert.equal(await readFile(path.join(outdir, 'data_2', 'x.txt'), 'utf8'), 'the output');
   });
 }
@@ -43,8 +44,8 @@ test('an existing directory in --outdir is never merged into or replaced, by a D
   assert.deepEqual(await readdir(path.join(outdir, 'old')), ['keep.txt']);
   assert.equal((result.d as { path: string }).path, path.join(outdir, 'old_2'));
   assert.deepEqual(await readdir(path.join(outdir, 'old_2')), ['new.txt']);
-  assert.equal((result.f as { path: string }).path, path.join(outdir, 'report_2.txt'));
-  assert.equal(await readFile(path.join(outdir, 'report_2.txt'), 'utf8'), 'report');
+  assert.equal((result.f as { path: string }).path, path.join(outdir, 'report.txt_2'));
+  assert.equal(await readFile(path.join(outdir, 'report.txt_2'), 'utf8'), 'report');
   assert.ok((await lstat(path.join(outdir, 'report.txt'))).isDirectory());
 });
 
@@ -84,7 +85,7 @@ test('a top-level output File replaced by a link to a host file after its step i
   assert.equal(await readFile((ok.g as { path: string }).path, 'utf8'), 'a');
 });
 
-test('5,000 outputs with one name relocate as out.txt, out_2.txt, ... out_5000.txt', async () => {
+test("5,000 outputs with one name relocate as cwltool names them: out.txt, out.txt_2, ... out.txt_5000, each keeping its basename", async () => {
   const dir = await root();
   const jobOuts: string[] = [];
   for (let i = 0; i < 5000; i++) {
@@ -95,8 +96,9 @@ test('5,000 outputs with one name relocate as out.txt, out_2.txt, ... out_5000.t
   }
   const outdir = path.join(dir, 'final');
   const result = await relocateOutputs({ out: jobOuts.map((j) => entry('File', path.join(j, 'out.txt'))) }, outdir, 'move', new Set(jobOuts));
-  const names = (result.out as { basename: string }[]).map((f) => f.basename);
-  assert.deepEqual(names, Array.from({ length: 5000 }, (_, i) => (i === 0 ? 'out.txt' : `out_${i + 1}.txt`)));
-  assert.equal(await readFile(path.join(outdir, 'out_5000.txt'), 'utf8'), '4999');
+  const files = result.out as { basename: string; path: string }[];
+  assert.deepEqual(files.map((f) => path.basename(f.path)), Array.from({ length: 5000 }, (_, i) => (i === 0 ? 'out.txt' : `out.txt_${i + 1}`)));
+  assert.ok(files.every((f) => f.basename === 'out.txt'));
+  assert.equal(await readFile(path.join(outdir, 'out.txt_5000'), 'utf8'), '4999');
   assert.equal((await readdir(outdir)).length, 5000);
 });
