@@ -33,12 +33,23 @@ export function checkRequirementsSupported(content: unknown, where: string): voi
     if (node.requirements !== undefined) {
       for (const req of mapToList(node.requirements, 'class')) {
         const cls = requirementClass(String(req.class), namespaces);
-        if (!KNOWN_REQUIREMENTS.has(cls)) throw new UnsupportedRequirementError(`${where}: unsupported requirement ${cls}`);
+        if (!KNOWN_REQUIREMENTS.has(cls)) throw unknownRequirement(cls, where);
       }
     }
     for (const key of ['$graph', 'steps', 'run']) if (node[key] !== undefined) visit(isPlainObject(node[key]) && key === 'steps' ? Object.values(node[key]) : node[key]);
   };
   visit(content);
+}
+
+/**
+ * A requirement bespin does not run. A cwltool extension is real but not
+ * implemented here: unsupported, exit 33. Any other class is defined by no
+ * schema the document can name (a typo, another engine's namespace), which
+ * cwltool refuses as invalid: exit 1.
+ */
+function unknownRequirement(cls: string, where: string): Error {
+  if (cls.startsWith('cwltool:')) return new UnsupportedRequirementError(`${where}: unsupported requirement ${cls}`);
+  return new ValidationError(`${where}: requirement class '${cls}' is not defined: it is neither a CWL requirement nor an extension bespin knows`);
 }
 
 export interface NormalizeContext {
@@ -147,9 +158,7 @@ export function normalizeRequirements(
 ): Requirement[] {
   return mapToList(raw, 'class').map((req) => {
     const cls = requirementClass(String(req.class), namespaces);
-    if (strict && !KNOWN_REQUIREMENTS.has(cls)) {
-      throw new UnsupportedRequirementError(`${where}: unsupported requirement ${cls}`);
-    }
+    if (strict && !KNOWN_REQUIREMENTS.has(cls)) throw unknownRequirement(cls, where);
     const out: Record<string, unknown> = { ...req, class: cls };
     if (cls === 'EnvVarRequirement') out.envDef = mapToList(req.envDef, 'envName', 'envValue');
     // File and Directory objects written in the document resolve against it.

@@ -99,11 +99,17 @@ test('an unknown tool input on the command line names it', async () => {
   assertCleanFailure(r, /unknown tool input '--cont'/);
 });
 
-test('an unsupported requirement exits 33', async () => {
-  const dir = await scratch({ 'tool.cwl': TOOL.replace('baseCommand', 'requirements:\n  FancyRequirement: {}\nbaseCommand') });
-  const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), '--count', '1'], { cwd: dir });
-  assert.equal(r.code, 33, r.stderr);
-  assert.match(r.stderr, /unsupported requirement FancyRequirement/);
+test('a cwltool extension bespin does not run exits 33; a requirement no schema defines is invalid, exit 1 (as cwltool)', async () => {
+  const dir = await scratch({
+    'mpi.cwl': TOOL.replace('baseCommand', '$namespaces: {cwltool: "http://commonwl.org/cwltool#"}\nrequirements:\n  cwltool:MPIRequirement: {processes: 2}\nbaseCommand'),
+    'fancy.cwl': TOOL.replace('baseCommand', 'requirements:\n  FancyRequirement: {}\nbaseCommand'),
+  });
+  const mpi = await runCli(['--quiet', path.join(dir, 'mpi.cwl'), '--count', '1'], { cwd: dir });
+  assert.equal(mpi.code, 33, mpi.stderr);
+  assert.match(mpi.stderr, /unsupported requirement cwltool:MPIRequirement/);
+  const fancy = await runCli(['--quiet', path.join(dir, 'fancy.cwl'), '--count', '1'], { cwd: dir });
+  assert.equal(fancy.code, 1, fancy.stderr);
+  assert.match(fancy.stderr, /requirement class 'FancyRequirement' is not defined/);
 });
 
 test('the kubeconfig KUBECONFIG names is the engine\'s own: a document that includes it, or a job that passes it, is refused', async () => {

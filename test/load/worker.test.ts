@@ -45,7 +45,7 @@ $graph:
         out: [said]
 `,
   'job.yml': 'word: hello\nfiles: &f [{class: File, path: a.txt}, {class: File, location: b.txt}]\nagain: *f\ncwl:requirements:\n  - class: EnvVarRequirement\n    envDef: {A: b}\n',
-  'gpu.cwl': 'cwlVersion: v1.2\nclass: CommandLineTool\nrequirements:\n  - class: MPIRequirement\nbaseCommand: echo\ninputs: []\noutputs: []\n',
+  'gpu.cwl': 'cwlVersion: v1.2\nclass: CommandLineTool\n$namespaces: {cwltool: "http://commonwl.org/cwltool#"}\nrequirements:\n  - class: cwltool:MPIRequirement\nbaseCommand: echo\ninputs: []\noutputs: []\n',
 };
 
 test('a process and a job file loaded in the worker equal the ones loaded in this thread', async (t) => {
@@ -64,7 +64,7 @@ test('errors from the worker keep their class and message', async (t) => {
   const gpu = pathToFileURL(path.join(dir, 'gpu.cwl')).href;
   await assert.rejects(
     inLoadWorker({ kind: 'process', uri: gpu, limits: DEFAULT_LIMITS, skipSchemaValidation: false }),
-    (error: unknown) => error instanceof UnsupportedRequirementError && error.exitCode === 33 && /unsupported requirement MPIRequirement/.test(error.message),
+    (error: unknown) => error instanceof UnsupportedRequirementError && error.exitCode === 33 && /unsupported requirement cwltool:MPIRequirement/.test(error.message),
   );
   const missing = pathToFileURL(path.join(dir, 'missing.cwl')).href;
   await assert.rejects(
