@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { CommandLineTool, FileOrDirectory } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
 import { mapFiles } from '../model/fileWalk.js';
-import { ValidationError } from '../errors.js';
+import { UnsupportedRequirementError, ValidationError } from '../errors.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { RequirementSet } from '../model/requirements.js';
 import { buildCommandLine, toShellScript, type CommandWord } from '../job/commandLine.js';
@@ -158,7 +158,13 @@ type Evaluate = (text: unknown) => Promise<unknown>;
 
 /** The container a job runs in: DockerRequirement's image, or --default-container; none without a container backend. */
 function chosenContainer(requirements: RequirementSet, options: BuildOptions, where: string): ContainerSpec | undefined {
-  if (!options.useContainer) return undefined;
+  if (!options.useContainer) {
+    // A hint may be dropped; a requirement may not (cwltool refuses it the same way).
+    if (requirements.isRequired('DockerRequirement')) {
+      throw new UnsupportedRequirementError(`${where}: --no-container, but DockerRequirement is a requirement of this tool, not a hint: it cannot run without its container`);
+    }
+    return undefined;
+  }
   const docker = requirements.get('DockerRequirement');
   if (docker) {
     const image = String(docker.dockerPull ?? docker.dockerImageId ?? '');
