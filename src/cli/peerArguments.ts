@@ -40,7 +40,7 @@ export function readPeerArguments(args: readonly string[]): PeerReading {
     if (peer.treatment === 'accepted-ignored') {
       warnings.push(`WARNING ${long} is ignored: ${peer.note}`);
       if (hasValue) i++;
-    } else if (Object.hasOwn(ENGINE_OPTIONS, peer.name) || peer.name === 'help') {
+    } else if (Object.hasOwn(ENGINE_OPTIONS, peer.name) || peer.name === 'help' || peer.name === 'version') {
       // A short alias of a bespin option: spelt long for yargs.
       engine.push(token === peer.short ? long : token);
       if (hasValue) engine.push(args[++i]!);
