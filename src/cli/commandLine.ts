@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
 import { UserError, errorMessage } from '../errors.js';
 import { resolveOptions } from './conf.js';
-import { ENGINE_OPTIONS, UNSUPPORTED_FLAGS, invalidChoice, unsupportedFlag } from './options.js';
+import { ENGINE_OPTIONS, invalidChoice } from './options.js';
+import { readPeerArguments } from './peerArguments.js';
 import { existingFile } from './optionParsers.js';
 import { readPlainOptions } from './plainOptions.js';
 import { engineOptions, type EngineOptions } from './engineOptions.js';
@@ -21,24 +22,31 @@ export type CommandLine =
  */
 export async function readCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandLine> {
   const split = splitArgv(argv);
-  // A cwltool flag bespin knows but cannot honour is not a usage error: one line, exit 33.
-  const unsupported = unsupportedFlag(split.engine);
-  if (unsupported) {
-    process.stderr.write(`ERROR --${unsupported} is not supported: ${UNSUPPORTED_FLAGS[unsupported]}\n`);
-    return { kind: 'exit', code: 33 };
+  // cwltool's and Calrissian's options: refused (exit 33), dropped with a warning, or read below.
+  const peers = readPeerArguments(split.engine);
+  if (peers.kind === 'exit') {
+    process.stderr.write(`${peers.line}\n`);
+    return { kind: 'exit', code: peers.code };
+  }
+  if (!peers.flags['no-warnings']) for (const warning of peers.warnings) process.stderr.write(`${warning}\n`);
+  if (peers.flags['print-supported-versions']) {
+    process.stdout.write('v1.0\nv1.1\nv1.2\n');
+    return { kind: 'exit', code: 0 };
   }
   try {
-    const given = readPlainOptions(split.engine) ?? ((await (await engineOptionParser(split.engine)).parseAsync()) as Record<string, unknown>);
+    const given = readPlainOptions(peers.engine) ?? ((await (await engineOptionParser(peers.engine)).parseAsync()) as Record<string, unknown>);
     if (given.help || given.version) return { kind: 'exit', code: 0 };
     if (given.conf !== undefined) existingFile('--conf', given.conf);
-    const values = await resolveOptions(given, env);
+    const values = { ...(await resolveOptions(given, env)), ...peers.flags };
     // A value outside an option's choices gets cwltool's own message (exit 2).
     const badChoice = invalidChoice(values);
     if (badChoice) {
       process.stderr.write(`bespin: ${badChoice}\n`);
       return { kind: 'exit', code: 2 };
     }
-    return { kind: 'run', split, options: engineOptions(values, env) };
+    // --tool-help is cwltool's spelling of `tool.cwl --help`.
+    const run = peers.flags['tool-help'] ? { ...split, toolInputs: [...split.toolInputs, '--help'] } : split;
+    return { kind: 'run', split: run, options: engineOptions(values, env) };
   } catch (error) {
     process.stderr.write(error instanceof UserError ? `ERROR ${error.message}\n` : `bespin: ${errorMessage(error)}\n`);
     return { kind: 'exit', code: error instanceof UserError ? error.exitCode : 2 };
@@ -52,7 +60,9 @@ async function engineOptionParser(engineArgs: readonly string[]): Promise<Argv> 
     .usage('$0 [options] <document.cwl> [job.yml] [--input value ...]')
     .version(VERSION)
     .help()
+    .epilogue("cwltool's and Calrissian's options are accepted too: docs/cli-compatibility.md says what bespin does with each")
     .strict()
+    .showHelpOnFail(false)
     .exitProcess(false)
     .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': false });
   // Defaults are applied after parsing, below the conf files (see resolveOptions).

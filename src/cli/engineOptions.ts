@@ -30,7 +30,7 @@ export interface EngineOptions {
   readonly credentials: readonly string[];
 }
 
-/** --debug, --quiet, --timestamps, --stderr FILE. */
+/** --debug, --quiet, --no-warnings, --timestamps, --stderr FILE. */
 export interface LogOptions {
   readonly level: LogLevel;
   readonly timestamps: boolean;
@@ -46,6 +46,10 @@ export interface InspectFlags {
   readonly validate: boolean;
   readonly printDot: boolean;
   readonly makeTemplate: boolean;
+  /** --print-targets: the workflow's inputs, outputs and steps, as cwltool lists them. */
+  readonly printTargets: boolean;
+  /** --print-deps: the documents the document depends on, as cwltool prints them. */
+  readonly printDeps: boolean;
 }
 
 /** How the document and job file are loaded, and what part of the document runs. */
@@ -94,8 +98,11 @@ export function engineOptions(values: OptionValues, env: NodeJS.ProcessEnv): Eng
   const defaultContainer = text('default-container');
   const preservedEnv = preservedEnvironment(values, environment.variables);
   return {
-    log: { level: flag('debug') ? 'debug' : flag('quiet') ? 'warn' : 'info', timestamps: flag('timestamps'), stderrFile: text('stderr'), progress: !flag('quiet') && text('stderr') === undefined },
-    inspect: { pack: flag('pack'), validate: flag('validate'), printDot: flag('print-dot'), makeTemplate: flag('make-template') },
+    log: { level: flag('debug') ? 'debug' : flag('no-warnings') ? 'error' : flag('quiet') ? 'warn' : 'info', timestamps: flag('timestamps'), stderrFile: text('stderr'), progress: !flag('quiet') && text('stderr') === undefined },
+    inspect: {
+      pack: flag('pack'), validate: flag('validate'), printDot: flag('print-dot'), makeTemplate: flag('make-template'),
+      printTargets: flag('print-targets'), printDeps: flag('print-deps'),
+    },
     document: {
       limits: environment.loadLimits, validationCacheDir: environment.cacheDir, enableExt: values['enable-ext'] === true,
       overrides: text('overrides'), singleStep: text('single-step'), targets: listOf(values.target),

@@ -1,14 +1,16 @@
 import path from 'node:path';
+import { documentDependencies } from '../load/dependencies.js';
 import { packDocument } from '../load/pack.js';
 import { processesToValidate } from '../load/graphProcesses.js';
 import { uriToPath } from '../files/uri.js';
 import { processDot } from '../report/dot.js';
+import { processTargets } from '../report/targets.js';
 import { makeTemplate } from '../report/template.js';
 import { toolUsage } from '../report/toolUsage.js';
 import type { DocumentOptions, InspectFlags } from './engineOptions.js';
 import { asksToolHelp, loadChecked } from './inspection.js';
 
-/** The actions that look at a document and run nothing: --validate, --pack, --print-dot, --make-template, `tool.cwl --help`. */
+/** The actions that look at a document and run nothing: --validate, --pack, --print-dot, --print-targets, --print-deps, --make-template, `tool.cwl --help`. */
 export interface InspectRequest {
   readonly document: string;
   readonly flags: InspectFlags;
@@ -31,6 +33,10 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
     write(`${JSON.stringify(await packDocument(document, loading.limits), null, 4)}\n`);
     return 0;
   }
+  if (flags.printDeps) {
+    write(`${JSON.stringify(await documentDependencies(document, loading.limits), null, 4)}\n`);
+    return 0;
+  }
   if (flags.validate) {
     // A $graph without #main: every process in it is checked, as cwltool does.
     const references = await processesToValidate(document, loading.limits);
@@ -44,12 +50,16 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
   const tool = await loadChecked(document, loading, signal, warn);
   const name = path.basename(uriToPath(document.split('#')[0]!));
   // An input really named `help` takes the flag as its value instead.
-  const inspectFlag = flags.printDot || flags.makeTemplate;
+  const inspectFlag = flags.printDot || flags.makeTemplate || flags.printTargets;
   if (asksToolHelp(request.toolInputs) && !tool.inputs.some((p) => p.id === 'help' || p.id === 'h')) {
     write(toolUsage(tool, name));
     return 0;
   }
   if (!inspectFlag) return undefined;
+  if (flags.printTargets) {
+    write(processTargets(tool));
+    return 0;
+  }
   if (flags.printDot) {
     write(processDot(tool, tool.id ? tool.id.split(/[#/]/).pop()! || name : name));
     return 0;

@@ -11,7 +11,7 @@ import type { DocumentOptions, InspectFlags } from './engineOptions.js';
  * so that a run imports the inspections (pack, dot, template) only when asked.
  */
 export function isInspection(flags: InspectFlags, toolInputs: readonly string[]): boolean {
-  return flags.validate || flags.pack || flags.printDot || flags.makeTemplate || asksToolHelp(toolInputs);
+  return flags.validate || flags.pack || flags.printDot || flags.makeTemplate || flags.printTargets || flags.printDeps || asksToolHelp(toolInputs);
 }
 
 /** `tool.cwl --help`: the tool's inputs, as cwltool prints them. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { peerOption } from './peerOptions.js';
 /**
  * Every engine option: cwltool's single-machine flags and Calrissian's
  * cluster flags. One table drives both yargs and the split between engine
@@ -86,25 +87,6 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   volume: { type: 'array', describe: 'CLAIM:MOUNTPATH mapping of a PVC (outside a cluster)' },
 };
 
-/**
- * cwltool flags bespin knows but cannot honour: each one is refused with one
- * line saying why, exit 33 (cwltool's code for an unsupported feature), not
- * as an unknown flag (exit 2).
- */
-export const UNSUPPORTED_FLAGS: Readonly<Record<string, string>> = {
-  singularity: 'bespin runs containers with Docker (or as Kubernetes pods), not Singularity/Apptainer',
-  podman: 'bespin runs containers with Docker (or as Kubernetes pods), not Podman',
-  udocker: 'bespin runs containers with Docker (or as Kubernetes pods), not udocker',
-  'user-space-docker-cmd': 'bespin runs containers with Docker (or as Kubernetes pods) only',
-  provenance: 'bespin does not record CWLProv research objects',
-  'enable-user-provenance': 'bespin does not record CWLProv research objects',
-  'enable-host-provenance': 'bespin does not record CWLProv research objects',
-  'beta-dependency-resolvers-configuration': 'bespin does not resolve SoftwareRequirement with Galaxy tool dependency resolvers',
-  'beta-conda-dependencies': 'bespin does not install SoftwareRequirement packages with Conda',
-  'enable-ga4gh-tool-registry': 'bespin does not look tools up in a GA4GH tool registry',
-  'mpi-config-file': 'bespin does not run MPI jobs (cwltool:MPIRequirement)',
-};
-
 /** cwltool's message for an option value outside its choices (a usage error: exit 2), if any. */
 export function invalidChoice(values: Readonly<Record<string, unknown>>): string | undefined {
   for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {
@@ -115,17 +97,13 @@ export function invalidChoice(values: Readonly<Record<string, unknown>>): string
   return undefined;
 }
 
-/** The unsupported cwltool flag among engine arguments, if any. */
-export function unsupportedFlag(engineArgs: readonly string[]): string | undefined {
-  return engineArgs.map((a) => a.replace(/^--?/, '').split('=')[0]!).find((name) => UNSUPPORTED_FLAGS[name] !== undefined);
-}
-
-/** Names (and `no-` negations) of boolean options, for splitting argv without yargs. */
+/** Whether an engine flag takes the next argument as its value, for splitting argv without yargs. */
 export function takesValue(flag: string): boolean {
   const name = flag.replace(/^--?/, '').split('=')[0]!;
   if (flag.includes('=')) return false;
   const spec = ENGINE_OPTIONS[name] ?? ENGINE_OPTIONS[name.replace(/^no-/, '')];
-  if (!spec) return false;
+  // A peer's option bespin does not name itself (`--parallel-max 4`, `-w FILE`) takes its value too.
+  if (!spec) return peerOption(flag)?.value === 'required';
   if (name.startsWith('no-') && !ENGINE_OPTIONS[name]) return false;
   return spec.type !== 'boolean';
 }
