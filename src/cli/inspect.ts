@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ValidationError } from '../errors.js';
 import { documentDependencies } from '../load/dependencies.js';
 import { packDocument } from '../load/pack.js';
 import { processesToValidate } from '../load/graphProcesses.js';
@@ -61,6 +62,8 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
     return 0;
   }
   if (flags.printDot) {
+    // As cwltool: a graph of steps needs steps.
+    if (tool.class !== 'Workflow') throw new ValidationError(`${name}: --print-dot draws a Workflow; this is a ${tool.class}`);
     write(processDot(tool, tool.id ? tool.id.split(/[#/]/).pop()! || name : name));
     return 0;
   }

@@ -1,6 +1,6 @@
 import type { CwlType, InputParameter, RecordType } from '../model/types.js';
 import { isPlainObject } from '../model/types.js';
-import { ValidationError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { toUri } from '../files/uri.js';
 import { describeType } from '../model/typeMatch.js';
 
@@ -16,7 +16,7 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
     const token = args[i]!;
     // cwltool (argparse) names a one-letter input `-a`; bespin takes `--a` as well.
     const short = /^-[^-]$/.test(token);
-    if (!token.startsWith('--') && !short) throw new ValidationError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
+    if (!token.startsWith('--') && !short) throw new UsageError(`unexpected argument '${token}' (tool inputs are given as --name value)`);
     let name = token.slice(short ? 1 : 2);
     let inline: string | undefined;
     const eq = name.indexOf('=');
@@ -35,7 +35,7 @@ export function parseToolInputs(args: readonly string[], inputs: readonly InputP
         if (!isArray(type)) break;
       }
     }
-    if (values.length === 0) throw new ValidationError(`tool input '--${name}' needs a value`);
+    if (values.length === 0) throw new UsageError(`tool input '--${name}' needs a value`);
     if (isArray(type)) {
       const items = (type as { items: CwlType }).items;
       const prev = Array.isArray(target.current()) ? (target.current() as unknown[]) : [];
@@ -58,7 +58,7 @@ function inputTarget(name: string, byName: ReadonlyMap<string, InputParameter>, 
   const [head, ...fields] = name.split('.');
   const param = byName.get(name) ?? byName.get(name.replace(/-/g, '_')) ?? (fields.length > 0 ? byName.get(head!) : undefined);
   if (!param) {
-    throw new ValidationError(`unknown tool input '--${name}'; the tool's inputs are: ${commandLineNames(inputs).map((n) => `--${n}`).join(', ') || '(none)'}`);
+    throw new UsageError(`unknown tool input '--${name}'; the tool's inputs are: ${commandLineNames(inputs).map((n) => `--${n}`).join(', ') || '(none)'}`);
   }
   if (byName.has(name) || byName.has(name.replace(/-/g, '_')) || fields.length === 0) {
     return { type: param.type, current: () => job[param.id], set: (v) => { job[param.id] = v; } };
@@ -68,7 +68,7 @@ function inputTarget(name: string, byName: ReadonlyMap<string, InputParameter>, 
   let type: CwlType = param.type;
   for (const [i, field] of fields.entries()) {
     const found = recordOf(type)?.fields.find((f) => f.name === field);
-    if (!found) throw new ValidationError(`unknown tool input '--${name}': '${fields.slice(0, i).reduce((n, f) => `${n}.${f}`, head!)}' has no record field '${field}'`);
+    if (!found) throw new UsageError(`unknown tool input '--${name}': '${fields.slice(0, i).reduce((n, f) => `${n}.${f}`, head!)}' has no record field '${field}'`);
     type = found.type;
     if (i < fields.length - 1) record = isPlainObject(record[field]) ? record[field] as Record<string, unknown> : (record[field] = {}) as Record<string, unknown>;
   }
@@ -107,12 +107,12 @@ function convert(text: string, type: CwlType, name: string, cwd: string): unknow
   switch (t) {
     case 'int': case 'long': {
       const n = Number(text);
-      if (!Number.isInteger(n)) throw new ValidationError(`tool input '--${name}': expected an integer, got '${text}'`);
+      if (!Number.isInteger(n)) throw new UsageError(`tool input '--${name}': expected an integer, got '${text}'`);
       return n;
     }
     case 'float': case 'double': {
       const n = Number(text);
-      if (Number.isNaN(n)) throw new ValidationError(`tool input '--${name}': expected a number, got '${text}'`);
+      if (Number.isNaN(n)) throw new UsageError(`tool input '--${name}': expected a number, got '${text}'`);
       return n;
     }
     case 'File': return { class: 'File', location: toUri(text, cwd) };
@@ -122,6 +122,6 @@ function convert(text: string, type: CwlType, name: string, cwd: string): unknow
     default:
       if (isPlainObject(t) && (t as { type?: unknown }).type === 'enum') return text;
       if (Array.isArray(t)) return text;
-      throw new ValidationError(`tool input '--${name}' of type ${describeType(t)} cannot be given on the command line; use a job file`);
+      throw new UsageError(`tool input '--${name}' of type ${describeType(t)} cannot be given on the command line; use a job file`);
   }
 }

@@ -24,8 +24,8 @@ outputs: []
 `;
 
 /** One message naming the problem, exit code 1, and no stack trace. */
-function assertCleanFailure(result: { code: number | null; stderr: string }, pattern: RegExp): void {
-  assert.equal(result.code, 1, result.stderr);
+function assertCleanFailure(result: { code: number | null; stderr: string }, pattern: RegExp, code = 1): void {
+  assert.equal(result.code, code, result.stderr);
   assert.match(result.stderr, pattern);
   assert.doesNotMatch(result.stderr, /\n\s+at .+\(.*:\d+:\d+\)/, 'stderr must not contain a stack trace');
   assert.doesNotMatch(result.stderr, /internal error/);
@@ -93,10 +93,10 @@ test('an expression that loops forever fails with a time-out instead of hanging'
   assertShorterThan(r, sleeping, 'ended by the 1 s --eval-timeout');
 });
 
-test('an unknown tool input on the command line names it', async () => {
+test('an unknown tool input on the command line names it: a usage error, exit 2, as cwltool', async () => {
   const dir = await scratch({ 'tool.cwl': TOOL });
   const r = await runCli(['--quiet', path.join(dir, 'tool.cwl'), '--cont', '3'], { cwd: dir });
-  assertCleanFailure(r, /unknown tool input '--cont'/);
+  assertCleanFailure(r, /unknown tool input '--cont'/, 2);
 });
 
 test('a cwltool extension bespin does not run exits 33; a requirement no schema defines is invalid, exit 1 (as cwltool)', async () => {

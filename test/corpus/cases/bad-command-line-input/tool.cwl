@@ -2,6 +2,6 @@ cwlVersion: v1.2
 class: CommandLineTool
 baseCommand: echo
 inputs:
-  n: {type: int, inputBinding: {position: 1}}
+  count: {type: int, inputBinding: {position: 1}}
 outputs:
   out: stdout
