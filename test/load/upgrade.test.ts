@@ -65,6 +65,9 @@ describe('loading a v1.0 document', () => {
     assert.equal(process.inputs[0]?.loadContents, true);
   });
 
+});
+
+describe('secondaryFiles in a v1.0 document', () => {
   it("accepts a default File value's secondaryFiles list, a File's field in v1.0 too", async () => {
     const file = documentFile('sec.cwl', [
       'cwlVersion: v1.0',
