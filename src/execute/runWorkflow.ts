@@ -36,6 +36,7 @@ export async function runWorkflow(
     discoverSecondaryFiles: topLevel,
     where: name,
     remote: ctx.remote,
+    writeLiterals: true,
   });
   const values = new Map<string, unknown>(wf.inputs.map((p) => [p.id, inputs[p.id] ?? null]));
   const { state, outcome } = await runSteps(plan, startWorkflow(plan, values), requirements, ctx, name, runProcess);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { displayUrl, downloadToFile, DownloadError, type DownloadLimits } from './http.js';
 import { withoutFragment } from './uri.js';
@@ -34,7 +34,12 @@ export function basenameOfUrl(url: string): string {
   } catch {
     name = '';
   }
-  return name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name) ? 'download' : name;
+  return isPlainName(name) ? name : 'download';
+}
+
+/** Whether a name is one entry of a directory, not a way out of it. */
+function isPlainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 
 /**
@@ -71,6 +76,20 @@ export class RemoteInputs {
       if (error instanceof DownloadError && error.failure.kind === 'status' && (error.failure.status === 404 || error.failure.status === 410)) return false;
       throw error;
     }
+  }
+
+  /**
+   * The host path of a File literal's contents, written to a file of its own
+   * (in the downloads directory, so on Kubernetes every step pod sees it):
+   * a workflow's steps and outputs take Files by location, as in cwltool.
+   */
+  async writeLiteral(contents: string, basename: string): Promise<string> {
+    const dir = path.join(await this.#root(), String(this.#count++));
+    await mkdir(dir);
+    // The File keeps its own basename; only the name on disk must stay inside `dir`.
+    const target = path.join(dir, isPlainName(basename) ? basename : 'literal');
+    await writeFile(target, contents);
+    return target;
   }
 
   /** Removes every download (after the run, unless its temporary files are kept). */

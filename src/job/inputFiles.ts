@@ -37,6 +37,11 @@ export interface InputFileContext {
   readonly where: string;
   /** Fetches `http(s)://` locations, once per run. */
   readonly remote: RemoteInputs;
+  /**
+   * Write File literals to files (a workflow's inputs: its steps and outputs
+   * take Files by location); a tool's literals are written by its staging.
+   */
+  readonly writeLiterals?: boolean;
 }
 
 /**
@@ -103,9 +108,8 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
   const url = isRemoteLocation(value.location) ? value.location : undefined;
   if (url !== undefined) {
     file = await describeHostFile(await downloaded(value, url, ctx), ctx.where);
-  } else if (value.location === undefined && typeof value.contents === 'string') {
-    const basename = value.basename ?? 'literal';
-    file = { ...value, location: '', basename, ...splitName(basename), size: Buffer.byteLength(value.contents) };
+  } else if (!value.location && typeof value.contents === 'string') {
+    file = await literalFile(value.contents, value, ctx);
   } else if (typeof value.location === 'string' && value.location.startsWith('_:')) {
     file = value;
   } else {
@@ -125,6 +129,16 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
     checkFormat(file, allowed, ctx.ontologies, ctx.where);
   }
   return file;
+}
+
+/** A File given by its `contents`: described as it is, or (for a workflow) written to a file first. */
+async function literalFile(contents: string, value: FileValue, ctx: InputFileContext): Promise<FileValue> {
+  const basename = value.basename ?? 'literal';
+  if (ctx.writeLiterals) {
+    const written = await ctx.remote.writeLiteral(contents, basename);
+    return describeHostFile({ ...value, location: pathToUri(written), basename }, ctx.where);
+  }
+  return { ...value, location: '', basename, ...splitName(basename), size: Buffer.byteLength(contents) };
 }
 
 /** The File at `url`, downloaded: named by the URL unless it has a basename of its own. */

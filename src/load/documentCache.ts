@@ -73,12 +73,14 @@ export class DocumentCache {
     if (typeof node.$import === 'string') {
       const target = resolveUri(node.$import, base);
       const targetDoc = withoutFragment(target);
-      if (chain.includes(targetDoc)) throw new ValidationError(`${base}: $import cycle through ${targetDoc}`);
+      const frag = fragmentOf(target);
+      // Only the named object is expanded, so a packed document importing its own `#tool` is no cycle; the object importing itself is.
+      const step = frag ? target : targetDoc;
+      if (chain.includes(step)) throw new ValidationError(`${uriToPath(base)}: $import cycle through ${step}`);
       const parsed = await this.#parse(targetDoc);
       budget.spend('$import', targetDoc, base, parsed.bytes);
-      const imported = await this.#expand(parsed.value, targetDoc, [...chain, targetDoc], budget, level);
-      const frag = fragmentOf(target);
-      return frag ? selectById(imported, frag, target) : imported;
+      const selected = frag ? selectById(parsed.value, frag, target) : parsed.value;
+      return this.#expand(selected, targetDoc, [...chain, step], budget, level);
     }
     if (typeof node.$include === 'string') {
       const target = resolveUri(node.$include, base);

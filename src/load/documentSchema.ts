@@ -18,9 +18,14 @@ export function openValidationCache(root: string): ValidationCache | undefined {
 export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined): Promise<void> {
   let checked: string;
   try {
-    const extension = extensionClass(isPlainObject(doc.content) && isPlainObject(doc.content.$namespaces) ? doc.content.$namespaces : {});
-    const forValidation = (key: string, value: unknown): unknown => withoutExtensions(key, secondaryFilesAsPatterns(key, value), extension);
-    checked = JSON.stringify(doc.content, forValidation);
+    const namespaces = documentNamespaces(doc.content);
+    const extension = extensionClass(namespaces);
+    const root = isPlainObject(doc.content) && Object.keys(namespaces).length > 0 ? { ...doc.content, $namespaces: namespaces } : doc.content;
+    const forValidation = function (this: unknown, key: string, value: unknown): unknown {
+      if (key === '$namespaces' && this !== root) return undefined;
+      return withoutExtensions(key, secondaryFilesAsPatterns(key, value), extension);
+    };
+    checked = JSON.stringify(root, forValidation);
   } catch (error) {
     throw new ValidationError(`${uriToPath(doc.uri)}: ${String(error)}`);
   }
@@ -38,6 +43,18 @@ export async function validateDocument(doc: SourceDocument, cache: ValidationCac
     throw new ValidationError(`${uriToPath(doc.uri)}: ${String(error)}`);
   }
   if (key !== undefined) cache?.rememberValid(key);
+}
+
+/**
+ * The document's `$namespaces` with those of its `$graph` entries, which
+ * cwltool allows (each entry's for itself); the schema takes them only at
+ * the top, so for validation they are all given there.
+ */
+function documentNamespaces(content: unknown): Record<string, unknown> {
+  if (!isPlainObject(content)) return {};
+  const entries = Array.isArray(content.$graph) ? content.$graph : [];
+  const own = entries.flatMap((e) => (isPlainObject(e) && isPlainObject(e.$namespaces) ? [e.$namespaces] : []));
+  return Object.assign({}, ...own, isPlainObject(content.$namespaces) ? content.$namespaces : {}) as Record<string, unknown>;
 }
 
 /**
@@ -70,25 +87,40 @@ function extensionClass(namespaces: Readonly<Record<string, unknown>>): (cls: un
 
 function condense(report: string, doc: SourceDocument): string {
   const file = uriToPath(doc.uri);
-  const cls = isPlainObject(doc.content) ? doc.content.class : undefined;
   const lines = report.split('\n');
-  let start = 0;
-  let end = lines.length;
-  if (typeof cls === 'string') {
-    const at = lines.findIndex((l) => l.trim() === `Trying '${cls}'`);
-    if (at >= 0) {
-      start = at + 1;
-      const next = lines.findIndex((l, i) => i > at && /^tried _/.test(l));
-      end = next >= 0 ? next : lines.length;
-    }
-  }
+  // The report tries every class; the branch of the document's own class (in a `$graph`, the one whose class matched) says what is wrong.
+  const blocks = documentClasses(doc.content).flatMap((cls) => lines.flatMap((l, at) => (l.trim() === `Trying '${cls}'` ? [classBranch(lines, at)] : [])));
+  const [start, end] = blocks.find(([from, to]) => !lines.slice(from, to).some((l) => l.includes('the `class` field is not valid'))) ?? [0, lines.length];
   const body = lines.slice(start, end).filter((l) => l.trim() !== '');
-  const located = body.map((line) => {
+  const lineOf = (line: string): number | undefined => {
     const field = /`(\w+)` field is not valid|invalid field (\w+)/.exec(line);
     const name = field?.[1] ?? field?.[2];
-    const lineNo = name ? lineOfKey(doc.text, name) : undefined;
+    return name ? lineOfKey(doc.text, name) : undefined;
+  };
+  // One problem is one line: where it is, then what.
+  if (body.length === 1) {
+    const lineNo = lineOf(body[0]!);
+    const what = body[0]!.trim().replace(/\s+/g, ' ');
+    return lineNo ? `${file}:${lineNo}: ${what}` : `${file}: not a valid CWL document: ${what}`;
+  }
+  const located = body.map((line) => {
+    const lineNo = lineOf(line);
     return lineNo ? `${file}:${lineNo}: ${line.trim()}` : `  ${line.trim()}`;
   });
   const shown = located.slice(0, 40);
   return `${file}: not a valid CWL document:\n${shown.join('\n')}${located.length > shown.length ? '\n  ...' : ''}`;
+}
+
+/** The classes a document's processes declare: its own, or its `$graph` entries'. */
+function documentClasses(content: unknown): string[] {
+  if (!isPlainObject(content)) return [];
+  const entries = Array.isArray(content.$graph) ? content.$graph : [content];
+  return [...new Set(entries.flatMap((e) => (isPlainObject(e) && typeof e.class === 'string' ? [e.class] : [])))];
+}
+
+/** The lines after a `Trying 'Class'` line, up to the next alternative the checker tried (the report nests by indentation). */
+function classBranch(lines: readonly string[], at: number): [number, number] {
+  const indent = (l: string): number => l.length - l.trimStart().length;
+  const next = lines.findIndex((l, i) => i > at && l.trim() !== '' && indent(l) <= indent(lines[at]!) && !l.trim().startsWith('Trying'));
+  return [at + 1, next >= 0 ? next : lines.length];
 }

@@ -67,8 +67,10 @@ export interface NormalizeContext {
   readonly root: string;
 }
 
-export async function normalizeProcess(raw: unknown, ctx: NormalizeContext): Promise<Process> {
-  if (!isPlainObject(raw)) throw new ValidationError(`${ctx.where}: a process must be an object`);
+export async function normalizeProcess(raw: unknown, outer: NormalizeContext): Promise<Process> {
+  if (!isPlainObject(raw)) throw new ValidationError(`${outer.where}: a process must be an object`);
+  // A `$graph` entry may declare its own `$namespaces`, for itself (as cwltool reads it).
+  const ctx = isPlainObject(raw.$namespaces) ? { ...outer, namespaces: { ...outer.namespaces, ...(raw.$namespaces as Record<string, string>) } } : outer;
   const cls = raw.class;
   const id = typeof raw.id === 'string' ? raw.id : '';
   const where = id ? `${ctx.where}#${shortName(id)}` : ctx.where;

@@ -96,6 +96,8 @@ export function checkVersionFeatures(content: unknown, version: CwlVersion, wher
     if (Array.isArray(node)) { node.forEach((n) => visit(n, key)); return; }
     if (node === null || typeof node !== 'object') return;
     const obj = node as Record<string, unknown>;
+    // A File or Directory value (a default, a listing entry) is data: its `secondaryFiles` is a list of Files in every version.
+    if (obj.class === 'File' || obj.class === 'Directory') return;
     // Map form of steps: each value is a step.
     if (key === 'steps' && obj.run === undefined && obj.in === undefined) {
       Object.values(obj).forEach((n) => visit(n, 'steps'));

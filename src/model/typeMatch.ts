@@ -86,9 +86,21 @@ function matchRecord(t: RecordType, value: unknown): MatchedType | undefined {
  */
 export function enumSymbol(value: string): string {
   const hash = value.indexOf('#');
-  if (hash < 0) return value;
+  if (hash < 0) return pathSymbol(value);
   const fragment = value.slice(hash + 1);
   return fragment.slice(fragment.lastIndexOf('/') + 1);
+}
+
+/**
+ * A symbol written as an absolute IRI without a fragment
+ * (`http://www.opengis.net/def/crs/OGC/1.3/CRS84`) is named by its last path
+ * segment (`CRS84`), as schema-salad's shortname has it; other values are kept.
+ */
+function pathSymbol(value: string): string {
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(value)) return value;
+  const path = value.replace(/[?].*$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last === '' ? value : last;
 }
 
 /** `value` with every enum symbol given as a full IRI replaced by its short name (the value must match `type`). */

@@ -64,6 +64,40 @@ describe('loading a v1.0 document', () => {
     const process = await loadProcess(file);
     assert.equal(process.inputs[0]?.loadContents, true);
   });
+
+});
+
+describe('secondaryFiles in a v1.0 document', () => {
+  it("accepts a default File value's secondaryFiles list, a File's field in v1.0 too", async () => {
+    const file = documentFile('sec.cwl', [
+      'cwlVersion: v1.0',
+      'class: CommandLineTool',
+      'baseCommand: cat',
+      'inputs:',
+      '  f:',
+      '    type: File',
+      '    default:',
+      '      class: File',
+      '      location: main.txt',
+      '      secondaryFiles: [{class: File, location: main.txt.idx}]',
+      'outputs: []',
+    ].join('\n'));
+    const process = await loadProcess(file);
+    const value = process.inputs[0]?.default as { secondaryFiles?: readonly { location: string }[] };
+    assert.match(value.secondaryFiles?.[0]?.location ?? '', /main\.txt\.idx$/);
+  });
+
+  it('still refuses a secondaryFiles object on a parameter, which needs v1.1', async () => {
+    const file = documentFile('secparam.cwl', [
+      'cwlVersion: v1.0',
+      'class: CommandLineTool',
+      'baseCommand: cat',
+      'inputs:',
+      '  f: {type: File, secondaryFiles: [{pattern: .idx}]}',
+      'outputs: []',
+    ].join('\n'));
+    await assert.rejects(loadProcess(file), /secondaryFiles entry given as an object needs cwlVersion v1\.1/);
+  });
 });
 
 describe('upgradeRequirements', () => {

@@ -43,6 +43,12 @@ test('enum symbols match by their short name and are given back short', () => {
   assert.deepEqual(withShortEnumSymbols({ type: 'array', items: ['null', rec] }, [{ m: 'x#Mode/slow', other: 1 }, null]), [{ m: 'slow', other: 1 }, null]);
 });
 
+test('an enum symbol written as a path-style IRI (no #) is named by its last path segment, as schema-salad has it', () => {
+  assert.equal(enumSymbol('http://www.opengis.net/def/crs/OGC/1.3/CRS84'), 'CRS84');
+  assert.equal(enumSymbol('http://www.opengis.net/def/crs/EPSG/0/4326'), '4326');
+  assert.equal(enumSymbol('a/b'), 'a/b');
+});
+
 test('types are described the way a user writes them', () => {
   assert.equal(describeType(['null', { type: 'array', items: 'File' }]), 'File[]?');
   assert.equal(describeType(['null', 'int', 'string']), 'null | int | string');
