@@ -1,6 +1,6 @@
 cwlVersion: v1.0
 class: CommandLineTool
-baseCommand: ls
+baseCommand: [sh, -c, 'cat "$0" "$0.idx"']
 inputs:
   f:
     type: File
