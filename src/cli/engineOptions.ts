@@ -72,7 +72,7 @@ export interface OutputOptions {
   readonly mode: OutputMode;
   /** --write-summary FILE: the output object goes there instead of standard output. */
   readonly writeSummary: string | undefined;
-  /** --stdout FILE: the output object also goes there ({} when the run fails). */
+  /** --stdout FILE: the output object also goes there (the partial one when the run fails). */
   readonly stdout: string | undefined;
 }
 
