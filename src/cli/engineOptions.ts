@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OutputMode } from '../collect/relocate.js';
 import type { JobSettings } from '../execute/jobAttempts.js';
 import type { LoadLimits } from '../load/limits.js';
-import type { LogLevel } from '../logger.js';
+import type { LogFormat, LogLevel } from '../logger.js';
 import { backendOptions, type BackendOptions } from './backendOptions.js';
 import type { OptionValues } from './conf.js';
 import { readEnvironment } from './environment.js';
@@ -30,10 +30,11 @@ export interface EngineOptions {
   readonly credentials: readonly string[];
 }
 
-/** --debug, --quiet, --timestamps, --stderr FILE. */
+/** --debug, --quiet, --timestamps, --log-format, --stderr FILE. */
 export interface LogOptions {
   readonly level: LogLevel;
   readonly timestamps: boolean;
+  readonly format: LogFormat;
   /** --stderr FILE: everything shown on stderr is also written here. */
   readonly stderrFile: string | undefined;
   /** Whether a terminal gets the live progress line (not under --quiet, nor with --stderr). */
@@ -94,7 +95,7 @@ export function engineOptions(values: OptionValues, env: NodeJS.ProcessEnv): Eng
   const defaultContainer = text('default-container');
   const preservedEnv = preservedEnvironment(values, environment.variables);
   return {
-    log: { level: flag('debug') ? 'debug' : flag('quiet') ? 'warn' : 'info', timestamps: flag('timestamps'), stderrFile: text('stderr'), progress: !flag('quiet') && text('stderr') === undefined },
+    log: { level: flag('debug') ? 'debug' : flag('quiet') ? 'warn' : 'info', timestamps: flag('timestamps'), format: text('log-format') === 'json' ? 'json' : 'text', stderrFile: text('stderr'), progress: !flag('quiet') && text('stderr') === undefined },
     inspect: { pack: flag('pack'), validate: flag('validate'), printDot: flag('print-dot'), makeTemplate: flag('make-template') },
     document: {
       limits: environment.loadLimits, validationCacheDir: environment.cacheDir, enableExt: values['enable-ext'] === true,

@@ -53,8 +53,8 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   // The run's secrets, owned here: the tool runner adds each tool's, and the
   // logger and every ERROR line (runEnding.ts) are masked with them.
   const secrets = new SecretMask();
-  const { level, timestamps, stderrFile } = options.log;
-  const logger = await createLogger(level, { timestamps, plain: stderrFile !== undefined, mask: secrets });
+  const { level, timestamps, format, stderrFile } = options.log;
+  const logger = createLogger(level, { timestamps, format, plain: stderrFile !== undefined, mask: secrets });
   const document = split.document;
   if (!document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
