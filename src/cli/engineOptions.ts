@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OutputMode } from '../collect/relocate.js';
 import type { JobSettings } from '../execute/jobAttempts.js';
 import type { LoadLimits } from '../load/limits.js';
-import type { LogLevel } from '../logger.js';
+import type { LogFormat, LogLevel } from '../logger.js';
 import { backendOptions, type BackendOptions } from './backendOptions.js';
 import type { OptionValues } from './conf.js';
 import { readEnvironment } from './environment.js';
@@ -30,10 +30,11 @@ export interface EngineOptions {
   readonly credentials: readonly string[];
 }
 
-/** --debug, --quiet, --no-warnings, --timestamps, --stderr FILE. */
+/** --debug, --quiet, --no-warnings, --timestamps, --log-format, --stderr FILE. */
 export interface LogOptions {
   readonly level: LogLevel;
   readonly timestamps: boolean;
+  readonly format: LogFormat;
   /** --stderr FILE: everything shown on stderr is also written here. */
   readonly stderrFile: string | undefined;
   /** Whether a terminal gets the live progress line (not under --quiet, nor with --stderr). */
@@ -76,7 +77,7 @@ export interface OutputOptions {
   readonly mode: OutputMode;
   /** --write-summary FILE: the output object goes there instead of standard output. */
   readonly writeSummary: string | undefined;
-  /** --stdout FILE: the output object also goes there ({} when the run fails). */
+  /** --stdout FILE: the output object also goes there (the partial one when the run fails). */
   readonly stdout: string | undefined;
 }
 
@@ -98,7 +99,10 @@ export function engineOptions(values: OptionValues, env: NodeJS.ProcessEnv): Eng
   const defaultContainer = text('default-container');
   const preservedEnv = preservedEnvironment(values, environment.variables);
   return {
-    log: { level: flag('debug') ? 'debug' : flag('no-warnings') ? 'error' : flag('quiet') ? 'warn' : 'info', timestamps: flag('timestamps'), stderrFile: text('stderr'), progress: !flag('quiet') && text('stderr') === undefined },
+    log: {
+      level: flag('debug') ? 'debug' : flag('no-warnings') ? 'error' : flag('quiet') ? 'warn' : 'info', timestamps: flag('timestamps'),
+      format: text('log-format') === 'json' ? 'json' : 'text', stderrFile: text('stderr'), progress: !flag('quiet') && text('stderr') === undefined,
+    },
     inspect: {
       pack: flag('pack'), validate: flag('validate'), printDot: flag('print-dot'), makeTemplate: flag('make-template'),
       printTargets: flag('print-targets'), printDeps: flag('print-deps'),

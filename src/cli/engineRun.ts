@@ -8,7 +8,7 @@ import { StderrTee } from '../report/tee.js';
 import { watchSignals, type Cancellation } from './cancellation.js';
 import { readCommandLine, type CommandLine } from './commandLine.js';
 import { isInspection } from './inspection.js';
-import { failRun, finishRun } from './runEnding.js';
+import { failRun, finishRun, type StartedRun } from './runEnding.js';
 import { RunHandles } from './runHandles.js';
 import { openRunContext, runLimits, usageReportFile } from './runSetup.js';
 import { loadTopLevelJob } from './topLevelJob.js';
@@ -53,8 +53,8 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   // The run's secrets, owned here: the tool runner adds each tool's, and the
   // logger and every ERROR line (runEnding.ts) are masked with them.
   const secrets = new SecretMask();
-  const { level, timestamps, stderrFile } = options.log;
-  const logger = await createLogger(level, { timestamps, plain: stderrFile !== undefined, mask: secrets });
+  const { level, timestamps, format, stderrFile } = options.log;
+  const logger = createLogger(level, { timestamps, format, plain: stderrFile !== undefined, mask: secrets });
   const document = split.document;
   if (!document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
@@ -68,6 +68,7 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   protectEngineCredentials(options.credentials);
   const limits = runLimits(options.run);
   const handles = new RunHandles(new ExpressionEngines(options.run.evalTimeoutMs, options.run.expressionResidentMemoryMb), usageReportFile(options.run.usageReport, limits), secrets);
+  let started: StartedRun | undefined;
   try {
     if (isInspection(options.inspect, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
@@ -77,10 +78,11 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
     }
     const top = await loadTopLevelJob(document, split, options.document, signal, warn);
     const ctx = await openRunContext({ process: top.process, job: top.job, options, limits, logger, signal }, handles);
+    started = { job: top.job, document: top.name };
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
     return await finishRun(outputs, top.job, handles, options.outputs, logger, top.name);
   } catch (error) {
-    return await failRun(error, handles, cancel, options, logger);
+    return await failRun(error, handles, cancel, options, logger, started);
   } finally {
     await handles.close(logger);
   }

@@ -54,6 +54,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'non-strict': { type: 'boolean', describe: 'Tolerate what cwltool tolerates, with a warning (default)' },
   'eval-timeout': { type: 'number', describe: 'Seconds a JavaScript expression may run', default: 60 },
   timestamps: { type: 'boolean', describe: 'Add timestamps to log lines' },
+  'log-format': { type: 'string', default: 'text', choices: ['text', 'json'], describe: "Log lines on stderr (and in --stderr): text, as cwltool's and Calrissian's, or json, one object a line for log collectors" },
   'on-error': {
     type: 'string', default: 'stop', choices: ['stop', 'continue'],
     describe: 'After a step fails: stop (start no more steps, cancel the running ones) or continue (run on what does not depend on it); the run fails either way, once nothing runs',

@@ -3,6 +3,7 @@ import { relocateOutputs } from '../collect/relocate.js';
 import { UserError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { formatOutputObject } from '../report/outputObject.js';
+import { partialOutputsOf } from '../execute/partialOutputs.js';
 import { signalExitCode, type Cancellation } from './cancellation.js';
 import type { EngineOptions, OutputOptions } from './engineOptions.js';
 import type { RunHandles } from './runHandles.js';
@@ -30,22 +31,64 @@ export async function finishRun(
   return 0;
 }
 
+/** What a run that got as far as running its process leaves for its end: the job object and the name of the document. */
+export interface StartedRun {
+  readonly job: Record<string, unknown>;
+  readonly document: string;
+}
+
 /**
- * A run that failed or was cancelled: whatever still runs stops, and nothing
- * of it stays behind unless asked for (its outputs were never relocated).
- * Returns the exit code after one plain-text line on stderr, whatever the
- * log format.
+ * A run that failed or was cancelled: whatever still runs stops; as
+ * cwltool, once the process ran, the partial output object (the outputs the
+ * finished steps gave, null for the rest; `{}` for a tool) goes where a
+ * success's would, with those outputs relocated to --outdir. The rest of the
+ * run's files go unless asked to stay. The exit code is unchanged, after one
+ * plain-text line on stderr.
  */
-export async function failRun(error: unknown, handles: RunHandles, cancel: Cancellation, options: EngineOptions, logger: Logger): Promise<number> {
+export async function failRun(
+  error: unknown, handles: RunHandles, cancel: Cancellation, options: EngineOptions, logger: Logger, started?: StartedRun,
+): Promise<number> {
   const abort = cancel.controller;
   if (!abort.signal.aborted) abort.abort();
-  if (!options.scratch.leaveTmpdir) await handles.removeFailedRunFiles();
-  // A failed run still leaves an output object ({}) in the --stdout file,
-  // so the platform never reads a missing or stale one.
-  const stdoutFile = options.outputs.stdout;
-  if (stdoutFile !== undefined) {
-    await writeFile(stdoutFile, '{}\n').catch((e: unknown) => logger.warn(`--stdout: cannot write the empty output object: ${errorMessage(e)}`));
+  const reportsOutputs = started !== undefined && (cancel.by !== undefined || !(error instanceof UserError) || error.exitCode === 1);
+  const partial = reportsOutputs ? partialOutputsOf(error) : undefined;
+  const final = started && partial ? await relocatePartialOutputs(partial, started, handles, options.outputs, logger) : {};
+  const leftInPlace = partial !== undefined && options.outputs.mode === 'leave';
+  if (!options.scratch.leaveTmpdir && !leftInPlace) await handles.removeFailedRunFiles();
+  await writeFailedOutputObject(final, reportsOutputs, options.outputs, logger);
+  return failureExitCode(error, handles, cancel, logger);
+}
+
+/** The finished outputs of a failed run, moved (or copied) to --outdir; {} if that fails, with a warning. */
+async function relocatePartialOutputs(
+  partial: Record<string, unknown>, started: StartedRun, handles: RunHandles, options: OutputOptions, logger: Logger,
+): Promise<Record<string, unknown>> {
+  try {
+    return await relocateOutputs(partial, options.outdir, options.mode, handles.scratch?.outdirs ?? new Set(), started.job, started.document);
+  } catch (e) {
+    logger.warn(`cannot relocate the outputs of the steps that finished to ${options.outdir}: ${errorMessage(e)}`);
+    return {};
   }
+}
+
+/**
+ * The failed run's output object: on standard output (or --write-summary)
+ * once the process ran, and always in the --stdout file, so the platform
+ * never reads a missing or stale one.
+ */
+async function writeFailedOutputObject(final: Record<string, unknown>, reportsOutputs: boolean, options: OutputOptions, logger: Logger): Promise<void> {
+  const text = `${formatOutputObject(final)}\n`;
+  if (reportsOutputs) {
+    if (options.writeSummary === undefined) process.stdout.write(text);
+    else await writeFile(options.writeSummary, text).catch((e: unknown) => logger.warn(`--write-summary: cannot write the output object: ${errorMessage(e)}`));
+  }
+  if (options.stdout !== undefined) {
+    await writeFile(options.stdout, text).catch((e: unknown) => logger.warn(`--stdout: cannot write the output object: ${errorMessage(e)}`));
+  }
+}
+
+/** The failed run's exit code, after its last lines on stderr. */
+function failureExitCode(error: unknown, handles: RunHandles, cancel: Cancellation, logger: Logger): number {
   const cancelledBy = cancel.by;
   if (cancelledBy) {
     cancel.reportCancelled(handles.backend?.cancelNote);

@@ -12,6 +12,7 @@ import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
 import { forEachFile } from '../model/fileWalk.js';
 import { drivePlanner } from './plannerDriver.js';
+import { recordPartialOutputs } from './partialOutputs.js';
 
 /**
  * Runs a workflow: `plan/stepStates` decides which steps start (each as soon
@@ -42,8 +43,10 @@ export async function runWorkflow(
   const { state, outcome } = await runSteps(plan, startWorkflow(plan, values), requirements, ctx, name, runProcess);
   switch (outcome.kind) {
     case 'failed':
-      logPartialOutputs(state, ctx, name);
       if (outcome.notRun.length > 0) ctx.logger.info(`${name}: not run because of the failure: ${outcome.notRun.join(', ')}`);
+      // The top level's finished outputs go to --outdir (cli/runEnding.ts); a subworkflow's are only logged.
+      if (topLevel) recordPartialOutputs(outcome.failure.error, partialOutputs(wf, state, name));
+      else logPartialOutputs(state, ctx, name);
       throw outcome.failure.error;
     case 'stuck':
       throw new PermanentFailure(`${name}: steps never became ready: ${outcome.waiting.join(', ')}`);
@@ -87,6 +90,29 @@ async function runSteps(
     },
   });
   return { state, outcome };
+}
+
+/**
+ * After a failure, the workflow's outputs that the finished steps give
+ * (null where a source has no value, or where linkMerge/pickValue refuse
+ * what there is), as cwltool's partial output object. Not type-checked: a
+ * required output may be null here.
+ */
+function partialOutputs(wf: Workflow, state: WorkflowRunState, name: string): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const o of wf.outputs) {
+    const sourceValues = (o.outputSource ?? []).map((s) => valueOfSource(state, s));
+    if (sourceValues.some((v) => v === undefined)) {
+      outputs[o.id] = null;
+      continue;
+    }
+    try {
+      outputs[o.id] = workflowOutputValue(o, sourceValues, `${name}: output '${o.id}'`);
+    } catch {
+      outputs[o.id] = null;
+    }
+  }
+  return outputs;
 }
 
 /** After a failure, says where the finished steps' outputs are, so that work is not lost. */

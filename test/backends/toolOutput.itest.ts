@@ -13,7 +13,7 @@ outputs: []
 `,
   });
   // --quiet quiets the engine, not the tools (cwltool shows a tool's stderr whatever its log level).
-  const result = await runCli(['--quiet', '--no-container', '--outdir', `${dir}/out`, `${dir}/talk.cwl`], { cwd: dir });
+  const result = await runCli(['--quiet', '--log-format', 'json', '--no-container', '--outdir', `${dir}/out`, `${dir}/talk.cwl`], { cwd: dir });
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(JSON.parse(result.stdout), {});
   const records = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { step?: string; msg: string });

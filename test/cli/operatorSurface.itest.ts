@@ -136,7 +136,7 @@ outputs: {}
   // Signalled once the step has started (its line), not after a guessed delay.
   const r = await runCli(['--stderr', path.join(dir, 'err.log'), path.join(dir, 'slow.cwl')], {
     onSpawn: (p) => { pid = p; },
-    onStderr: (text) => { if (!signalled && /\[slow\.cwl\] sleep 31\.4159/.test(text)) { signalled = true; process.kill(pid, 'SIGTERM'); } },
+    onStderr: (text) => { if (!signalled && /\[job slow\.cwl\] sleep 31\.4159/.test(text)) { signalled = true; process.kill(pid, 'SIGTERM'); } },
   });
   assert.equal(r.code, 143, r.stderr);
   assert.match(r.stderr, /^ERROR run cancelled by SIGTERM$/m);

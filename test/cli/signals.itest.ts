@@ -77,7 +77,7 @@ async function runAndSignal(args: string[], cwd: string, ready: (stderr: string,
 function stuckInOpen(): (stderr: string, pid: number) => boolean {
   let stepSeen = 0;
   return (stderr, pid) => {
-    if (stepSeen === 0 && /\[tool\.cwl\] echo/.test(stderr)) stepSeen = performance.now();
+    if (stepSeen === 0 && /\[job tool\.cwl\] echo/.test(stderr)) stepSeen = performance.now();
     return stepSeen > 0 && (waitsForFifo(pid) || performance.now() - stepSeen > 2000);
   };
 }
@@ -113,7 +113,7 @@ outputs: []
 arguments: [{valueFrom: "trap '' TERM; echo started; sleep 1000; echo ${marker}", shellQuote: false}]
 `,
   });
-  const r = await runAndSignal(['--outdir', path.join(dir, 'out'), 'tool.cwl'], dir, (stderr) => /\[tool\.cwl\] started/.test(stderr), ['SIGTERM']);
+  const r = await runAndSignal(['--outdir', path.join(dir, 'out'), 'tool.cwl'], dir, (stderr) => /\[job tool\.cwl\] started/.test(stderr), ['SIGTERM']);
   const container = execFileSync('docker', ['ps', '-a', '--no-trunc', '--format', '{{.Names}} {{.Command}}']).toString().split('\n').find((l) => l.includes(marker)) ?? '';
   assert.equal(r.code, 143, r.stderr);
   assert.deepEqual(errorLines(r.stderr), ['ERROR run cancelled by SIGTERM']);

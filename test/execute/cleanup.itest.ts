@@ -1,6 +1,7 @@
 /**
- * A failed or cancelled run leaves no job directories behind (its outputs
- * were never relocated), unless --leave-tmpdir asks for them.
+ * A failed or cancelled run leaves no job directories behind (the outputs
+ * of the steps that finished are relocated to --outdir first), unless
+ * --leave-tmpdir asks for them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -46,15 +46,18 @@ baseCommand: [sh, -c, 'printf "the password is %s\\n" "$0" >&2; printf "said %s\
 outputs: {}
 `;
 
-test('a secret with quotes is masked before the command line is shell-quoted for the log (--stderr file too)', async () => {
-  const dir = await scratch({ 'tool.cwl': SHELL_TOOL });
-  const file = path.join(dir, 'log.txt');
-  const r = await runCli(['--debug', '--stderr', file, path.join(dir, 'tool.cwl'), '--pw', SECRET]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /\/bin\/sh -c echo '\(secret\)'"/, 'the command line is logged with the placeholder, quoted as a word');
-  assertNoSecret(r.stderr, 'stderr');
-  assertNoSecret(await readFile(file, 'utf8'), 'the --stderr file');
-});
+for (const [format, ending] of [['text', '$'], ['json', '"']] as const) {
+  test(`a secret with quotes is masked before the command line is shell-quoted for the log (--stderr file too), in --log-format ${format}`, async () => {
+    const dir = await scratch({ 'tool.cwl': SHELL_TOOL });
+    const file = path.join(dir, 'log.txt');
+    const r = await runCli(['--debug', '--log-format', format, '--stderr', file, path.join(dir, 'tool.cwl'), '--pw', SECRET]);
+    assert.equal(r.code, 0, r.stderr);
+    // The line ends there in text; in JSON the message's closing quote follows.
+    assert.match(r.stderr, new RegExp(`/bin/sh -c echo '\\(secret\\)'${ending}`, 'm'), 'the command line is logged with the placeholder, quoted as a word');
+    assertNoSecret(r.stderr, 'stderr');
+    assertNoSecret(await readFile(file, 'utf8'), 'the --stderr file');
+  });
+}
 
 test("a secret used as the command's name is not in the \"command not found\" error line", async () => {
   const dir = await scratch({ 'tool.cwl': SECRET_COMMAND });

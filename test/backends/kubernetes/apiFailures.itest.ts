@@ -104,7 +104,7 @@ test('a failed pod whose log cannot be read says so and why, in its failure mess
 test("a step pod's log lines reach the engine's log as records naming the step", { timeout: 60_000 }, async () => {
   await withStandin(async (_cluster, run, input) => {
     await writeFile(path.join(input, 'failing.cwl'), FAILING);
-    const r = await run(['--debug', path.join(input, 'failing.cwl')]);
+    const r = await run(['--debug', '--log-format', 'json', path.join(input, 'failing.cwl')]);
     assert.equal(r.code, 1, r.stderr);
     const records = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { step?: string; msg: string; level: number });
     assert.ok(records.some((x) => x.step === 'failing.cwl' && x.msg === '[failing.cwl] line from the pod' && x.level === 30), r.stderr);

@@ -53,8 +53,8 @@ steps:
     const r = await run(['--debug', '--max-cores', '4', '--unschedulable-timeout', '1', path.join(input, 'whole.cwl'), '--n', '1', '--n', '2']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.record.podsCreated, 2);
-    assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ is waiting for a node: 0\/1 nodes are available: 1 Insufficient cpu\. preemption: 0\/1 nodes are available: 1 No preemption victims found for incoming pod\./);
-    assert.match(r.stderr, /\[whole\.cwl\/s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ was placed on a node after waiting \d+ s/);
+    assert.match(r.stderr, /\[job s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ is waiting for a node: 0\/1 nodes are available: 1 Insufficient cpu\. preemption: 0\/1 nodes are available: 1 No preemption victims found for incoming pod\./);
+    assert.match(r.stderr, /\[job s\[[01]\]\] pod whole-cwl-s-[01]-[0-9a-f]+ was placed on a node after waiting \d+ s/);
   });
 });
 

@@ -28,8 +28,8 @@ test('a run killed after two of three steps, started again, runs only the third'
   const second = await runCli([...args(dir, 'out2'), path.join(dir, 'wf.cwl'), '--f', path.join(dir, 'in.txt')]);
   assert.equal(second.code, 0, second.stderr);
   assert.deepEqual((await lines(path.join(dir, 'counter'))).slice(3), ['three'], 'only the unfinished step ran again');
-  assert.match(second.stderr, /\[wf\.cwl\/one\] reused from the cache \(key [0-9a-f]{12}\)/);
-  assert.match(second.stderr, /\[wf\.cwl\/two\] reused from the cache/);
+  assert.match(second.stderr, /\[job one\] reused from the cache \(key [0-9a-f]{12}\)/);
+  assert.match(second.stderr, /\[job two\] reused from the cache/);
   const out = JSON.parse(second.stdout) as { out: { path: string } };
   assert.equal(await readFile(out.out.path, 'utf8'), 'CBA\nCBA\n');
 });
