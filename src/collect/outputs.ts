@@ -20,6 +20,7 @@ import { finalizeFiles } from './fileDetails.js';
 import type { PathMapper } from '../job/pathMapping.js';
 import { mapFiles } from '../model/fileWalk.js';
 import { FileBoundary } from './fileBoundary.js';
+import { expectOptionalBoolean, expectString, expectStrings } from '../expressions/resultTypes.js';
 
 /**
  * Collects a CommandLineTool's outputs from its output directory: from
@@ -149,8 +150,7 @@ class OutputCollector {
   async #glob(raw: string | readonly string[], where: string): Promise<FileOrDirectory[]> {
     const patterns: string[] = [];
     for (const g of Array.isArray(raw) ? raw : [raw]) {
-      const v = await this.#eval(g, null);
-      for (const p of Array.isArray(v) ? v : [v]) if (p !== null && p !== undefined) patterns.push(String(p));
+      patterns.push(...expectStrings(await this.#eval(g, null), 'glob', where, true));
     }
     const found: FileOrDirectory[] = [];
     const seen = new Set<string>();
@@ -197,14 +197,21 @@ class OutputCollector {
     return { class: 'File', location: pathToUri(processPath), path: processPath, basename, dirname: path.posix.dirname(processPath), ...splitName(basename), size: info?.size ?? 0 };
   }
 
+  /** An output's secondary file is optional unless `required` says otherwise. */
+  async #required(schema: SecondaryFileSchema, file: FileValue, where: string): Promise<boolean> {
+    if (schema.required === undefined) return false;
+    return expectOptionalBoolean(await this.#eval(schema.required, file), 'required', where) ?? false;
+  }
+
   async #decorate(value: unknown, secondary: readonly SecondaryFileSchema[] | undefined, format: unknown, where: string): Promise<unknown> {
     if (Array.isArray(value)) return Promise.all(value.map((v) => this.#decorate(v, secondary, format, where)));
     if (!isFileOrDirectory(value) || value.class !== 'File') return value;
     const file: FileValue = { ...value };
-    if (format !== undefined) file.format = String(await this.#eval(expandFormat(format, this.tool.namespaces), file));
+    if (format !== undefined) file.format = expectString(await this.#eval(expandFormat(format, this.tool.namespaces), file), 'format', where);
     if (secondary) {
       const list: FileOrDirectory[] = [...(file.secondaryFiles ?? [])];
       for (const s of secondary) {
+        const required = await this.#required(s, file, where);
         const isExpr = s.pattern.includes('$(') || s.pattern.includes('${');
         const results = isExpr ? await this.#eval(s.pattern, file) : applyPattern(file.basename!, s.pattern);
         for (const r of Array.isArray(results) ? results : [results]) {
@@ -212,7 +219,7 @@ class OutputCollector {
           if (isFileOrDirectory(r)) { list.push(r); continue; }
           const p = path.posix.join(path.posix.dirname(file.path!), String(r));
           if (await exists(this.view.toHost(p))) list.push(await this.#fileAt(p));
-          else if (s.required === true) throw new PermanentFailure(`${where}: missing required secondary file ${p}`);
+          else if (required) throw new PermanentFailure(`${where}: missing required secondary file ${p}`);
         }
       }
       file.secondaryFiles = list;
