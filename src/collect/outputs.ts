@@ -49,10 +49,11 @@ export async function collectOutputs(
       result[p.id] = view.toHostValue(resolveCustomLocations(value, job.runtime.outdir));
     }
   }
-  for (const p of tool.outputs) {
-    const where = `${job.name}: output '${p.id}'`;
-    await boundary.check(result[p.id], where);
-    await finalizeFiles(result[p.id], job.dirs.hostOutdir, where, boundary);
+  // Every key: cwl.output.json's undeclared ones are kept in the output object too.
+  for (const key of Object.keys(result)) {
+    const where = `${job.name}: output '${key}'`;
+    await boundary.check(result[key], where);
+    await finalizeFiles(result[key], job.dirs.hostOutdir, where, boundary);
   }
   // Checked against the declared types by the caller (checkOutputValue), which knows --strict.
   return result;
