@@ -125,7 +125,9 @@ class OutputCollector {
     }
     if (!binding) return null;
     let files: FileOrDirectory[] = [];
-    if (binding.glob !== undefined) files = await this.#glob(binding.glob, where);
+    // What a glob matched is the output itself unless outputEval makes something of it.
+    const expected = binding.outputEval === undefined ? kindOf(type) : undefined;
+    if (binding.glob !== undefined) files = await this.#glob(binding.glob, where, expected);
     const depth = binding.loadListing ?? this.listing;
     if (depth !== 'no_listing') {
       for (const f of files) if (f.class === 'Directory') f.listing = this.#toProcessPaths(await listDirectory(this.view.toHost(f.path!), depth, `${where}: listing of`, this.boundary));
@@ -148,7 +150,7 @@ class OutputCollector {
     return value;
   }
 
-  async #glob(raw: string | readonly string[], where: string): Promise<FileOrDirectory[]> {
+  async #glob(raw: string | readonly string[], where: string, expected: 'File' | 'Directory' | undefined): Promise<FileOrDirectory[]> {
     const patterns: string[] = [];
     for (const g of Array.isArray(raw) ? raw : [raw]) {
       patterns.push(...expectStrings(await this.#eval(g, null), 'glob', where, true));
@@ -174,7 +176,11 @@ class OutputCollector {
         const host = path.join(this.job.dirs.hostOutdir, m);
         if (seen.has(host)) continue;
         seen.add(host);
-        found.push(await this.#fileAt(this.view.toInner(host)));
+        const entry = await this.#fileAt(this.view.toInner(host));
+        if (expected !== undefined && entry.class !== expected) {
+          throw new PermanentFailure(`${where}: glob '${pattern}' matched ${entry.path}, which is ${entry.class === 'File' ? 'a regular file' : 'a directory'}, but a ${expected} was expected`);
+        }
+        found.push(entry);
       }
     }
     return found;
@@ -247,6 +253,16 @@ function expandGlobs(patterns: readonly string[], where: string): string[] {
 function recordOf(type: CwlType): RecordType | undefined {
   const list = Array.isArray(type) ? type : [type];
   return list.find((t): t is RecordType => isPlainObject(t) && (t as { type?: unknown }).type === "record");
+}
+
+/** File or Directory when every non-null branch of `type` (or of its array items) is that one kind. */
+function kindOf(type: CwlType): 'File' | 'Directory' | undefined {
+  const branches = (Array.isArray(type) ? type : [type]).filter((t) => t !== 'null')
+    .map((t) => (isPlainObject(t) && (t as { type?: unknown }).type === 'array' ? (t as { items: CwlType }).items : t));
+  if (branches.length === 0) return undefined;
+  if (branches.every((t) => t === 'File')) return 'File';
+  if (branches.every((t) => t === 'Directory')) return 'Directory';
+  return undefined;
 }
 
 function wantsSingle(type: CwlType): boolean {
