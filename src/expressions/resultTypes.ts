@@ -44,7 +44,7 @@ export function expectStrings(value: unknown, field: string, where: string, null
   throw wrongType(where, field, 'a string or an array of strings', value);
 }
 
-/** A boolean, or null for the default (secondaryFiles' required). */
+/** A boolean, or null (secondaryFiles' required: null is not required, as in cwltool). */
 export function expectOptionalBoolean(value: unknown, field: string, where: string): boolean | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'boolean') throw wrongType(where, field, 'a boolean or null', value);

@@ -47,7 +47,7 @@ export async function secondaryCandidates(
   const basename = primary.basename ?? primary.location.slice(primary.location.lastIndexOf('/') + 1);
   for (const schema of schemas) {
     const required = schema.required === undefined ? requiredByDefault
-      : expectOptionalBoolean(await evaluate(schema.required, primary), 'required', where) ?? requiredByDefault;
+      : expectOptionalBoolean(await evaluate(schema.required, primary), 'required', where) ?? false;
     const isExpr = schema.pattern.includes('$(') || schema.pattern.includes('${');
     const results = isExpr ? await evaluate(schema.pattern, primary) : applyPattern(basename, schema.pattern);
     for (const result of Array.isArray(results) ? results : [results]) {

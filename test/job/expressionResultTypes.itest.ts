@@ -57,6 +57,10 @@ describe('expression results of the wrong type', () => {
     const inputs = 'inputs: {i: {type: File, secondaryFiles: [{pattern: .idx, required: "$(\'yes\')"}]}}';
     await refused(tool(['outputs: []'], inputs), /'required' expression must evaluate to a boolean or null, but it gave a string \("yes"\)/,
       JSON.stringify({ i: { class: 'File', path: 'x.txt' } }));
+    // null is "not required", as cwltool reads it (the conformance test filesarray_secondaryfiles relies on it).
+    const optional = await run(tool(['outputs: []'], 'inputs: {i: {type: File, secondaryFiles: [{pattern: .idx, required: "$(null)"}]}}'),
+      JSON.stringify({ i: { class: 'File', path: 'x.txt' } }));
+    assert.equal(optional.code, 0, optional.stderr);
   });
 
   it('an input format must be a string or an array of strings', async () => {
