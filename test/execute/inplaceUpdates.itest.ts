@@ -46,8 +46,8 @@ test('two steps updating the same workflow input in place: the second is refused
   const r = await run('rf');
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^ERROR \S*s[12]: wants to update \S*\/r\.txt in place(, but| while) step \S*s[12] /m);
-  // One of the two ran; the other never touched the file.
-  assert.equal((await readFile(path.join(r.dir, 'r.txt'), 'utf8')).split('\n').length, 3);
+  // The refused step never touched the file (the other may have run, or been stopped by the failure first).
+  assert.match(await readFile(path.join(r.dir, 'r.txt'), 'utf8'), /^start\n((one|two)\n)?$/);
 });
 
 test('a step updating in place the file the previous step updated, taken from its output, runs', async () => {
