@@ -5,6 +5,7 @@ import type { RunContext } from '../execute/runContext.js';
 import { openWorkReuse } from '../execute/cache/reuse.js';
 import { ScratchSpace } from '../execute/scratchSpace.js';
 import { ToolRunner } from '../execute/toolRunner.js';
+import { InplaceUpdates } from '../execute/inplaceUpdates.js';
 import { secretValues } from '../job/secrets.js';
 import { loadOntologies } from '../load/ontologies.js';
 import { RemoteInputs } from '../files/remoteInputs.js';
@@ -73,6 +74,7 @@ export async function openRunContext(setup: RunSetup, handles: RunHandles): Prom
     ...(handles.usage ? { usage: handles.usage.report } : {}),
     jobs: options.jobs,
     strict: run.strict,
+    inplaceUpdates: new InplaceUpdates(),
     ...(run.cachedir !== undefined ? { reuse: await openWorkReuse(run.cachedir) } : {}),
   });
   return { tools, scratch, engines: handles.engines, ontologies, logger, remote, signal, onError: run.onError, strict: run.strict };

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { lstat, readdir, realpath } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileOrDirectory } from '../model/types.js';
 import { forEachFileAsync } from '../model/fileWalk.js';
@@ -89,7 +89,12 @@ export class FileBoundary implements ReadScope {
     // A missing file is reported later, as "output file …: not found".
     if (real === undefined) return;
     if (!this.allowsNow(real)) throw outside(where, value.class, p, real);
-    if (value.class === 'Directory') await this.#checkTree(p, where, new Set([real]));
+    if (value.class === 'Directory') {
+      // Listing a regular file would fail later as an ENOTDIR: say what was found.
+      const info = await stat(real);
+      if (!info.isDirectory()) throw new PermanentFailure(`${where}: output directory ${p} is ${info.isFile() ? 'a regular file' : 'not a directory'}, but a Directory was expected`);
+      await this.#checkTree(p, where, new Set([real]));
+    }
     if (real !== p && value.class === 'File' && this.files.has(real)) {
       // A link the tool made to an input is that input: name it as it was
       // given (the staging directory the link may point through is removed

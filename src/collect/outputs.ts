@@ -20,6 +20,7 @@ import { finalizeFiles } from './fileDetails.js';
 import type { PathMapper } from '../job/pathMapping.js';
 import { mapFiles } from '../model/fileWalk.js';
 import { FileBoundary } from './fileBoundary.js';
+import { expectOptionalBoolean, expectString, expectStrings } from '../expressions/resultTypes.js';
 
 /**
  * Collects a CommandLineTool's outputs from its output directory: from
@@ -48,10 +49,11 @@ export async function collectOutputs(
       result[p.id] = view.toHostValue(resolveCustomLocations(value, job.runtime.outdir));
     }
   }
-  for (const p of tool.outputs) {
-    const where = `${job.name}: output '${p.id}'`;
-    await boundary.check(result[p.id], where);
-    await finalizeFiles(result[p.id], job.dirs.hostOutdir, where, boundary);
+  // Every key: cwl.output.json's undeclared ones are kept in the output object too.
+  for (const key of Object.keys(result)) {
+    const where = `${job.name}: output '${key}'`;
+    await boundary.check(result[key], where);
+    await finalizeFiles(result[key], job.dirs.hostOutdir, where, boundary);
   }
   // Checked against the declared types by the caller (checkOutputValue), which knows --strict.
   return result;
@@ -123,7 +125,9 @@ class OutputCollector {
     }
     if (!binding) return null;
     let files: FileOrDirectory[] = [];
-    if (binding.glob !== undefined) files = await this.#glob(binding.glob, where);
+    // What a glob matched is the output itself unless outputEval makes something of it.
+    const expected = binding.outputEval === undefined ? kindOf(type) : undefined;
+    if (binding.glob !== undefined) files = await this.#glob(binding.glob, where, expected);
     const depth = binding.loadListing ?? this.listing;
     if (depth !== 'no_listing') {
       for (const f of files) if (f.class === 'Directory') f.listing = this.#toProcessPaths(await listDirectory(this.view.toHost(f.path!), depth, `${where}: listing of`, this.boundary));
@@ -146,11 +150,10 @@ class OutputCollector {
     return value;
   }
 
-  async #glob(raw: string | readonly string[], where: string): Promise<FileOrDirectory[]> {
+  async #glob(raw: string | readonly string[], where: string, expected: 'File' | 'Directory' | undefined): Promise<FileOrDirectory[]> {
     const patterns: string[] = [];
     for (const g of Array.isArray(raw) ? raw : [raw]) {
-      const v = await this.#eval(g, null);
-      for (const p of Array.isArray(v) ? v : [v]) if (p !== null && p !== undefined) patterns.push(String(p));
+      patterns.push(...expectStrings(await this.#eval(g, null), 'glob', where, true));
     }
     const found: FileOrDirectory[] = [];
     const seen = new Set<string>();
@@ -173,7 +176,11 @@ class OutputCollector {
         const host = path.join(this.job.dirs.hostOutdir, m);
         if (seen.has(host)) continue;
         seen.add(host);
-        found.push(await this.#fileAt(this.view.toInner(host)));
+        const entry = await this.#fileAt(this.view.toInner(host));
+        if (expected !== undefined && entry.class !== expected) {
+          throw new PermanentFailure(`${where}: glob '${pattern}' matched ${entry.path}, which is ${entry.class === 'File' ? 'a regular file' : 'a directory'}, but a ${expected} was expected`);
+        }
+        found.push(entry);
       }
     }
     return found;
@@ -197,14 +204,21 @@ class OutputCollector {
     return { class: 'File', location: pathToUri(processPath), path: processPath, basename, dirname: path.posix.dirname(processPath), ...splitName(basename), size: info?.size ?? 0 };
   }
 
+  /** An output's secondary file is optional unless `required` says otherwise. */
+  async #required(schema: SecondaryFileSchema, file: FileValue, where: string): Promise<boolean> {
+    if (schema.required === undefined) return false;
+    return expectOptionalBoolean(await this.#eval(schema.required, file), 'required', where) ?? false;
+  }
+
   async #decorate(value: unknown, secondary: readonly SecondaryFileSchema[] | undefined, format: unknown, where: string): Promise<unknown> {
     if (Array.isArray(value)) return Promise.all(value.map((v) => this.#decorate(v, secondary, format, where)));
     if (!isFileOrDirectory(value) || value.class !== 'File') return value;
     const file: FileValue = { ...value };
-    if (format !== undefined) file.format = String(await this.#eval(expandFormat(format, this.tool.namespaces), file));
+    if (format !== undefined) file.format = expectString(await this.#eval(expandFormat(format, this.tool.namespaces), file), 'format', where);
     if (secondary) {
       const list: FileOrDirectory[] = [...(file.secondaryFiles ?? [])];
       for (const s of secondary) {
+        const required = await this.#required(s, file, where);
         const isExpr = s.pattern.includes('$(') || s.pattern.includes('${');
         const results = isExpr ? await this.#eval(s.pattern, file) : applyPattern(file.basename!, s.pattern);
         for (const r of Array.isArray(results) ? results : [results]) {
@@ -212,7 +226,7 @@ class OutputCollector {
           if (isFileOrDirectory(r)) { list.push(r); continue; }
           const p = path.posix.join(path.posix.dirname(file.path!), String(r));
           if (await exists(this.view.toHost(p))) list.push(await this.#fileAt(p));
-          else if (s.required === true) throw new PermanentFailure(`${where}: missing required secondary file ${p}`);
+          else if (required) throw new PermanentFailure(`${where}: missing required secondary file ${p}`);
         }
       }
       file.secondaryFiles = list;
@@ -239,6 +253,16 @@ function expandGlobs(patterns: readonly string[], where: string): string[] {
 function recordOf(type: CwlType): RecordType | undefined {
   const list = Array.isArray(type) ? type : [type];
   return list.find((t): t is RecordType => isPlainObject(t) && (t as { type?: unknown }).type === "record");
+}
+
+/** File or Directory when every non-null branch of `type` (or of its array items) is that one kind. */
+function kindOf(type: CwlType): 'File' | 'Directory' | undefined {
+  const branches = (Array.isArray(type) ? type : [type]).filter((t) => t !== 'null')
+    .map((t) => (isPlainObject(t) && (t as { type?: unknown }).type === 'array' ? (t as { items: CwlType }).items : t));
+  if (branches.length === 0) return undefined;
+  if (branches.every((t) => t === 'File')) return 'File';
+  if (branches.every((t) => t === 'Directory')) return 'Directory';
+  return undefined;
 }
 
 function wantsSingle(type: CwlType): boolean {

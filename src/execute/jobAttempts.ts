@@ -10,6 +10,7 @@ import type { ResourcePool, ResourceRequest } from '../schedule/resourcePool.js'
 import type { Logger } from '../logger.js';
 import type { SecretMask } from '../job/secrets.js';
 import { JobFailed, failureMessage, succeeded } from './jobFailure.js';
+import type { InplaceUpdates } from './inplaceUpdates.js';
 import type { JobProgress, TaskUsage, UsageRecorder } from './jobReporting.js';
 import { forEachFile } from '../model/fileWalk.js';
 import { NO_RETRIES, decideRetry, memoryLimitMiB, realClock, type Clock, type RetryCounts, type RetryDecision, type RetryLimits } from './retryPolicy.js';
@@ -73,6 +74,8 @@ export interface AttemptParts {
   /** --usage-report: every CommandLineTool job's requested resources and run time. */
   readonly usage?: UsageRecorder;
   readonly jobs: JobSettings;
+  /** The files steps update in place in this run (InplaceUpdateRequirement): one step at a time. */
+  readonly inplaceUpdates?: InplaceUpdates;
 }
 
 /** Where one job runs within the run: its signal, and the scratch space (a scatter's view, inside one) its directories come from. */
@@ -165,6 +168,7 @@ async function runAttempt(job: ToolJob, resources: ResourceEvaluation, ctx: Atte
       ...(hostPath !== undefined ? { hostPath } : {}),
       resources,
     });
+    ctx.inplaceUpdates?.claim(job.name, built.staging, job.inputs);
     release = await admit();
     if (ctx.logger.isLevelEnabled('info')) {
       ctx.logger.info({ step: job.name, backend: ctx.backend.name }, `[${job.name}] ${ctx.secrets.commandLine(built.words, built.shellCommand)}`);

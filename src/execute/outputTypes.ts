@@ -8,10 +8,17 @@ export interface OutputLeniency {
   readonly logger: Logger;
 }
 
-/** A process's output object checked against its declared types (leniently unless --strict). */
+/**
+ * A process's output object checked against its declared types (leniently
+ * unless --strict). Undeclared keys are kept unchecked: only cwl.output.json
+ * gives them, and the spec makes that file the output object (cwltool keeps
+ * them too); a workflow step passes on only its declared `out`.
+ */
 export function checkedOutputs(
   params: readonly OutputParameter[], outputs: Readonly<Record<string, unknown>>, name: string, leniency: OutputLeniency,
 ): Record<string, unknown> {
   const check = { strict: leniency.strict, warn: (message: string) => leniency.logger.warn(message) };
-  return Object.fromEntries(params.map((p) => [p.id, checkOutputValue(p.type, outputs[p.id] ?? null, `${name}: output '${p.id}'`, check)]));
+  const checked: Record<string, unknown> = { ...outputs };
+  for (const p of params) checked[p.id] = checkOutputValue(p.type, outputs[p.id] ?? null, `${name}: output '${p.id}'`, check);
+  return checked;
 }

@@ -73,6 +73,7 @@ export class ToolRunner {
       this.#parts.logger.debug({ step: name, exitCode: outcome.code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
       const collected = await this.#parts.collect.commandLineTool({ tool, built, exitCode: outcome.code, engine, listing: job.listing, inputs });
       outputs = checkedOutputs(tool.outputs, collected, name, this.#parts);
+      this.#parts.inplaceUpdates?.release(name, outputs);
       if (reuse.key !== undefined) await publishOutputs(reuse.context, reuse.key, outputs, name);
       used = true;
       return outputs;

@@ -166,8 +166,25 @@ async function generateWords(p: PendingBinding, evaluate: BindingEvaluate): Prom
 function scalarText(value: unknown): string {
   if (isPlainObject(value) && (value.class === 'File' || value.class === 'Directory')) return String(value.path ?? value.location);
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number') return decimalText(value);
   return JSON.stringify(value);
+}
+
+/**
+ * A number in plain decimal notation, as the spec asks of float and double
+ * bindings: the shortest digits that round-trip (JavaScript's, Python's
+ * repr's), with any exponent written out — what cwltool 3.3 prints.
+ */
+export function decimalText(value: number): string {
+  const text = String(value);
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (!match) return text;
+  const [, sign, lead, rest = '', exponentText] = match;
+  const digits = lead! + rest;
+  const point = 1 + Number(exponentText);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;

@@ -14,6 +14,7 @@ import { PathMapper } from '../job/pathMapping.js';
 import type { ResourceBounds, ResourceEvaluation } from '../job/resources.js';
 import { refuseNulBytes } from '../job/nulBytes.js';
 import { checkStdin } from '../job/stdinFile.js';
+import { expectOptionalString, expectString } from '../expressions/resultTypes.js';
 
 /** Where a job's directories are, on the host and as the process sees them. */
 export interface JobDirectories {
@@ -188,9 +189,9 @@ interface Redirections { stdin?: string | undefined; stdout?: string | undefined
 
 /** stdin, stdout and stderr as evaluated; `type: stdout`/`stderr` outputs without a name get a random one. */
 async function redirections(tool: CommandLineTool, ev: Evaluate, where: string): Promise<Redirections> {
-  const stdin = tool.stdin !== undefined ? String(await ev(tool.stdin)) : undefined;
-  let stdout = tool.stdout !== undefined ? String(await ev(tool.stdout)) : undefined;
-  let stderr = tool.stderr !== undefined ? String(await ev(tool.stderr)) : undefined;
+  const stdin = tool.stdin !== undefined ? expectOptionalString(await ev(tool.stdin), 'stdin', where) : undefined;
+  let stdout = tool.stdout !== undefined ? expectString(await ev(tool.stdout), 'stdout', where) : undefined;
+  let stderr = tool.stderr !== undefined ? expectString(await ev(tool.stderr), 'stderr', where) : undefined;
   if (stdout === undefined && tool.outputs.some((o) => o.type === 'stdout')) stdout = `${randomBytes(20).toString('hex')}.stdout`;
   if (stderr === undefined && tool.outputs.some((o) => o.type === 'stderr')) stderr = `${randomBytes(20).toString('hex')}.stderr`;
   for (const name of [stdout, stderr]) {

@@ -14,6 +14,7 @@ import { splitName } from '../files/names.js';
 import { secondaryCandidates, type EvaluateWithSelf } from '../job/secondaryFiles.js';
 import { checkFormat, type Ontologies } from '../load/formats.js';
 import { expandFormat } from '../load/types.js';
+import { expectStrings } from '../expressions/resultTypes.js';
 
 interface FileProps {
   readonly secondaryFiles?: readonly SecondaryFileSchema[];
@@ -124,8 +125,9 @@ async function prepareFileOrDirectory(value: FileOrDirectory, props: FileProps, 
     file.secondaryFiles = await Promise.all(file.secondaryFiles.map((s) => prepareFileOrDirectory(s, {}, ctx)));
   }
   if (file.format !== undefined) file.format = expandFormat(file.format, ctx.namespaces) as string;
-  if (props.format !== undefined && file.format !== undefined) {
-    const allowed = await ctx.evaluate(props.format, file);
+  // Evaluated even for a File without a format, so a result of the wrong type is always refused (as cwltool).
+  if (props.format !== undefined) {
+    const allowed = expectStrings(await ctx.evaluate(props.format, file), 'format', ctx.where, false);
     checkFormat(file, allowed, ctx.ontologies, ctx.where);
   }
   return file;

@@ -2,6 +2,7 @@ import type { FileOrDirectory, FileValue, SecondaryFileSchema } from '../model/t
 import { isPlainObject } from '../model/types.js';
 import { ValidationError } from '../errors.js';
 import { resolveUri } from '../files/uri.js';
+import { expectOptionalBoolean } from '../expressions/resultTypes.js';
 
 /** Evaluates a possibly-expression string with `self` bound. */
 export type EvaluateWithSelf = (text: unknown, self: unknown) => Promise<unknown>;
@@ -45,8 +46,8 @@ export async function secondaryCandidates(
   const out: SecondaryCandidate[] = [];
   const basename = primary.basename ?? primary.location.slice(primary.location.lastIndexOf('/') + 1);
   for (const schema of schemas) {
-    const requiredRaw = schema.required === undefined ? requiredByDefault : await evaluate(schema.required, primary);
-    const required = Boolean(requiredRaw);
+    const required = schema.required === undefined ? requiredByDefault
+      : expectOptionalBoolean(await evaluate(schema.required, primary), 'required', where) ?? false;
     const isExpr = schema.pattern.includes('$(') || schema.pattern.includes('${');
     const results = isExpr ? await evaluate(schema.pattern, primary) : applyPattern(basename, schema.pattern);
     for (const result of Array.isArray(results) ? results : [results]) {

@@ -57,3 +57,27 @@ test('a union binds through the branch its value matched: the branch type\'s own
   assert.deepEqual(number.map((w) => w.text), ['cat', '3']);
   await assert.rejects(buildCommandLine(t, { x: true }, literal), /value true does not match type/);
 });
+
+test('numbers are written in decimal notation, never with an exponent (as cwltool 3.3 writes YAML floats)', async () => {
+  const t = tool([
+    { id: 'a', type: 'float', inputBinding: { position: 1 } },
+    { id: 'b', type: 'double', inputBinding: { position: 2 } },
+    { id: 'c', type: 'double', inputBinding: { position: 3 } },
+    { id: 'd', type: 'long', inputBinding: { position: 4 } },
+    { id: 'e', type: { type: 'array', items: 'double' }, inputBinding: { position: 5, itemSeparator: ',' } },
+    { id: 'f', type: 'double', inputBinding: { position: 6, prefix: '-x=', separate: false } },
+  ]);
+  const words = await buildCommandLine(t, {
+    a: 9.999e-7, b: 1e21, c: -2.5e-10, d: 2 ** 53, e: [1.5, 1e-7, 3, 1e22], f: 1.25e+25,
+  }, literal);
+  assert.deepEqual(words.map((w) => w.text), [
+    'cat', '0.0000009999', '1000000000000000000000', '-0.00000000025', '9007199254740992',
+    '1.5,0.0000001,3,10000000000000000000000', '-x=12500000000000000000000000',
+  ]);
+});
+
+test('a number from valueFrom is written in decimal notation too (the spec asks it of every float)', async () => {
+  const t = { ...tool([]), arguments: [{ valueFrom: 'n', position: 1 }] };
+  const words = await buildCommandLine(t, {}, async () => 1e-7);
+  assert.deepEqual(words.map((w) => w.text), ['cat', '0.0000001']);
+});
