@@ -67,7 +67,10 @@ outputs: []
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ghost\.cwl: pod ghost-cwl-[0-9a-f]+ failed: (ErrImagePull|ImagePullBackOff)/);
     await until('the failed pod is deleted', async () => (await cluster.podNames()).length === 0);
-    await writeFile(path.join(input, 'nap.cwl'), sleepingTool(8, 'docker.io/debian:stable-slim'));
+    // The kubelet retries a pull after 10 s, then 20 s, 40 s…: a run that gives up on the first
+    // pull error (or the first back-off) ends before a pod sleeping 25 s does; one that waited
+    // out the back-offs (10 + 20 s at least) would not.
+    await writeFile(path.join(input, 'nap.cwl'), sleepingTool(25, 'docker.io/debian:stable-slim'));
     assertShorterThan(r, await run([path.join(input, 'nap.cwl')]), 'failed at once, not after pull back-offs');
   });
 });
