@@ -14,7 +14,11 @@ export type PodFailureReason =
  * the engine's, above the backends.
  */
 export type JobOutcome =
-  | { readonly kind: 'exited'; readonly code: number; readonly durationMs: number; readonly stderrTail: string }
+  | {
+    readonly kind: 'exited'; readonly code: number; readonly durationMs: number; readonly stderrTail: string;
+    /** When the tool's container itself started and ended, where the runtime says (a pod's terminated state): Calrissian reports those times. */
+    readonly ran?: TimeSpan;
+  }
   /** ToolTimeLimit stopped it. */
   | { readonly kind: 'timedOut'; readonly limitSeconds: number; readonly durationMs: number; readonly stderrTail: string }
   /** The run was cancelled (its AbortSignal): the job was stopped or never started. */
@@ -30,6 +34,11 @@ export type JobOutcome =
     readonly durationMs: number;
     readonly logTail: string;
   };
+
+export interface TimeSpan {
+  readonly start: Date;
+  readonly finish: Date;
+}
 
 /** Where a job's process runs, as far as it can change the result (part of a work-reuse cache key). */
 export type ExecutionPlaceKind = 'host' | 'container' | 'pod';

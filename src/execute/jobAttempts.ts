@@ -197,7 +197,8 @@ async function runRecorded(built: CommandLineJob, ctx: AttemptContext): Promise<
     if (error instanceof HostReadRefused && !error.message.startsWith(`${built.name}: `)) throw new PermanentFailure(`${built.name}: ${error.message}`);
     throw error;
   }
-  return { outcome, row: row(outcome.kind === 'exited' ? outcome.code : -1) };
+  if (outcome.kind !== 'exited') return { outcome, row: row(-1) };
+  return { outcome, row: { ...row(outcome.code), ...outcome.ran } };
 }
 
 async function discard(attempt: Attempt, ctx: AttemptContext): Promise<void> {

@@ -11,7 +11,7 @@ const SECONDS_PER_HOUR = 3600;
 /**
  * Calrissian's `--usage-report`: requested resources per task, totals and
  * peak parallel use, in its JSON layout and units (decimal megabytes, hours,
- * naive local ISO times) so that the platform's billing reads it unchanged.
+ * UTC times as Python writes the Kubernetes client's zone-aware ones) so that the platform's billing reads it unchanged.
  * See schemas/usage-report.schema.json.
  */
 export class UsageReport {
@@ -109,8 +109,9 @@ function jobNames(tasks: readonly TaskUsage[]): string[] {
   return names;
 }
 
-/** Python's `datetime.now().isoformat()`: local time, microseconds, no zone. */
+/** Python's `isoformat()` of the Kubernetes client's UTC datetimes, as Calrissian writes them: microseconds only when there are any, then +00:00. */
 function pythonIsoTime(d: Date): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds() * 1000, 6)}`;
+  const fraction = d.getUTCMilliseconds() === 0 ? '' : `.${p(d.getUTCMilliseconds() * 1000, 6)}`;
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${fraction}+00:00`;
 }

@@ -19,11 +19,11 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { benchCommit, keepBenchResult } from './benchResults.js';
 import { watchProcessMemory, type ProcessMemory } from './processMemory.js';
 import { apiserverRequestTotals, requestsBetween, type RequestTotals } from '../helpers/apiserverMetrics.js';
 import { cliCommand } from '../helpers/cli.js';
+import { PLACEHOLDER_POD, placeholderPod } from '../helpers/enginePlaceholder.js';
 import { clusterKind, openCluster, type ClusterUnderTest, type RunRecord } from '../helpers/clusterUnderTest.js';
 import { echoScatter } from '../helpers/workflows.js';
 
@@ -65,7 +65,7 @@ const cluster = await openCluster({
 });
 const results: EngineResult[] = [];
 try {
-  await placeholderPod(cluster);
+  await placeholderPod(cluster, dirs);
   for (const width of widths) {
     writeFileSync(path.join(dirs.input, `job-${width}.json`), JSON.stringify({ items: Array.from({ length: width }, (_, i) => `item${i}`) }));
     for (const engine of ['bespin', 'calrissian'] as const) {
@@ -82,33 +82,6 @@ const commit = benchCommit();
 keepBenchResult(`# npm run bench:kubernetes:calrissian, ${at.toISOString().slice(0, 16)}Z, ${commit}\n\nNode ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end.\n\n${table(results)}\n`, at, commit, '-kubernetes');
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 
-/** The engine's pod as the platform makes it: it mounts the three claims; it only sleeps. */
-async function placeholderPod(c: ClusterUnderTest): Promise<void> {
-  const core = c.admin.makeApiClient(CoreV1Api);
-  await core.createNamespacedPod({
-    namespace: c.namespace,
-    body: {
-      metadata: { name: 'engine-placeholder' },
-      spec: {
-        restartPolicy: 'Never', terminationGracePeriodSeconds: 0, automountServiceAccountToken: false,
-        containers: [{
-          name: 'engine', image: 'docker.io/debian:stable-slim', imagePullPolicy: 'IfNotPresent', command: ['sleep', 'infinity'],
-          volumeMounts: [
-            { name: 'input', mountPath: dirs.input, readOnly: true },
-            { name: 'tmpout', mountPath: dirs.tmpout },
-            { name: 'output', mountPath: dirs.output },
-          ],
-        }],
-        volumes: [
-          { name: 'input', persistentVolumeClaim: { claimName: 'calrissian-input-data', readOnly: true } },
-          { name: 'tmpout', persistentVolumeClaim: { claimName: 'calrissian-tmpout' } },
-          { name: 'output', persistentVolumeClaim: { claimName: 'calrissian-output-data' } },
-        ],
-      },
-    },
-  });
-}
-
 async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', width: number): Promise<EngineResult> {
   const recording = await c.record();
   const metricsBefore = await apiserverRequestTotals(c.admin);
@@ -123,7 +96,7 @@ async function runEngine(c: ClusterUnderTest, engine: 'bespin' | 'calrissian', w
   const { code, stdout, stderr, memory } = await new Promise<{ code: number; stdout: string; stderr: string; memory: ProcessMemory }>((resolve) => {
     const child = spawn(command[0]!, command.slice(1), {
       // BESPIN_CACHE_DIR=off as in the engine image: a pod starts with no cache.
-      env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, CALRISSIAN_POD_NAME: 'engine-placeholder', BESPIN_CACHE_DIR: 'off' },
+      env: { ...process.env, KUBECONFIG: recording.kubeconfigPath, CALRISSIAN_POD_NAME: PLACEHOLDER_POD, BESPIN_CACHE_DIR: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const watch = watchProcessMemory(child.pid!);

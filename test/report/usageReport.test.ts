@@ -45,3 +45,11 @@ test('20,000 jobs of one step are named in time linear in their number (each nam
   assert.equal(children(large).at(-1)!.name, 's_20000');
   assert.ok(ratio < 40, `10x the jobs took ${ratio.toFixed(1)}x the time (quadratic naming would be ~100x)`);
 });
+
+test("times are written as Calrissian writes the pod's: UTC with +00:00, microseconds only when there are any", () => {
+  const r = new UsageReport(2, 2e9);
+  r.add(task('wf.cwl/a', 1, { finish: new Date(Date.UTC(2026, 11, 7, 12, 0, 11, 250)) }));
+  const [child] = (r.toJSON() as { children: { start_time: string; finish_time: string }[] }).children;
+  assert.equal(child!.start_time, '2026-12-07T12:00:01+00:00');
+  assert.equal(child!.finish_time, '2026-12-07T12:00:11.250000+00:00');
+});

@@ -6,10 +6,11 @@
  * every branch, the time-based ones included, is testable with a fake clock.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import type { TimeSpan } from '../backend.js';
 
 /** What a step's pod came to, as decided from the cached pod. */
 export type PodOutcome =
-  | { readonly kind: 'terminated'; readonly exitCode: number; readonly reason: string; readonly message: string }
+  | { readonly kind: 'terminated'; readonly exitCode: number; readonly reason: string; readonly message: string; readonly ran?: TimeSpan }
   | { readonly kind: 'failed'; readonly reason: string; readonly message: string }
   /** Gone, or killed because someone else deleted it (exitCode: what its container was stopped with). */
   | { readonly kind: 'deleted'; readonly exitCode?: number };
@@ -61,7 +62,8 @@ function podFate(pod: V1Pod): PodOutcome | undefined {
   // (The engine deletes its own pods only after their outcome is decided.)
   if (terminated && terminated.exitCode !== 0 && pod.metadata?.deletionTimestamp) return { kind: 'deleted', exitCode: terminated.exitCode };
   if (terminated && (status?.phase === 'Succeeded' || status?.phase === 'Failed' || terminated.finishedAt)) {
-    return { kind: 'terminated', exitCode: terminated.exitCode, reason: terminated.reason ?? '', message: terminated.message ?? '' };
+    const ran = terminated.startedAt && terminated.finishedAt ? { start: new Date(terminated.startedAt), finish: new Date(terminated.finishedAt) } : undefined;
+    return { kind: 'terminated', exitCode: terminated.exitCode, reason: terminated.reason ?? '', message: terminated.message ?? '', ...(ran ? { ran } : {}) };
   }
   if (status?.phase === 'Failed') return { kind: 'failed', reason: status.reason ?? 'Failed', message: status.message ?? 'the pod failed' };
   return undefined;

@@ -19,7 +19,7 @@ export function jobOutcomeOf(outcome: PodOutcome, pod: string, durationMs: numbe
       if (outcome.reason === 'OOMKilled') {
         return { kind: 'podFailed', reason: 'OOMKilled', pod, detail: outcome.message || 'OOMKilled', exitCode: outcome.exitCode, durationMs, logTail };
       }
-      return { kind: 'exited', code: outcome.exitCode, durationMs, stderrTail: logTail };
+      return { kind: 'exited', code: outcome.exitCode, durationMs, stderrTail: logTail, ...(outcome.ran ? { ran: outcome.ran } : {}) };
     case 'deleted':
       return {
         kind: 'podFailed', reason: 'Deleted', pod, detail: 'deleted before it finished',

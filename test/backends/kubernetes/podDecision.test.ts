@@ -42,6 +42,9 @@ test('a container that ended is its exit code and reason: done, failed or OOM-ki
   assert.deepEqual(decidePod(finished, {}, 0, TIMEOUT_MS).outcome, { kind: 'terminated', exitCode: 0, reason: '', message: '' });
   // A terminated state without a finish and in no final phase is not an end yet.
   assert.equal(ended('Running', 1), undefined);
+  // The container's own times, which the usage report gives as Calrissian does.
+  const timed = withContainer('Succeeded', { terminated: { exitCode: 0, startedAt: new Date(1_000), finishedAt: new Date(5_000) } });
+  assert.deepEqual(decidePod(timed, {}, 0, TIMEOUT_MS).outcome, { kind: 'terminated', exitCode: 0, reason: '', message: '', ran: { start: new Date(1_000), finish: new Date(5_000) } });
 });
 
 test("a failure while the pod is being deleted is the deletion's doing; a success is still a success", () => {
