@@ -13,7 +13,7 @@ import { JobFailed, failureMessage, succeeded } from './jobFailure.js';
 import type { InplaceUpdates } from './inplaceUpdates.js';
 import type { JobProgress, TaskUsage, UsageRecorder } from './jobReporting.js';
 import { forEachFile } from '../model/fileWalk.js';
-import { NO_RETRIES, decideRetry, memoryLimitMiB, realClock, type Clock, type RetryCounts, type RetryDecision, type RetryLimits } from './retryPolicy.js';
+import { NO_RETRIES, decideRetry, realClock, type Clock, type RetryCounts, type RetryDecision, type RetryLimits } from './retryPolicy.js';
 import type { ScratchSpace } from './scratchSpace.js';
 
 /** One CommandLineTool run, ready to be admitted: its inputs prepared and its resources evaluated. */
@@ -114,7 +114,7 @@ export async function runWithRetries(job: ToolJob, parts: AttemptParts, scope: J
       await discard(attempt, ctx);
       const decision = decideRetry(attempt.outcome, job.tool.temporaryFailCodes, resources, counts, ctx.retry);
       const message = failureMessage(job.name, attempt.outcome, job.tool.temporaryFailCodes, {
-        timeLimitSeconds: attempt.built.timeLimitSeconds, memoryLimitMiB: memoryLimitMiB(resources),
+        timeLimitSeconds: attempt.built.timeLimitSeconds, memoryLimitMiB: resources.bounds.ramMax ?? requestedResources(resources.bounds).ramMiB,
       });
       if (decision.kind === 'final') throw new JobFailed(job.name, attempt.outcome, number, message);
       const over = ctx.pool.overLimits(poolRequest(decision.resources));

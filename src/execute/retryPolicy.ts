@@ -52,18 +52,18 @@ export function backoffDelayMs(backoff: Backoff, retry: number): number {
   return Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** Math.max(0, retry - 1));
 }
 
-/** Memory the job asked for as a limit (ramMax, else ramMin): undefined when it set none, so an OOM is not its size. */
-export function memoryLimitMiB(resources: ResourceEvaluation): number | undefined {
-  return resources.bounds.ramMax ?? resources.bounds.ramMin;
-}
-
-/** The same job with twice the memory: both bounds, and runtime.ram with them. */
+/**
+ * The same job with twice the memory: both bounds, and runtime.ram with them.
+ * A tool that stated no RAM had its version's default (the limit a pod gets
+ * as Calrissian sets them): that doubled becomes its minimum.
+ */
 export function doubledMemory(resources: ResourceEvaluation): ResourceEvaluation {
   const { ramMin, ramMax } = resources.bounds;
   const bounds = {
     ...resources.bounds,
     ...(ramMin !== undefined ? { ramMin: ramMin * 2 } : {}),
     ...(ramMax !== undefined ? { ramMax: ramMax * 2 } : {}),
+    ...(ramMin === undefined && ramMax === undefined ? { ramMin: resources.ram * 2 } : {}),
   };
   return { ...resources, ram: Math.ceil(bounds.ramMin ?? bounds.ramMax ?? resources.ram * 2), bounds };
 }
@@ -75,7 +75,8 @@ export function retryCause(outcome: JobOutcome, temporaryFailCodes: readonly num
       return temporaryFailCodes.includes(outcome.code) ? 'temporaryFailure' : undefined;
     case 'podFailed':
       if (outcome.reason === 'Evicted' || outcome.reason === 'NodeLost') return 'eviction';
-      return outcome.reason === 'OOMKilled' && memoryLimitMiB(resources) !== undefined ? 'oomKill' : undefined;
+      // Step pods have a memory limit unless --pod-limits says otherwise; without one, more memory still asks for a roomier node.
+      return outcome.reason === 'OOMKilled' ? 'oomKill' : undefined;
     case 'timedOut':
     case 'cancelled':
       return undefined;

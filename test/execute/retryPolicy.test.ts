@@ -61,7 +61,14 @@ test('an OOMKilled job is retried --oom-retry times with twice the memory, at on
   assert.equal(d.resources.ram, 1200, 'runtime.ram and the pool request double too');
   assert.deepEqual(decideRetry(pod('OOMKilled'), [], d.resources, d.counts, LIMITS), { kind: 'final' }, '--oom-retry 1 is spent');
   assert.deepEqual(decideRetry(pod('OOMKilled'), [], SIZED, NO_RETRIES, { ...LIMITS, oomKills: 0 }), { kind: 'final' }, 'no --oom-retry');
-  assert.deepEqual(decideRetry(pod('OOMKilled'), [], UNSIZED, NO_RETRIES, LIMITS), { kind: 'final' }, 'no memory limit: more memory is no answer');
+});
+
+test("a tool that stated no RAM is retried with twice its version's default (its pod's limit, as Calrissian sets them)", () => {
+  const d = decideRetry(pod('OOMKilled'), [], UNSIZED, NO_RETRIES, LIMITS);
+  assert.equal(d.kind, 'retry');
+  if (d.kind !== 'retry') return;
+  assert.deepEqual(d.resources.bounds, { ...UNSIZED.bounds, ramMin: UNSIZED.ram * 2 });
+  assert.equal(d.resources.ram, UNSIZED.ram * 2);
 });
 
 test('doubling keeps a bound the tool left out unset', () => {

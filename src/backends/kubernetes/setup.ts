@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { connect, type ClusterAccess } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';
+import type { PodLimitPolicy, PodOptions } from './podSpec.js';
 import { VolumeMap, type VolumeMount } from './storage.js';
 
 /** The engine options that shape step pods (Calrissian's flags). */
@@ -22,6 +23,8 @@ export interface KubernetesSetupOptions {
   readonly serviceAccount?: string;
   /** --pod-allow-root: step pods may run as root when the engine does. */
   readonly allowRoot: boolean;
+  /** --pod-limits, with the caps Calrissian applies. */
+  readonly podLimits: PodLimitPolicy;
   readonly priorityClass?: string;
   readonly envFromSecrets: readonly string[];
   readonly envFromConfigMaps: readonly string[];
@@ -105,11 +108,7 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     pod: {
       namespace,
       runId: randomBytes(6).toString('hex'),
-      labels: await stringMap(options.podLabels, '--pod-labels', 'pod-labels'),
-      env: await stringMap(options.podEnvVars, '--pod-env-vars', 'pod-env-vars'),
-      nodeSelector: await stringMap(options.podNodeSelectors, '--pod-nodeselectors', 'pod-labels'),
-      networkAccessLabels: await stringMap(options.networkAccessPodLabel, '--network-access-pod-label', 'pod-labels'),
-      noNetworkAccessLabels: await stringMap(options.noNetworkAccessPodLabel, '--no-network-access-pod-label', 'pod-labels'),
+      ...(await podMaps(options)),
       envFromSecrets: options.envFromSecrets,
       envFromConfigMaps: options.envFromConfigMaps,
       imagePullSecrets: options.imagePullSecrets,
@@ -119,11 +118,23 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
       ...(runAsGroup !== undefined ? { runAsGroup } : {}),
       ...(fsGroup !== undefined ? { fsGroup } : {}),
       allowRoot: options.allowRoot,
+      limits: options.podLimits,
       ...(owner ? { owner } : {}),
       defaultImage: options.defaultImage,
       imagePullPolicy: options.forcePull ? 'Always' : 'IfNotPresent',
     },
   });
+}
+
+/** The labels, environment and node selectors of step pods, from the files the options name. */
+async function podMaps(options: KubernetesSetupOptions): Promise<Pick<PodOptions, 'labels' | 'env' | 'nodeSelector' | 'networkAccessLabels' | 'noNetworkAccessLabels'>> {
+  return {
+    labels: await stringMap(options.podLabels, '--pod-labels', 'pod-labels'),
+    env: await stringMap(options.podEnvVars, '--pod-env-vars', 'pod-env-vars'),
+    nodeSelector: await stringMap(options.podNodeSelectors, '--pod-nodeselectors', 'pod-labels'),
+    networkAccessLabels: await stringMap(options.networkAccessPodLabel, '--network-access-pod-label', 'pod-labels'),
+    noNetworkAccessLabels: await stringMap(options.noNetworkAccessPodLabel, '--no-network-access-pod-label', 'pod-labels'),
+  };
 }
 
 /** The PVC mounts of the engine's own container. */
