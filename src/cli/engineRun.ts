@@ -78,7 +78,7 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
     }
     const top = await loadTopLevelJob(document, split, options.document, signal, warn);
     const ctx = await openRunContext({ process: top.process, job: top.job, options, limits, logger, signal }, handles);
-    started = { job: top.job, document: top.name };
+    started = { job: top.job, document: top.name, tool: top.process.class !== 'Workflow' };
     const outputs = await runProcess(top.process, top.job, top.inherited, ctx, top.name, true);
     return await finishRun(outputs, top.job, handles, options.outputs, logger, top.name);
   } catch (error) {

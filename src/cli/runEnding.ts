@@ -35,6 +35,8 @@ export async function finishRun(
 export interface StartedRun {
   readonly job: Record<string, unknown>;
   readonly document: string;
+  /** The document is a lone tool, not a workflow. */
+  readonly tool: boolean;
 }
 
 /**
@@ -50,7 +52,10 @@ export async function failRun(
 ): Promise<number> {
   const abort = cancel.controller;
   if (!abort.signal.aborted) abort.abort();
-  const reportsOutputs = started !== undefined && (cancel.by !== undefined || !(error instanceof UserError) || error.exitCode === 1);
+  // cwltool prints no output object for a lone tool whose job was never made
+  // (an expression failing while its command line is built), and {} once it ran.
+  const toolRan = !started?.tool || (handles.progress?.started ?? 1) > 0;
+  const reportsOutputs = started !== undefined && toolRan && (cancel.by !== undefined || !(error instanceof UserError) || error.exitCode === 1);
   const partial = reportsOutputs ? partialOutputsOf(error) : undefined;
   const final = started && partial ? await relocatePartialOutputs(partial, started, handles, options.outputs, logger) : {};
   const leftInPlace = partial !== undefined && options.outputs.mode === 'leave';

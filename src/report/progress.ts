@@ -25,6 +25,9 @@ export class Progress {
   /** A queued job that never started (cancelled or refused). */
   jobDropped(): void { this.queued--; this.#schedule(); }
 
+  /** Jobs that got as far as starting, whatever came of them. */
+  get started(): number { return this.running + this.done + this.failed; }
+
   line(): string {
     return `steps: ${this.queued} queued, ${this.running} running, ${this.done} done, ${this.failed} failed`;
   }
