@@ -26,6 +26,24 @@ export class UnsupportedRequirementError extends UserError {
 /** A process ran and failed permanently (non-success exit code, bad outputs). */
 export class PermanentFailure extends UserError {}
 
+/**
+ * A job's container image could not be pulled, loaded or built while
+ * DockerRequirement was only a hint: exit 1, and, as cwltool (whose error
+ * escapes its executor there), the run ends with no output object.
+ */
+export class ContainerUnavailable extends PermanentFailure {}
+
+/**
+ * The error for a job whose image Docker could not give: unsupported (33)
+ * when DockerRequirement is a requirement, the tool being unable to run
+ * without it (as --no-container's refusal), else ContainerUnavailable (1).
+ */
+export function containerUnavailable(message: string, required: boolean, cause?: unknown): UserError {
+  return required
+    ? new UnsupportedRequirementError(`${message}; the tool cannot run without its container (a required DockerRequirement, not a hint)`, { cause })
+    : new ContainerUnavailable(`${message}; DockerRequirement is only a hint: --no-container runs the tool on the host instead`, { cause });
+}
+
 /** A process failed in a way that may succeed on retry (temporaryFailCodes). */
 export class TemporaryFailure extends UserError {}
 

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { relocateOutputs } from '../collect/relocate.js';
-import { UserError, errorMessage } from '../errors.js';
+import { ContainerUnavailable, UserError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { formatOutputObject } from '../report/outputObject.js';
 import { partialOutputsOf } from '../execute/partialOutputs.js';
@@ -53,9 +53,11 @@ export async function failRun(
   const abort = cancel.controller;
   if (!abort.signal.aborted) abort.abort();
   // cwltool prints no output object for a lone tool whose job was never made
-  // (an expression failing while its command line is built), and {} once it ran.
+  // (an expression failing while its command line is built), and {} once it ran;
+  // nor, tool or workflow, when a container's image could not be had.
   const toolRan = !started?.tool || (handles.progress?.started ?? 1) > 0;
-  const reportsOutputs = started !== undefined && toolRan && (cancel.by !== undefined || !(error instanceof UserError) || error.exitCode === 1);
+  const ended = cancel.by !== undefined || !(error instanceof UserError) || (error.exitCode === 1 && !(error instanceof ContainerUnavailable));
+  const reportsOutputs = started !== undefined && toolRan && ended;
   const partial = reportsOutputs ? partialOutputsOf(error) : undefined;
   const final = started && partial ? await relocatePartialOutputs(partial, started, handles, options.outputs, logger) : {};
   const leftInPlace = partial !== undefined && options.outputs.mode === 'leave';

@@ -37,6 +37,8 @@ export function hostWriteDirs(dirs: JobDirectories): string[] {
 export interface ContainerSpec {
   readonly image: string;
   readonly requirement: Readonly<Record<string, unknown>>;
+  /** DockerRequirement is under `requirements` (or is --default-container's, which cwltool adds there), not only a hint. */
+  readonly required: boolean;
 }
 
 export interface RuntimeObject {
@@ -170,9 +172,9 @@ function chosenContainer(requirements: RequirementSet, options: BuildOptions, wh
   if (docker) {
     const image = String(docker.dockerPull ?? docker.dockerImageId ?? '');
     if (!image && !docker.dockerFile && !docker.dockerLoad) throw new ValidationError(`${where}: DockerRequirement needs dockerPull, dockerImageId, dockerLoad or dockerFile`);
-    return { image: image || `bespin-built-${randomBytes(4).toString('hex')}`, requirement: docker };
+    return { image: image || `bespin-built-${randomBytes(4).toString('hex')}`, requirement: docker, required: requirements.isRequired('DockerRequirement') };
   }
-  if (options.defaultContainer) return { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer } };
+  if (options.defaultContainer) return { image: options.defaultContainer, requirement: { class: 'DockerRequirement', dockerPull: options.defaultContainer }, required: true };
   return undefined;
 }
 

@@ -32,6 +32,10 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: 'print-dot-tool', about: '--print-dot of a single tool is refused', args: ['--print-dot', 'tool.cwl'] },
   { name: 'unknown-requirement', about: 'a requirement no engine knows makes the document invalid', args: ['tool.cwl'] },
   { name: 'no-container-required-docker', about: '--no-container with a DockerRequirement under requirements is unsupported', args: ['--no-container', 'tool.cwl'] },
+  { name: 'unpullable-image', about: 'an image that cannot be pulled, DockerRequirement under requirements: unsupported, no output object', args: ['required.cwl'] },
+  { name: 'unpullable-image', about: 'the same image, DockerRequirement only a hint: a failure, no output object', args: ['hint.cwl'] },
+  { name: 'unpullable-image', about: 'the required image of a workflow step: the run ends unsupported, no partial output object', args: ['wf-required.cwl'] },
+  { name: 'unpullable-image', about: 'the hinted image of a workflow step: the run fails, no partial output object', args: ['wf-hint.cwl'] },
   { name: 'same-name-outputs', about: "two workflow outputs named out.txt land in --outdir under cwltool's names", args: ['wf.cwl'] },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];

@@ -2,13 +2,14 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { CommandLineJob } from '../../job/commandLineJob.js';
 import { stageForContainer } from '../host/hostStaging.js';
-import { InternalError } from '../../errors.js';
+import { InternalError, containerUnavailable } from '../../errors.js';
 import { runWithRedirects } from '../host/childProcesses.js';
 import type { JobOutcome } from '../backend.js';
 import type { Logger } from '../../logger.js';
 import { checkContainerPaths } from './containerPaths.js';
 import { checkImages } from './imageReference.js';
 import { DockerImages } from './images.js';
+import { ImageUnavailable } from './imageUnavailable.js';
 import { dockerRunArguments, jobRunInput } from './runArguments.js';
 import { clearSetIdBits, mayRunAsRoot } from './setIdBits.js';
 
@@ -51,7 +52,12 @@ export class DockerBackend {
     // Everything the document controls is checked before anything is pulled, staged or run.
     checkImages(container.image, container.requirement, job.name);
     checkContainerPaths(job);
-    await this.#images.ensure(container.image, container.requirement, { where: job.name, network: job.networkAccess });
+    try {
+      await this.#images.ensure(container.image, container.requirement, { where: job.name, network: job.networkAccess });
+    } catch (error) {
+      // The same image may be a requirement of one tool and a hint of another: each job says which it is.
+      throw error instanceof ImageUnavailable ? containerUnavailable(error.message, container.required, error) : error;
+    }
     // What the container sees is the job's path map: made where it places it, mounted as it says.
     await stageForContainer(job.paths.placed, job.dirs);
     const name = `bespin-${randomBytes(6).toString('hex')}`;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { PermanentFailure, fileProblem } from '../../errors.js';
 import { withHostEntry } from '../../files/hostEntry.js';
 import { formatBytes } from '../../model/quantity.js';
+import { ImageUnavailable } from './imageUnavailable.js';
 
 /** An image archive larger than any image a tool could reasonably ship in one file; BESPIN_MAX_DOCKER_LOAD_BYTES changes it. */
 export const DEFAULT_MAX_DOCKER_LOAD_BYTES = 16 * 2 ** 30;
@@ -69,12 +70,12 @@ function streamInto(handle: FileHandle, maxBytes: number, messages: { readonly t
     source.on('error', (error) => stop(`${messages.failed}: ${fileProblem(error)}`));
     // A docker that exits early closes its stdin: its exit status says why.
     child.stdin.on('error', () => undefined);
-    child.on('error', (e) => reject(new PermanentFailure(`${messages.failed}: ${e.message}`)));
+    child.on('error', (e) => reject(new ImageUnavailable(`${messages.failed}: ${e.message}`)));
     child.on('close', (code) => {
       source.destroy();
       if (refusal !== undefined) reject(new PermanentFailure(refusal));
       else if (code === 0) resolve();
-      else reject(new PermanentFailure(`${messages.failed}: ${err.trim().split('\n').pop() ?? ''}`));
+      else reject(new ImageUnavailable(`${messages.failed}: ${err.trim().split('\n').pop() ?? ''}`));
     });
   });
 }

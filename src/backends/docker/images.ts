@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { PermanentFailure } from '../../errors.js';
 import { checkImages } from './imageReference.js';
 import { DEFAULT_MAX_DOCKER_LOAD_BYTES, dockerLoad, dockerLoadPath } from './dockerLoad.js';
+import { ImageUnavailable } from './imageUnavailable.js';
 
 const exec = promisify(execFile);
 
@@ -62,14 +62,14 @@ export class DockerImages {
     if (present && !this.options.forcePull) return;
     if (this.options.disablePull) {
       if (present) return;
-      throw new PermanentFailure(`${where}: image ${image} is not present locally, and --disable-pull forbids pulling it`);
+      throw new ImageUnavailable(`${where}: image ${image} is not present locally, and --disable-pull forbids pulling it`);
     }
     try {
       await exec('docker', ['pull', '--', image], { maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
       if (present) return;
       const detail = String((error as { stderr?: string }).stderr ?? error).trim().split('\n').pop();
-      throw new PermanentFailure(`${where}: image ${image} is not present locally and cannot be pulled: ${detail}`);
+      throw new ImageUnavailable(`${where}: image ${image} is not present locally and cannot be pulled: ${detail}`);
     }
   }
 }
@@ -88,8 +88,8 @@ function run(args: string[], input: string, failure: string): Promise<void> {
     const child = spawn('docker', args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', (e) => reject(new PermanentFailure(`${failure}: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new PermanentFailure(`${failure}: ${err.trim().split('\n').pop() ?? ''}`))));
+    child.on('error', (e) => reject(new ImageUnavailable(`${failure}: ${e.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new ImageUnavailable(`${failure}: ${err.trim().split('\n').pop() ?? ''}`))));
     child.stdin.end(input);
   });
 }

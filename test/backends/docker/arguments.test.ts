@@ -79,7 +79,7 @@ function job(outdir: string, targets: readonly string[], requirement: Record<str
   return {
     name: 'tool.cwl', argv: ['true'], words: [{ text: 'true', shellQuote: true }], shellCommand: false, env: {}, staging, stageRoot: '/var/lib/cwl', networkAccess: false, inputs: {},
     dirs, runtime, paths: PathMapper.forJob({ dirs, runtime, stageRoot: '/var/lib/cwl', staging }),
-    container: { image: 'bash:4.4', requirement: { class: 'DockerRequirement', dockerPull: 'bash:4.4', ...requirement } },
+    container: { image: 'bash:4.4', requirement: { class: 'DockerRequirement', dockerPull: 'bash:4.4', ...requirement }, required: true },
     resources: {} as CommandLineJob['resources'],
   };
 }

@@ -28,7 +28,7 @@ function job(overrides: Partial<Omit<CommandLineJob, 'paths'>> = {}): CommandLin
     env: { HOME: '/calrissian/tmpout/out1', TMPDIR: '/calrissian/tmpout/tmp1' },
     dirs: { hostOutdir: '/calrissian/tmpout/out1', hostTmpdir: '/calrissian/tmpout/tmp1', hostStageDir: '/calrissian/tmpout/stage' },
     runtime: { outdir: '/calrissian/tmpout/out1', tmpdir: '/calrissian/tmpout/tmp1', cores: 1, ram: 256, outdirSize: 1, tmpdirSize: 1 },
-    stageRoot: '/calrissian/tmpout/stage', staging: inputs, container: { image: 'eo/tool:1', requirement: {} }, networkAccess: false, timeLimitSeconds: 30.5,
+    stageRoot: '/calrissian/tmpout/stage', staging: inputs, container: { image: 'eo/tool:1', requirement: {}, required: true }, networkAccess: false, timeLimitSeconds: 30.5,
     inputs: {}, resources: { coresMin: 0.5, coresMax: 2, ramMin: 512, ramMax: 1024, gpus: 1 },
     ...overrides,
   };
@@ -87,7 +87,7 @@ test('standard input comes through a pipe, as under docker run -i, not as a redi
 });
 
 test('the pull policy is always explicit: a :latest image is not pulled when present, unless pulls are forced', () => {
-  const latest = job({ container: { image: 'docker.io/alpine:latest', requirement: {} } });
+  const latest = job({ container: { image: 'docker.io/alpine:latest', requirement: {}, required: true } });
   const pod = buildPodSpec(latest, 'p', 'wf/step', latest.resources, podMounts(job(), storage), options);
   assert.equal(pod.spec!.containers[0]!.imagePullPolicy, 'IfNotPresent');
   const forced = buildPodSpec(latest, 'p', 'wf/step', latest.resources, podMounts(job(), storage), { ...options, imagePullPolicy: 'Always' });
