@@ -97,3 +97,17 @@ test('dockerLoad still loads an image saved to a file beside the document', TIME
     spawnSync('docker', ['rmi', '--force', tag], { stdio: 'ignore' });
   }
 });
+
+test('a dockerLoad file Docker cannot load: unsupported (33) under requirements, a failure (1) as a hint, no output object (as cwltool)', TIMEOUT, async () => {
+  const dir = await scratch({ 'image.tar': 'not an image archive\n' });
+  await writeFile(path.join(dir, 'tool.cwl'), tool(load('image.tar'), 'echo ran'));
+  const required = await run(dir);
+  assert.equal(required.code, 33, required.stderr);
+  assert.match(required.stderr, /^ERROR tool\.cwl: cannot load image from .*\/image\.tar: .*; the tool cannot run without its container/m);
+  assert.equal(required.stdout, '');
+  await writeFile(path.join(dir, 'tool.cwl'), tool(load('image.tar'), 'echo ran').replace('requirements:', 'hints:'));
+  const hinted = await run(dir);
+  assert.equal(hinted.code, 1, hinted.stderr);
+  assert.match(hinted.stderr, /^ERROR tool\.cwl: cannot load image from .*\/image\.tar: .*; DockerRequirement is only a hint/m);
+  assert.equal(hinted.stdout, '');
+});
