@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { HostBackendOptions } from '../backends/host/hostBackend.js';
 // Types only: the Kubernetes client is loaded when a cluster run asks for it.
 import type { KubernetesSetupOptions } from '../backends/kubernetes/setup.js';
-import type { PodLimitPolicy } from '../backends/kubernetes/podSpec.js';
 import type { OptionValues } from './conf.js';
 import type { EngineEnvironment } from './environment.js';
 import { listOf, type RunSettings } from './runOptions.js';
@@ -55,7 +54,6 @@ function kubernetesOptions(
     toolLogsBasepath: shared.toolLogsBasepath,
     leaveContainer: shared.leaveContainer,
     allowRoot: Boolean(values['pod-allow-root']),
-    podLimits: podLimitPolicy(text('pod-limits'), run),
     unschedulableTimeoutSeconds: run.unschedulableTimeoutSeconds,
     defaultImage: text('default-container') ?? 'docker.io/debian:stable-slim',
     forcePull: Boolean(values['force-docker-pull']),
@@ -64,15 +62,5 @@ function kubernetesOptions(
     ownPodName: environment.ownPodName,
     deletePods: environment.deletePods,
     streamLogs: environment.streamLogs,
-  };
-}
-
-/** --pod-limits (its choices are checked with the other options'), capped as Calrissian caps them. */
-function podLimitPolicy(mode: string | undefined, run: RunSettings): PodLimitPolicy {
-  return {
-    mode: mode === 'stated' || mode === 'none' ? mode : 'calrissian',
-    ...(run.maxCores !== undefined ? { maxCores: run.maxCores } : {}),
-    // Calrissian's cap: --max-ram in decimal megabytes, compared with (and written as) MiB.
-    ...(run.maxRamBytes !== undefined ? { maxRamMiB: run.maxRamBytes / 1e6 } : {}),
   };
 }

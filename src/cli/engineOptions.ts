@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { OutputMode } from '../collect/relocate.js';
 import type { JobSettings } from '../execute/jobAttempts.js';
+import type { RequestPolicy } from '../job/resources.js';
 import type { LoadLimits } from '../load/limits.js';
 import type { LogFormat, LogLevel } from '../logger.js';
 import { backendOptions, type BackendOptions } from './backendOptions.js';
@@ -94,6 +95,7 @@ export function engineOptions(values: OptionValues, env: NodeJS.ProcessEnv): Eng
   const environment = readEnvironment(env);
   const run = checkRunSettings(values, environment);
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  const backend = backendOptions(values, run, environment);
   const flag = (name: string): boolean => Boolean(values[name]);
   const tmp = os.tmpdir();
   const defaultContainer = text('default-container');
@@ -127,8 +129,9 @@ export function engineOptions(values: OptionValues, env: NodeJS.ProcessEnv): Eng
       ...(defaultContainer !== undefined ? { defaultContainer } : {}),
       ...(preservedEnv ? { preservedEnv } : {}),
       ...(environment.path !== undefined ? { hostPath: environment.path } : {}),
+      ...(backend.kind === 'kubernetes' ? { requests: requestPolicy(text('pod-requests'), run) } : {}),
     },
-    backend: backendOptions(values, run, environment),
+    backend,
     credentials: environment.cluster.kubeconfigs,
   };
 }
@@ -138,4 +141,18 @@ function preservedEnvironment(values: OptionValues, variables: Readonly<Record<s
   const names = values['preserve-entire-environment'] ? Object.keys(variables) : listOf(values['preserve-environment']);
   if (names.length === 0) return undefined;
   return Object.fromEntries(names.flatMap((n) => (variables[n] === undefined ? [] : [[n, variables[n]] as const])));
+}
+
+/**
+ * --pod-requests (its choices are checked with the other options'):
+ * Calrissian's maximum, capped as Calrissian caps it (--max-ram in decimal
+ * megabytes, compared with MiB), or cwltool's minimum.
+ */
+function requestPolicy(choice: string | undefined, run: RunSettings): RequestPolicy {
+  if (choice === 'min-max') return { kind: 'minimum' };
+  return {
+    kind: 'maximum',
+    ...(run.maxCores !== undefined ? { maxCores: run.maxCores } : {}),
+    ...(run.maxRamBytes !== undefined ? { maxRamMiB: run.maxRamBytes / 1e6 } : {}),
+  };
 }

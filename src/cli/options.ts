@@ -69,9 +69,9 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'pod-nodeselectors': { type: 'string', describe: 'YAML/JSON file of node selectors for step pods' },
   'pod-serviceaccount': { type: 'string', describe: 'Service account of step pods' },
   'pod-allow-root': { type: 'boolean', describe: "Let step pods run as root, with the runtime's default capabilities, when the engine runs as root (refused by default)" },
-  'pod-limits': {
-    type: 'string', default: 'calrissian', choices: ['calrissian', 'stated', 'none'],
-    describe: "Step pods' limits: calrissian (each pod's maximum cores and RAM, a maximum defaulting to the minimum, capped at --max-cores/--max-ram, as Calrissian sets them), stated (only maxima the tool states) or none",
+  'pod-requests': {
+    type: 'string', default: 'calrissian', choices: ['calrissian', 'min-max'],
+    describe: "What step pods request: calrissian (each tool's maximum cores and RAM, a missing maximum being the minimum, capped at --max-cores/--max-ram, and no limits, as Calrissian) or min-max (the minimum, with a stated maximum as the limit)",
   },
   'pod-priority-class': { type: 'string', describe: 'Priority class of step pods' },
   'pod-image-pull-secret': { type: 'array', describe: 'Image pull secret for step pods (repeatable)' },

@@ -3,7 +3,7 @@ import { PermanentFailure } from '../errors.js';
 import type { Backend, JobOutcome } from '../backends/backend.js';
 import { buildCommandLineJob, type CommandLineJob, type JobDirectories } from '../job/commandLineJob.js';
 import type { RequirementSet } from '../model/requirements.js';
-import { requestedResources, type ResourceEvaluation } from '../job/resources.js';
+import { requestedResources, type RequestPolicy, type ResourceEvaluation } from '../job/resources.js';
 import type { ExpressionEngine } from '../expressions/index.js';
 import type { CommandLineTool } from '../model/types.js';
 import type { ResourcePool, ResourceRequest } from '../schedule/resourcePool.js';
@@ -50,6 +50,8 @@ interface Attempt {
 
 /** How the CLI asks every job to be built, whatever runs it. */
 export interface JobSettings {
+  /** What jobs reserve and their pods request (cwltool's minimum unless set: Calrissian's maximum on Kubernetes). */
+  readonly requests?: RequestPolicy;
   /** --default-container: the image of a tool that names none. */
   readonly defaultContainer?: string;
   /** --preserve-environment: engine variables passed to every tool. */
@@ -87,7 +89,11 @@ export interface JobScope {
 /** Both, for the functions below. */
 type AttemptContext = AttemptParts & JobScope;
 
-const poolRequest = (r: ResourceEvaluation): ResourceRequest => ({ cores: r.cores, ram: r.ram, gpus: r.bounds.gpus ?? 0 });
+/** What the pool admits a job with: its runtime sizes, or what its pod requests when that is more (Calrissian's maximum). */
+function poolRequest(r: ResourceEvaluation): ResourceRequest {
+  const requested = requestedResources(r.bounds);
+  return { cores: Math.max(r.cores, requested.cores), ram: Math.max(r.ram, requested.ramMiB), gpus: r.bounds.gpus ?? 0 };
+}
 
 /**
  * Runs a job until it succeeds or fails for good. Every retry (temporary
@@ -114,7 +120,7 @@ export async function runWithRetries(job: ToolJob, parts: AttemptParts, scope: J
       await discard(attempt, ctx);
       const decision = decideRetry(attempt.outcome, job.tool.temporaryFailCodes, resources, counts, ctx.retry);
       const message = failureMessage(job.name, attempt.outcome, job.tool.temporaryFailCodes, {
-        timeLimitSeconds: attempt.built.timeLimitSeconds, memoryLimitMiB: resources.bounds.ramMax ?? requestedResources(resources.bounds).ramMiB,
+        timeLimitSeconds: attempt.built.timeLimitSeconds, memoryLimitMiB: resources.bounds.ramMax ?? resources.bounds.ramMin,
       });
       if (decision.kind === 'final') throw new JobFailed(job.name, attempt.outcome, number, message);
       const over = ctx.pool.overLimits(poolRequest(decision.resources));

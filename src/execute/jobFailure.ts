@@ -23,7 +23,7 @@ function tailLines(text: string): string {
 /** What the job was run with, as failure messages name it. */
 export interface JobShape {
   readonly timeLimitSeconds?: number | undefined;
-  /** The memory limit of the attempt as pods get it by default (ramMax, else the RAM requested), MiB. */
+  /** The memory limit of the attempt (ramMax, else ramMin), MiB. */
   readonly memoryLimitMiB?: number | undefined;
 }
 

@@ -3,7 +3,7 @@ import { isPlainObject } from '../model/types.js';
 import { PermanentFailure } from '../errors.js';
 import type { RequirementSet } from '../model/requirements.js';
 import type { ExpressionEngine } from '../expressions/index.js';
-import { evaluateResources } from '../job/resources.js';
+import { evaluateResources, withRequestPolicy } from '../job/resources.js';
 import { secretValues } from '../job/secrets.js';
 import { publishOutputs, reuseKey, reuseOutputs, type ReuseContext, type WorkReuse } from './cache/reuse.js';
 import { runWithRetries, type AttemptParts, type JobScope } from './jobAttempts.js';
@@ -63,7 +63,8 @@ export class ToolRunner {
     if (reuse.outputs) return reuse.outputs;
     // Admission comes before any directory is made, so a wide scatter waiting
     // for resources holds no files and little memory.
-    const resources = await evaluateResources(requirements, engine, inputs, { version: tool.originalVersion, where: name });
+    const evaluated = await evaluateResources(requirements, engine, inputs, { version: tool.originalVersion, where: name });
+    const resources = this.#parts.jobs.requests ? withRequestPolicy(evaluated, this.#parts.jobs.requests) : evaluated;
     for (const secret of secretValues(requirements, inputs)) this.#parts.secrets.add(secret);
     const finished = await runWithRetries({ tool, inputs, requirements, engine, name, resources }, this.#parts, scope);
     let used = false;

@@ -38,6 +38,26 @@ export function requestedResources(bounds: ResourceBounds): { readonly cores: nu
   return { cores: bounds.coresMin ?? bounds.coresMax ?? DEFAULT_CORES, ramMiB: Math.ceil(bounds.ramMin ?? bounds.ramMax ?? bounds.defaultRamMiB ?? DEFAULT_RAM_MIB) };
 }
 
+/**
+ * What a job reserves from the run's budget and what its pod requests.
+ * `minimum`, cwltool's: the minimum; a stated maximum becomes the pod's
+ * limit. `maximum`, Calrissian 0.18.1's: the maximum (a missing one being the
+ * minimum, then CWL's default), capped at the budget, and no limit.
+ * runtime.cores and runtime.ram stay cwltool's either way.
+ */
+export type RequestPolicy =
+  | { readonly kind: 'minimum' }
+  | { readonly kind: 'maximum'; readonly maxCores?: number; readonly maxRamMiB?: number };
+
+/** `r` with its bounds as `policy` requests them (under `maximum`: only minima, the chosen sizes). */
+export function withRequestPolicy(r: ResourceEvaluation, policy: RequestPolicy): ResourceEvaluation {
+  if (policy.kind === 'minimum') return r;
+  const { coresMin, coresMax, ramMin, ramMax, defaultRamMiB, ...rest } = r.bounds;
+  const cores = Math.min(coresMax ?? coresMin ?? DEFAULT_CORES, policy.maxCores ?? Infinity);
+  const ramMiB = Math.min(ramMax ?? ramMin ?? defaultRamMiB ?? DEFAULT_RAM_MIB, policy.maxRamMiB ?? Infinity);
+  return { ...r, bounds: { ...rest, coresMin: cores, ramMin: ramMiB } };
+}
+
 const FIELDS = ['coresMin', 'coresMax', 'ramMin', 'ramMax', 'outdirMin', 'outdirMax', 'tmpdirMin', 'tmpdirMax'] as const;
 
 /**

@@ -22,8 +22,6 @@ export interface PodOptions {
   readonly runAsUser?: number;
   readonly runAsGroup?: number;
   readonly fsGroup?: number;
-  /** --pod-limits: which limits step pods get. */
-  readonly limits: PodLimitPolicy;
   /** --pod-allow-root: the operator lets step pods run as root (uid 0); otherwise they must not. */
   readonly allowRoot?: boolean;
   /** The engine's own pod, when in-cluster: deleting it deletes every step pod. */
@@ -35,20 +33,6 @@ export interface PodOptions {
    * and pull only a missing one, and to pull every time under --force-docker-pull.
    */
   readonly imagePullPolicy: 'IfNotPresent' | 'Always';
-}
-
-/**
- * Which limits step pods get. `calrissian`: every pod its maximum cores and
- * RAM, a maximum defaulting to the minimum and then to CWL's default (as
- * cwltool evaluates ResourceRequirement and Calrissian turns it into limits),
- * each capped at the run's budget; `stated`: only the maxima a tool states;
- * `none`: no limits.
- */
-export interface PodLimitPolicy {
-  readonly mode: 'calrissian' | 'stated' | 'none';
-  readonly maxCores?: number;
-  /** Calrissian's RAM cap: --max-ram in decimal megabytes, used as MiB. */
-  readonly maxRamMiB?: number;
 }
 
 /** Requests and limits as CWL states them (cores may be fractional; RAM in MiB). */
@@ -125,7 +109,7 @@ function stepContainer(job: CommandLineJob, resources: PodResources, mounts: V1V
     env,
     ...(envFrom.length > 0 ? { envFrom } : {}),
     volumeMounts: mounts,
-    resources: resourceRequirements(resources, options.limits),
+    resources: resourceRequirements(resources),
     // Other people's tools: no privilege escalation, no capabilities, the
     // runtime's default seccomp profile. A tool needs none of them to compute;
     // a root pod the operator allowed (--pod-allow-root) keeps the runtime's
@@ -158,21 +142,17 @@ export function redirectingScript(job: CommandLineJob): string {
 
 /**
  * Requests are always set (CWL's defaults of 1 core and 256 MiB, 1,024 for a
- * v1.0 tool, when the tool states nothing, as Calrissian does), so a step pod
- * is never BestEffort and the scheduler places it by what the engine
- * admitted it with; limits as --pod-limits says.
+ * v1.0 tool, when the tool states nothing), so a step pod is never
+ * BestEffort and the scheduler places it by what the engine admitted it
+ * with; limits only for the maxima left in the bounds (none under
+ * Calrissian's requests, job/resources.ts's RequestPolicy).
  */
-function resourceRequirements(r: PodResources, policy: PodLimitPolicy): { requests?: Record<string, string>; limits?: Record<string, string> } {
+function resourceRequirements(r: PodResources): { requests?: Record<string, string>; limits?: Record<string, string> } {
   const requested = requestedResources(r);
   const requests: Record<string, string> = { cpu: cpuQuantity(requested.cores), memory: `${requested.ramMiB}Mi` };
   const limits: Record<string, string> = {};
-  if (policy.mode !== 'none') {
-    const everyPod = policy.mode === 'calrissian';
-    const cores = r.coresMax ?? (everyPod ? requested.cores : undefined);
-    const ramMiB = r.ramMax ?? (everyPod ? requested.ramMiB : undefined);
-    if (cores !== undefined) limits.cpu = cpuQuantity(Math.min(cores, policy.maxCores ?? Infinity));
-    if (ramMiB !== undefined) limits.memory = `${Math.ceil(Math.min(ramMiB, policy.maxRamMiB ?? Infinity))}Mi`;
-  }
+  if (r.coresMax !== undefined) limits.cpu = cpuQuantity(r.coresMax);
+  if (r.ramMax !== undefined) limits.memory = `${Math.ceil(r.ramMax)}Mi`;
   if (r.gpus) {
     requests['nvidia.com/gpu'] = String(r.gpus);
     limits['nvidia.com/gpu'] = String(r.gpus);

@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { connect, type ClusterAccess } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';
-import type { PodLimitPolicy, PodOptions } from './podSpec.js';
+import type { PodOptions } from './podSpec.js';
 import { VolumeMap, type VolumeMount } from './storage.js';
 
 /** The engine options that shape step pods (Calrissian's flags). */
@@ -23,8 +23,6 @@ export interface KubernetesSetupOptions {
   readonly serviceAccount?: string;
   /** --pod-allow-root: step pods may run as root when the engine does. */
   readonly allowRoot: boolean;
-  /** --pod-limits, with the caps Calrissian applies. */
-  readonly podLimits: PodLimitPolicy;
   readonly priorityClass?: string;
   readonly envFromSecrets: readonly string[];
   readonly envFromConfigMaps: readonly string[];
@@ -118,7 +116,6 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
       ...(runAsGroup !== undefined ? { runAsGroup } : {}),
       ...(fsGroup !== undefined ? { fsGroup } : {}),
       allowRoot: options.allowRoot,
-      limits: options.podLimits,
       ...(owner ? { owner } : {}),
       defaultImage: options.defaultImage,
       imagePullPolicy: options.forcePull ? 'Always' : 'IfNotPresent',

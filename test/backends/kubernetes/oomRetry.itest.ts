@@ -1,7 +1,9 @@
 /**
  * --oom-retry on a cluster (the stand-in by default): an OOMKilled pod is run
  * again with twice the memory, admitted through --max-ram at that size, or
- * the run fails at once when that size can never fit.
+ * the run fails at once when that size can never fit. Under --pod-requests
+ * min-max, the pod gets the tool's ramMax as its limit (Calrissian's requests set
+ * none).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +26,7 @@ outputs:
 test('an OOMKilled pod is run again with twice the memory, and the run succeeds', { timeout: 180_000 }, async () => {
   await withKubernetesRun(async ({ input, run }) => {
     await writeFile(path.join(input, 'hog.cwl'), HOG);
-    const r = await run(['--oom-retry', '1', '--max-ram', '1Gi', path.join(input, 'hog.cwl')]);
+    const r = await run(['--pod-requests', 'min-max', '--oom-retry', '1', '--max-ram', '1Gi', path.join(input, 'hog.cwl')]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.record.podsCreated, 2);
     const limits = r.record.pods.map((p) => p.spec?.containers[0]?.resources?.limits?.memory);
@@ -36,7 +38,7 @@ test('an OOMKilled pod is run again with twice the memory, and the run succeeds'
 test('an OOM retry whose doubled size can never fit --max-ram fails at once, naming the pod, the sizes and the limit', { timeout: 180_000 }, async () => {
   await withKubernetesRun(async ({ input, run }) => {
     await writeFile(path.join(input, 'hog.cwl'), HOG);
-    const r = await run(['--oom-retry', '2', '--max-ram', '48Mi', path.join(input, 'hog.cwl')]);
+    const r = await run(['--pod-requests', 'min-max', '--oom-retry', '2', '--max-ram', '48Mi', path.join(input, 'hog.cwl')]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^ERROR hog\.cwl: pod hog-cwl-[0-9a-f]+ was OOMKilled \(memory limit 32 MiB\); a retry with 64 MiB can never fit: 64 MiB of RAM > --max-ram 48 MiB$/m);
     assert.equal(r.record.podsCreated, 1, 'no pod bigger than --max-ram was created');

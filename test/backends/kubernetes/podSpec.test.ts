@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandLineJob } from '../../../src/job/commandLineJob.js';
 import { PathMapper } from '../../../src/job/pathMapping.js';
-import { buildPodSpec, redirectingScript, RUN_LABEL, type PodLimitPolicy, type PodOptions } from '../../../src/backends/kubernetes/podSpec.js';
-import type { ResourceBounds } from '../../../src/job/resources.js';
+import { buildPodSpec, redirectingScript, RUN_LABEL, type PodOptions } from '../../../src/backends/kubernetes/podSpec.js';
 import { podName, labelValue } from '../../../src/backends/kubernetes/names.js';
 import { VolumeMap } from '../../../src/backends/kubernetes/storage.js';
 import { podMounts } from '../../../src/backends/kubernetes/podMounts.js';
@@ -12,7 +11,7 @@ const options: PodOptions = {
   namespace: 'ns', runId: 'run1', labels: { team: 'eo' }, env: { FROM_FILE: '1' }, nodeSelector: { disk: 'ssd' },
   networkAccessLabels: { net: 'on' }, noNetworkAccessLabels: { net: 'off' }, envFromSecrets: ['creds'], envFromConfigMaps: [],
   imagePullSecrets: ['regcred'], runAsUser: 1000, runAsGroup: 0, owner: { name: 'engine', uid: 'u-1' }, defaultImage: 'debian',
-  imagePullPolicy: 'IfNotPresent', limits: { mode: 'calrissian' },
+  imagePullPolicy: 'IfNotPresent',
 };
 
 const volumes = new VolumeMap([
@@ -103,18 +102,11 @@ test('a step pod gets no service account token unless --pod-serviceaccount names
   assert.equal(named.spec!.automountServiceAccountToken, undefined, 'the named account decides');
 });
 
-test("a tool that states no resources gets CWL's defaults as requests (never BestEffort) and, as Calrissian, as limits", () => {
-  const resources = (bounds: ResourceBounds, limits: PodLimitPolicy = options.limits) =>
-    buildPodSpec(job({ resources: bounds }), 'p', 'wf/ndvi', bounds, podMounts(job(), storage), { ...options, limits }).spec!.containers[0]!.resources;
-  assert.deepEqual(resources({}), { requests: { cpu: '1', memory: '256Mi' }, limits: { cpu: '1', memory: '256Mi' } });
-  assert.deepEqual(resources({ defaultRamMiB: 1024 }), { requests: { cpu: '1', memory: '1024Mi' }, limits: { cpu: '1', memory: '1024Mi' } }, 'a v1.0 tool');
-  assert.deepEqual(resources({ coresMax: 4, ramMax: 2048 }), { requests: { cpu: '4', memory: '2048Mi' }, limits: { cpu: '4', memory: '2048Mi' } });
-  assert.deepEqual(resources({ coresMin: 0.5, ramMin: 100 }), { requests: { cpu: '500m', memory: '100Mi' }, limits: { cpu: '500m', memory: '100Mi' } }, 'a maximum defaults to the minimum');
-  // Calrissian caps a limit at the budget: --max-cores, and --max-ram in decimal megabytes written as MiB.
-  assert.deepEqual(resources({ coresMin: 1, coresMax: 8, ramMin: 100, ramMax: 9000 }, { mode: 'calrissian', maxCores: 2, maxRamMiB: 4000 }), { requests: { cpu: '1', memory: '100Mi' }, limits: { cpu: '2', memory: '4000Mi' } });
-  assert.deepEqual(resources({}, { mode: 'stated' }), { requests: { cpu: '1', memory: '256Mi' } }, '--pod-limits stated');
-  assert.deepEqual(resources({ ramMin: 100, ramMax: 200 }, { mode: 'stated' }), { requests: { cpu: '1', memory: '100Mi' }, limits: { memory: '200Mi' } });
-  assert.deepEqual(resources({ ramMin: 100, ramMax: 200 }, { mode: 'none' }), { requests: { cpu: '1', memory: '100Mi' } }, '--pod-limits none');
+test("a tool that states no resources gets CWL's defaults as requests (never BestEffort) and no limits", () => {
+  const pod = buildPodSpec(job({ resources: {} }), 'p', 'wf/ndvi', {}, podMounts(job(), storage), options);
+  assert.deepEqual(pod.spec!.containers[0]!.resources, { requests: { cpu: '1', memory: '256Mi' } });
+  const onlyMax = buildPodSpec(job(), 'p', 'wf/ndvi', { coresMax: 4, ramMax: 2048 }, podMounts(job(), storage), options);
+  assert.deepEqual(onlyMax.spec!.containers[0]!.resources, { requests: { cpu: '4', memory: '2048Mi' }, limits: { cpu: '4', memory: '2048Mi' } });
 });
 
 test('scratch space on no claim is an emptyDir at /tmp in the pod, and the claims hold only the output directory', () => {
