@@ -49,12 +49,14 @@ async function runWithStderrTee(commandLine: RunCommandLine, cancel: Cancellatio
  * load the process and its job object, open the backend, run, and report.
  * The backend is closed only after every step has settled, however the run ends.
  */
-async function run({ split, options }: RunCommandLine, cancel: Cancellation): Promise<number> {
+async function run({ split, options, warnings }: RunCommandLine, cancel: Cancellation): Promise<number> {
   // The run's secrets, owned here: the tool runner adds each tool's, and the
   // logger and every ERROR line (runEnding.ts) are masked with them.
   const secrets = new SecretMask();
   const { level, timestamps, format, stderrFile } = options.log;
   const logger = createLogger(level, { timestamps, format, plain: stderrFile !== undefined, mask: secrets });
+  // The command line's warnings, through the logger: after --stderr's tee, so the file has them too.
+  for (const warning of warnings) logger.warn(warning);
   const document = split.document;
   if (!document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
@@ -72,7 +74,9 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   try {
     if (isInspection(options.inspect, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
-      const request = { document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t), warn };
+      // As cwltool: a job given with --validate is checked against the document's inputs.
+      const checkJob = split.jobFile !== undefined || split.toolInputs.length > 0 ? () => loadTopLevelJob(document, split, options.document, signal, warn) : undefined;
+      const request = { document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t), warn, ...(checkJob ? { checkJob } : {}) };
       const code = await inspect(request);
       if (code !== undefined) return code;
     }

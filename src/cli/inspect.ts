@@ -21,6 +21,8 @@ export interface InspectRequest {
   readonly write: (text: string) => void;
   /** Where the workflow graph check's warnings go. */
   readonly warn: (message: string) => void;
+  /** --validate with a job file or `--input value`s: checks the job object too (as cwltool does), throwing a UserError. */
+  readonly checkJob?: () => Promise<unknown>;
 }
 
 /**
@@ -44,6 +46,11 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
     for (const reference of references) {
       await loadChecked(reference, loading, signal, warn);
       if (references.length > 1) write(`${reference} is valid CWL.\n`);
+    }
+    if (request.checkJob) {
+      await request.checkJob();
+      write(`${document} is valid CWL. No errors detected in the inputs.\n`);
+      return 0;
     }
     write(`${document} is valid CWL.\n`);
     return 0;

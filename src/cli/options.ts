@@ -98,6 +98,18 @@ export function invalidChoice(values: Readonly<Record<string, unknown>>): string
   return undefined;
 }
 
+/**
+ * The values as argparse keeps them: an option that is not a list, given
+ * more than once (yargs makes an array of it), has its last value, so that
+ * the command line overrides CWLTOOL_OPTIONS' words before it.
+ */
+export function lastValues(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => {
+    const spec = Object.hasOwn(ENGINE_OPTIONS, name) ? ENGINE_OPTIONS[name]! : undefined;
+    return [name, spec && spec.type !== 'array' && Array.isArray(value) ? value.at(-1) : value];
+  }));
+}
+
 /** Whether an engine flag takes the next argument as its value, for splitting argv without yargs. */
 export function takesValue(flag: string): boolean {
   const name = flag.replace(/^--?/, '').split('=')[0]!;

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runCli, scratch } from '../helpers/cli.js';
+import { outputObject, runCwltool } from '../helpers/cwltool.js';
+
+/**
+ * Command lines written for cwltool 3.3 (or Calrissian), run on bespin as a
+ * drop-in: CWLTOOL_OPTIONS, --validate with a job, a job file naming its
+ * tool, --non-strict, conf keys Calrissian ignores, and where the warnings
+ * about the command line go. Where cheap, cwltool itself is run alongside.
+ */
+
+const TOOL = `cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: echo
+inputs:
+  message: {type: string, inputBinding: {position: 1}}
+outputs:
+  text: {type: string, outputBinding: {glob: out.txt, loadContents: true, outputEval: '$(self[0].contents)'}}
+  out: stdout
+stdout: out.txt
+`;
+
+const FILES = {
+  'tool.cwl': TOOL,
+  'job.yml': 'message: from-job\n',
+  'bad.yml': 'message: [1, 2]\n',
+  'missing-input.yml': 'other: 1\n',
+};
+
+test('CWLTOOL_OPTIONS: its words go before the command line, which overrides them, as in cwltool', async () => {
+  const dir = await scratch(FILES);
+  const env = (who: string): NodeJS.ProcessEnv => ({ ...process.env, CWLTOOL_OPTIONS: ` --outdir  env-${who} --quiet ` });
+  const [bespin, cwltool] = await Promise.all([
+    runCli(['tool.cwl', 'job.yml'], { cwd: dir, env: env('bespin') }),
+    runCwltool(['tool.cwl', 'job.yml'], { cwd: dir, env: env('cwltool') }),
+  ]);
+  assert.equal(bespin.code, 0, bespin.stderr);
+  assert.equal(cwltool.code, 0, cwltool.stderr);
+  assert.deepEqual(outputObject(bespin), outputObject(cwltool));
+  assert.equal(await readFile(path.join(dir, 'env-bespin', 'out.txt'), 'utf8'), 'from-job\n');
+  // --quiet came from the variable: no INFO lines.
+  assert.doesNotMatch(bespin.stderr, /INFO/);
+  const later = await runCli(['--outdir', 'argv-out', 'tool.cwl', 'job.yml'], { cwd: dir, env: env('bespin') });
+  assert.equal(later.code, 0, later.stderr);
+  assert.equal(await readFile(path.join(dir, 'argv-out', 'out.txt'), 'utf8'), 'from-job\n');
+});
+
+test('--validate with a job checks the job too: cwltool\'s message when it fits, exit 1 when it does not or is missing', async () => {
+  const dir = await scratch(FILES);
+  const cases: Array<{ args: string[]; code: number; stdout?: string }> = [
+    { args: ['tool.cwl'], code: 0, stdout: 'tool.cwl is valid CWL.\n' },
+    { args: ['tool.cwl', 'job.yml'], code: 0, stdout: 'tool.cwl is valid CWL. No errors detected in the inputs.\n' },
+    { args: ['tool.cwl', '--message', 'hi'], code: 0, stdout: 'tool.cwl is valid CWL. No errors detected in the inputs.\n' },
+    { args: ['tool.cwl', 'bad.yml'], code: 1 },
+    { args: ['tool.cwl', 'missing-input.yml'], code: 1 },
+    { args: ['tool.cwl', 'no-such-job.yml'], code: 1 },
+  ];
+  for (const c of cases) {
+    const [bespin, cwltool] = await Promise.all([runCli(['--validate', ...c.args], { cwd: dir }), runCwltool(['--validate', ...c.args], { cwd: dir })]);
+    const line = c.args.join(' ');
+    assert.equal(cwltool.code, c.code, `cwltool --validate ${line}: ${cwltool.stdout}`);
+    assert.equal(bespin.code, c.code, `bespin --validate ${line}: ${bespin.stderr}`);
+    // cwltool logs to stdout under --validate; its verdict is the last line there.
+    if (c.stdout !== undefined) assert.ok(cwltool.stdout.endsWith(c.stdout), cwltool.stdout);
+    assert.equal(bespin.stdout, c.stdout ?? '', line);
+    if (c.code !== 0) assert.match(bespin.stderr, /^ERROR .*(bad\.yml|missing-input\.yml|no-such-job\.yml|message)/m, line);
+  }
+});
+
+test('conf keys Calrissian ignores (version, cwltool-only ones) run with one warning naming them', async () => {
+  const dir = await scratch({ ...FILES, 'conf.json': JSON.stringify({ version: false, no_such_key: 1, pull_image: false }) });
+  const r = await runCli(['--conf', 'conf.json', '--outdir', 'out', 'tool.cwl', 'job.yml'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((outputObject(r) as { text: string }).text, 'from-job\n');
+  assert.deepEqual(r.stderr.split('\n').filter((l) => l.includes('conf.json')), ['WARNING conf file conf.json: ignoring keys bespin does not use: version, no_such_key']);
+});
+
+test('warnings about the command line (ignored peer options, conf keys) are in the --stderr file too', async () => {
+  const dir = await scratch({ ...FILES, 'conf.json': JSON.stringify({ version: false }) });
+  const r = await runCli(['--stderr', 'err.log', '--js-console', '--conf', 'conf.json', '--outdir', 'out', 'tool.cwl', 'job.yml'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('WARNING'));
+  const expected = [
+    "WARNING --js-console is ignored: bespin does not show expressions' console output",
+    'WARNING conf file conf.json: ignoring a key bespin does not use: version',
+  ];
+  assert.deepEqual(warnings(r.stderr), expected);
+  assert.deepEqual(warnings(await readFile(path.join(dir, 'err.log'), 'utf8')), expected);
+  const quiet = await runCli(['--no-warnings', '--js-console', '--outdir', 'out2', 'tool.cwl', 'job.yml'], { cwd: dir });
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /WARNING/);
+});
