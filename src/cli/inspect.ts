@@ -14,6 +14,8 @@ import { asksToolHelp, loadChecked } from './inspection.js';
 /** The actions that look at a document and run nothing: --validate, --pack, --print-dot, --print-targets, --print-deps, --make-template, `tool.cwl --help`. */
 export interface InspectRequest {
   readonly document: string;
+  /** The document as the command line named it (a job file naming it with cwl:tool), for --validate's verdict. */
+  readonly shownAs?: string;
   readonly flags: InspectFlags;
   readonly loading: DocumentOptions;
   readonly toolInputs: readonly string[];
@@ -49,10 +51,10 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
     }
     if (request.checkJob) {
       await request.checkJob();
-      write(`${document} is valid CWL. No errors detected in the inputs.\n`);
+      write(`${request.shownAs ?? document} is valid CWL. No errors detected in the inputs.\n`);
       return 0;
     }
-    write(`${document} is valid CWL.\n`);
+    write(`${request.shownAs ?? document} is valid CWL.\n`);
     return 0;
   }
   const tool = await loadChecked(document, loading, signal, warn);

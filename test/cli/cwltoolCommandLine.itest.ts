@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch } from '../helpers/cli.js';
-import { outputObject, runCwltool } from '../helpers/cwltool.js';
+import { outputObject, runBoth, runCwltool } from '../helpers/cwltool.js';
 
 /**
  * Command lines written for cwltool 3.3 (or Calrissian), run on bespin as a
@@ -28,6 +28,7 @@ const FILES = {
   'job.yml': 'message: from-job\n',
   'bad.yml': 'message: [1, 2]\n',
   'missing-input.yml': 'other: 1\n',
+  'with-tool.yml': 'cwl:tool: tool.cwl\nmessage: named-the-tool\n',
 };
 
 test('CWLTOOL_OPTIONS: its words go before the command line, which overrides them, as in cwltool', async () => {
@@ -92,4 +93,31 @@ test('warnings about the command line (ignored peer options, conf keys) are in t
   const quiet = await runCli(['--no-warnings', '--js-console', '--outdir', 'out2', 'tool.cwl', 'job.yml'], { cwd: dir });
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.doesNotMatch(quiet.stderr, /WARNING/);
+});
+
+test('a job file naming its tool with cwl:tool runs in the document\'s place, under a job file and --input values given after it, as in cwltool', async () => {
+  const dir = await scratch(FILES);
+  await mkdir(path.join(dir, 'sub'));
+  // cwl:tool resolves against the job file, not the working directory.
+  await writeFile(path.join(dir, 'sub', 'job.json'), JSON.stringify({ 'cwl:tool': '../tool.cwl', message: 'from-sub' }));
+  const lines: Array<[string[], string]> = [
+    [['with-tool.yml'], 'named-the-tool\n'],
+    [['with-tool.yml', '--message', 'from-argv'], 'from-argv\n'],
+    [['with-tool.yml', 'job.yml'], 'from-job\n'],
+    [['sub/job.json'], 'from-sub\n'],
+  ];
+  for (const [args, text] of lines) {
+    const { bespin, cwltool } = await runBoth(args, { cwd: dir });
+    assert.equal(cwltool.code, 0, cwltool.stderr);
+    assert.equal(bespin.code, 0, bespin.stderr);
+    assert.deepEqual(outputObject(bespin), outputObject(cwltool), args.join(' '));
+    assert.equal((outputObject(bespin) as { text: string }).text, text, args.join(' '));
+  }
+  const validate = await runCli(['--validate', 'with-tool.yml'], { cwd: dir });
+  assert.equal(validate.code, 0, validate.stderr);
+  assert.equal(validate.stdout, 'with-tool.yml is valid CWL.\n');
+  // A job file that names no tool is still no CWL document.
+  const plain = await runCli(['job.yml'], { cwd: dir });
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /^ERROR .*job\.yml: not a CWL document/m);
 });
