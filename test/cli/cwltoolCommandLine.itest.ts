@@ -29,6 +29,20 @@ const FILES = {
   'bad.yml': 'message: [1, 2]\n',
   'missing-input.yml': 'other: 1\n',
   'with-tool.yml': 'cwl:tool: tool.cwl\nmessage: named-the-tool\n',
+  // A field no CWL version names, on the tool and on a workflow's step.
+  'odd-tool.cwl': `${TOOL}unknownField: 42\n`,
+  'odd-wf.cwl': `cwlVersion: v1.2
+class: Workflow
+inputs: {message: string}
+outputs:
+  text: {type: string, outputSource: s/text}
+steps:
+  s:
+    run: tool.cwl
+    in: {message: message}
+    out: [text]
+    bogusStepField: 1
+`,
 };
 
 test('CWLTOOL_OPTIONS: its words go before the command line, which overrides them, as in cwltool', async () => {
@@ -120,4 +134,25 @@ test('a job file naming its tool with cwl:tool runs in the document\'s place, un
   const plain = await runCli(['job.yml'], { cwd: dir });
   assert.equal(plain.code, 1);
   assert.match(plain.stderr, /^ERROR .*job\.yml: not a CWL document/m);
+});
+
+test('--non-strict runs a document with fields the schema does not name, one warning each; by default and under --strict it is refused, as in cwltool', async () => {
+  const dir = await scratch(FILES);
+  for (const document of ['odd-tool.cwl', 'odd-wf.cwl']) {
+    for (const flags of [[], ['--strict'], ['--non-strict']]) {
+      const { bespin, cwltool } = await runBoth([...flags, document, 'job.yml'], { cwd: dir });
+      const line = [...flags, document].join(' ');
+      assert.equal(bespin.code, cwltool.code, `${line}: bespin ${bespin.stderr}\ncwltool ${cwltool.stderr}`);
+      if (flags[0] === '--non-strict') {
+        assert.equal(bespin.code, 0, line);
+        assert.deepEqual(outputObject(bespin), outputObject(cwltool), line);
+        const field = document === 'odd-tool.cwl' ? /^WARNING .*odd-tool\.cwl:10: invalid field unknownField, expected one of: /m : /^WARNING .*odd-wf\.cwl:11: invalid field bogusStepField, expected one of: /m;
+        assert.match(bespin.stderr, field, line);
+      } else {
+        assert.equal(bespin.code, 1, line);
+        assert.match(bespin.stderr, /^ERROR .*odd-(tool|wf)\.cwl/m, line);
+        assert.match(bespin.stderr, /odd-(tool|wf)\.cwl:(10|11): invalid field (unknownField|bogusStepField)/, line);
+      }
+    }
+  }
 });
