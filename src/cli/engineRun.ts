@@ -7,7 +7,7 @@ import { createLogger } from '../logger.js';
 import { StderrTee } from '../report/tee.js';
 import { watchSignals, type Cancellation } from './cancellation.js';
 import { readCommandLine, type CommandLine } from './commandLine.js';
-import { isInspection } from './inspection.js';
+import { asksToolHelp, isInspection } from './inspection.js';
 import { failRun, finishRun, type StartedRun } from './runEnding.js';
 import { RunHandles } from './runHandles.js';
 import { openRunContext, runLimits, usageReportFile } from './runSetup.js';
@@ -77,7 +77,7 @@ async function run({ split: given, options, warnings }: RunCommandLine, cancel: 
     if (isInspection(options.inspect, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
       // As cwltool: a job given with --validate is checked against the document's inputs.
-      const checkJob = split.jobFile !== undefined || split.toolInputs.length > 0 ? () => loadTopLevelJob(document, split, options.document, signal, warn) : undefined;
+      const checkJob = split.jobFile !== undefined || (split.toolInputs.length > 0 && !asksToolHelp(split.toolInputs)) ? () => loadTopLevelJob(document, split, options.document, signal, warn) : undefined;
       const request = { document, shownAs: given.document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t), warn, ...(checkJob ? { checkJob } : {}) };
       const code = await inspect(request);
       if (code !== undefined) return code;

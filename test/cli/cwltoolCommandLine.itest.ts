@@ -155,4 +155,8 @@ test('--non-strict runs a document with fields the schema does not name, one war
       }
     }
   }
+  // A document run under --non-strict is not remembered as valid: the next run without it refuses it again.
+  const env = { ...process.env, BESPIN_CACHE_DIR: path.join(dir, 'cache') };
+  assert.equal((await runCli(['--non-strict', '--outdir', 'cached', 'odd-tool.cwl', 'job.yml'], { cwd: dir, env })).code, 0);
+  assert.equal((await runCli(['--outdir', 'cached', 'odd-tool.cwl', 'job.yml'], { cwd: dir, env })).code, 1);
 });
