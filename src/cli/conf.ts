@@ -14,6 +14,7 @@ export type OptionValues = Record<string, unknown>;
  */
 const CWLTOOL_DESTINATIONS: Readonly<Record<string, (v: unknown) => OptionValues>> = {
   use_container: (v) => ({ 'no-container': v === false }),
+  pull_image: (v) => ({ 'disable-pull': v === false }),
   rm_container: (v) => ({ 'leave-container': v === false }),
   rm_tmpdir: (v) => ({ 'leave-tmpdir': v === false }),
   move_outputs: (v) => (typeof v === 'boolean' ? { 'move-outputs': v } : { 'leave-outputs': v === 'leave', 'copy-outputs': v === 'copy', 'move-outputs': v === 'move' }),
@@ -22,11 +23,13 @@ const CWLTOOL_DESTINATIONS: Readonly<Record<string, (v: unknown) => OptionValues
 /**
  * Reads one conf file (Calrissian's `--conf`, or `~/.calrissian/default.json`)
  * into engine option values. Keys are Calrissian's option names (`max_ram`,
- * `tmp_outdir_prefix`); the file is checked against schemas/conf.schema.json
- * so that a misspelt key is named rather than silently ignored. An
- * `optional` file that does not exist gives undefined.
+ * `tmp_outdir_prefix`); the file is checked against schemas/conf.schema.json.
+ * Other keys Calrissian takes silently (its conf sets argparse defaults, and
+ * files written for it hold `version`, cwltool-only keys, …): bespin ignores
+ * them too, with one warning naming them, so a misspelt key is still seen.
+ * An `optional` file that does not exist gives undefined.
  */
-export async function readConf(file: string, optional = false): Promise<OptionValues | undefined> {
+export async function readConf(file: string, warn: (message: string) => void, optional = false): Promise<OptionValues | undefined> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
@@ -35,7 +38,13 @@ export async function readConf(file: string, optional = false): Promise<OptionVa
     if (optional && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
     throw new ValidationError(`conf file ${file}: ${errorMessage(error)}`);
   }
-  const problems = await schemaProblems('conf', parsed);
+  const unknown: string[] = [];
+  const problems = (await schemaProblems('conf', parsed)).filter((p) => {
+    const key = /^unknown key '(.*)'$/.exec(p)?.[1];
+    if (key !== undefined) unknown.push(key);
+    return key === undefined;
+  });
+  if (unknown.length > 0) warn(`conf file ${file}: ignoring ${unknown.length === 1 ? 'a key' : 'keys'} bespin does not use: ${unknown.join(', ')}`);
   if (problems.length > 0) {
     throw new ValidationError(`conf file ${file}: ${problems.join('; ')} (keys are Calrissian's option names, e.g. max_ram, tmp_outdir_prefix)`);
   }
@@ -45,7 +54,7 @@ export async function readConf(file: string, optional = false): Promise<OptionVa
     if (toFlags) { Object.assign(values, toFlags(value)); continue; }
     const name = key.replaceAll('_', '-');
     const spec = ENGINE_OPTIONS[name];
-    if (!spec) continue; // the schema names every option; only 'conf' itself lands here
+    if (!spec) continue; // 'conf' itself, and the keys warned about above
     values[name] = spec.type === 'array' && !Array.isArray(value) ? [value] : spec.type === 'string' ? String(value) : value;
   }
   return values;
@@ -61,12 +70,12 @@ export function defaultConfPath(env: NodeJS.ProcessEnv): string | undefined {
  * The options a run uses: the command line over `--conf` over
  * `~/.calrissian/default.json` over bespin's defaults.
  */
-export async function resolveOptions(commandLine: OptionValues, env: NodeJS.ProcessEnv): Promise<OptionValues> {
+export async function resolveOptions(commandLine: OptionValues, env: NodeJS.ProcessEnv, warn: (message: string) => void): Promise<OptionValues> {
   const layers: OptionValues[] = [];
   const personal = defaultConfPath(env);
-  const personalValues = personal ? await readConf(personal, true) : undefined;
+  const personalValues = personal ? await readConf(personal, warn, true) : undefined;
   if (personalValues) layers.push(personalValues);
-  const given = typeof commandLine.conf === 'string' ? await readConf(commandLine.conf) : undefined;
+  const given = typeof commandLine.conf === 'string' ? await readConf(commandLine.conf, warn) : undefined;
   if (given) layers.push(given);
   const resolved: OptionValues = { ...commandLine };
   for (const [name, spec] of Object.entries(ENGINE_OPTIONS)) {

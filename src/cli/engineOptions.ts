@@ -62,6 +62,8 @@ export interface DocumentOptions {
   readonly validationCacheDir: string | undefined;
   /** --enable-ext: cwltool's extensions are allowed. */
   readonly enableExt: boolean;
+  /** --non-strict (not undone by --strict): fields the schema does not name are warnings, as in cwltool; by default, as in cwltool, they are refused. */
+  readonly nonStrict: boolean;
   /** --overrides FILE. */
   readonly overrides: string | undefined;
   /** --single-step STEP. */
@@ -111,6 +113,7 @@ export function engineOptions(values: OptionValues, env: NodeJS.ProcessEnv): Eng
     },
     document: {
       limits: environment.loadLimits, validationCacheDir: environment.cacheDir, enableExt: values['enable-ext'] === true,
+      nonStrict: flag('non-strict') && !flag('strict'),
       overrides: text('overrides'), singleStep: text('single-step'), targets: listOf(values.target),
     },
     outputs: {

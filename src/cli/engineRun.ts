@@ -7,11 +7,12 @@ import { createLogger } from '../logger.js';
 import { StderrTee } from '../report/tee.js';
 import { watchSignals, type Cancellation } from './cancellation.js';
 import { readCommandLine, type CommandLine } from './commandLine.js';
-import { isInspection } from './inspection.js';
+import { asksToolHelp, isInspection } from './inspection.js';
 import { failRun, finishRun, type StartedRun } from './runEnding.js';
 import { RunHandles } from './runHandles.js';
 import { openRunContext, runLimits, usageReportFile } from './runSetup.js';
 import { loadTopLevelJob } from './topLevelJob.js';
+import { toolOfJobFile } from './jobTool.js';
 
 type RunCommandLine = Extract<CommandLine, { kind: 'run' }>;
 
@@ -49,14 +50,15 @@ async function runWithStderrTee(commandLine: RunCommandLine, cancel: Cancellatio
  * load the process and its job object, open the backend, run, and report.
  * The backend is closed only after every step has settled, however the run ends.
  */
-async function run({ split, options }: RunCommandLine, cancel: Cancellation): Promise<number> {
+async function run({ split: given, options, warnings }: RunCommandLine, cancel: Cancellation): Promise<number> {
   // The run's secrets, owned here: the tool runner adds each tool's, and the
   // logger and every ERROR line (runEnding.ts) are masked with them.
   const secrets = new SecretMask();
   const { level, timestamps, format, stderrFile } = options.log;
   const logger = createLogger(level, { timestamps, format, plain: stderrFile !== undefined, mask: secrets });
-  const document = split.document;
-  if (!document) {
+  // The command line's warnings, through the logger: after --stderr's tee, so the file has them too.
+  for (const warning of warnings) logger.warn(warning);
+  if (!given.document) {
     process.stderr.write('bespin: no CWL document given\nusage: bespin [options] <document.cwl> [job.yml] [--input value ...]\n');
     return 1;
   }
@@ -70,9 +72,13 @@ async function run({ split, options }: RunCommandLine, cancel: Cancellation): Pr
   const handles = new RunHandles(new ExpressionEngines(options.run.evalTimeoutMs, options.run.expressionResidentMemoryMb), usageReportFile(options.run.usageReport, limits), secrets);
   let started: StartedRun | undefined;
   try {
+    const split = await toolOfJobFile(given, options.document.limits, signal);
+    const document = split.document!;
     if (isInspection(options.inspect, split.toolInputs)) {
       const { inspect } = await import('./inspect.js');
-      const request = { document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t), warn };
+      // As cwltool: a job given with --validate is checked against the document's inputs.
+      const checkJob = split.jobFile !== undefined || (split.toolInputs.length > 0 && !asksToolHelp(split.toolInputs)) ? () => loadTopLevelJob(document, split, options.document, signal, warn) : undefined;
+      const request = { document, shownAs: given.document, flags: options.inspect, loading: options.document, toolInputs: split.toolInputs, signal, write: (t: string) => process.stdout.write(t), warn, ...(checkJob ? { checkJob } : {}) };
       const code = await inspect(request);
       if (code !== undefined) return code;
     }

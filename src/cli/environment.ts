@@ -79,6 +79,15 @@ export function readEnvironment(env: NodeJS.ProcessEnv): EngineEnvironment {
   };
 }
 
+/**
+ * CWLTOOL_OPTIONS: words that go before the command line's own, split at
+ * single spaces with empty words dropped, exactly as cwltool splits them (no
+ * shell quoting: a word cannot hold a space there either).
+ */
+export function cwltoolOptions(env: NodeJS.ProcessEnv): string[] {
+  return (env.CWLTOOL_OPTIONS ?? '').split(' ').filter((word) => word !== '');
+}
+
 /** The default limits, with the byte limits overridden by BESPIN_MAX_DOCUMENT_BYTES and BESPIN_MAX_JOB_FILE_BYTES (`64Mi`, `100M`, bytes). */
 export function loadLimits(env: NodeJS.ProcessEnv): LoadLimits {
   const bytes = (key: keyof typeof LIMIT_VARIABLES): number => {

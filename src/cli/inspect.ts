@@ -14,6 +14,8 @@ import { asksToolHelp, loadChecked } from './inspection.js';
 /** The actions that look at a document and run nothing: --validate, --pack, --print-dot, --print-targets, --print-deps, --make-template, `tool.cwl --help`. */
 export interface InspectRequest {
   readonly document: string;
+  /** The document as the command line named it (a job file naming it with cwl:tool), for --validate's verdict. */
+  readonly shownAs?: string;
   readonly flags: InspectFlags;
   readonly loading: DocumentOptions;
   readonly toolInputs: readonly string[];
@@ -21,6 +23,8 @@ export interface InspectRequest {
   readonly write: (text: string) => void;
   /** Where the workflow graph check's warnings go. */
   readonly warn: (message: string) => void;
+  /** --validate with a job file or `--input value`s: checks the job object too (as cwltool does), throwing a UserError. */
+  readonly checkJob?: () => Promise<unknown>;
 }
 
 /**
@@ -45,7 +49,12 @@ export async function inspect(request: InspectRequest): Promise<number | undefin
       await loadChecked(reference, loading, signal, warn);
       if (references.length > 1) write(`${reference} is valid CWL.\n`);
     }
-    write(`${document} is valid CWL.\n`);
+    if (request.checkJob) {
+      await request.checkJob();
+      write(`${request.shownAs ?? document} is valid CWL. No errors detected in the inputs.\n`);
+      return 0;
+    }
+    write(`${request.shownAs ?? document} is valid CWL.\n`);
     return 0;
   }
   const tool = await loadChecked(document, loading, signal, warn);

@@ -19,11 +19,13 @@ export function asksToolHelp(toolInputs: readonly string[]): boolean {
   return toolInputs.includes('--help') || toolInputs.includes('-h');
 }
 
-/** Loads a process within the run's load limits and applies the command line's extension gate and the workflow graph check (its warnings to `warn`). */
+/** Loads a process within the run's load limits and applies the command line's extension gate and the workflow graph check (its warnings, and --non-strict's, to `warn`). */
 export async function loadChecked(
   reference: string, loading: DocumentOptions, signal: AbortSignal, warn: (message: string) => void,
 ): Promise<Process> {
-  const process = await loadProcess(reference, { signal, limits: loading.limits, validationCacheDir: loading.validationCacheDir });
+  const process = await loadProcess(reference, {
+    signal, limits: loading.limits, validationCacheDir: loading.validationCacheDir, ...(loading.nonStrict ? { nonStrict: { warn } } : {}),
+  });
   checkExtensions(process, loading.enableExt, path.basename(uriToPath(reference.split('#')[0]!)));
   await checkWorkflowGraph(process, warn);
   return process;

@@ -23,7 +23,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   quiet: { type: 'boolean', describe: 'Only print warnings and errors' },
   verbose: { type: 'boolean', describe: 'Print more progress' },
   debug: { type: 'boolean', describe: 'Print debugging information' },
-  validate: { type: 'boolean', describe: 'Validate the document and exit' },
+  validate: { type: 'boolean', describe: 'Validate the document (and a job given with it) and exit' },
   'make-template': { type: 'boolean', describe: 'Print a job object template for the document and exit' },
   'print-dot': { type: 'boolean', describe: 'Print the workflow graph as DOT and exit' },
   pack: { type: 'boolean', describe: 'Print the document with everything it references, as one $graph, and exit' },
@@ -50,8 +50,8 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'move-outputs': { type: 'boolean', describe: 'Move outputs into --outdir (default)' },
   'copy-outputs': { type: 'boolean', describe: 'Copy outputs into --outdir' },
   'enable-ext': { type: 'boolean', describe: 'Enable cwltool extensions' },
-  strict: { type: 'boolean', describe: 'Refuse what cwltool tolerates where the spec is silent (null items in array outputs, $graph without #main)' },
-  'non-strict': { type: 'boolean', describe: 'Tolerate what cwltool tolerates, with a warning (default)' },
+  strict: { type: 'boolean', describe: 'Refuse fields the schema does not name (the default, as in cwltool), and what cwltool tolerates where the spec is silent (null items in array outputs)' },
+  'non-strict': { type: 'boolean', describe: 'Run documents with fields the schema does not name, one warning each, as cwltool (--strict wins over it)' },
   'eval-timeout': { type: 'number', describe: 'Seconds a JavaScript expression may run', default: 60 },
   timestamps: { type: 'boolean', describe: 'Add timestamps to log lines' },
   'log-format': { type: 'string', default: 'text', choices: ['text', 'json'], describe: "Log lines on stderr (and in --stderr): text, as cwltool's and Calrissian's, or json, one object a line for log collectors" },
@@ -81,7 +81,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   stdout: { type: 'string', describe: 'Also write the output object to this file (truncated first)' },
   stderr: { type: 'string', describe: 'Also write everything shown on standard error to this file (truncated first)' },
   'tool-logs-basepath': { type: 'string', describe: 'Directory for per-step logs (one file per step)' },
-  conf: { type: 'string', describe: 'JSON file of option defaults keyed like Calrissian (max_ram, ...); ~/.calrissian/default.json is read first' },
+  conf: { type: 'string', describe: 'JSON file of option defaults keyed like Calrissian (max_ram, ...; other keys: one warning); ~/.calrissian/default.json is read first' },
   'network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps with network access' },
   'no-network-access-pod-label': { type: 'string', describe: 'Labels for pods of steps without network access' },
   namespace: { type: 'string', describe: 'Kubernetes namespace' },
@@ -100,6 +100,18 @@ export function invalidChoice(values: Readonly<Record<string, unknown>>): string
     return `argument --${name}: invalid choice: '${String(value)}' (choose from ${spec.choices.map((c) => `'${c}'`).join(', ')})`;
   }
   return undefined;
+}
+
+/**
+ * The values as argparse keeps them: an option that is not a list, given
+ * more than once (yargs makes an array of it), has its last value, so that
+ * the command line overrides CWLTOOL_OPTIONS' words before it.
+ */
+export function lastValues(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => {
+    const spec = Object.hasOwn(ENGINE_OPTIONS, name) ? ENGINE_OPTIONS[name]! : undefined;
+    return [name, spec && spec.type !== 'array' && Array.isArray(value) ? value.at(-1) : value];
+  }));
 }
 
 /** Whether an engine flag takes the next argument as its value, for splitting argv without yargs. */

@@ -7,7 +7,7 @@ export type PeerReading =
     readonly kind: 'read';
     /** What yargs reads: bespin's own options, short aliases spelt long (`-w` → `--write-summary`). */
     readonly engine: readonly string[];
-    /** One warning line per accepted-ignored option given. */
+    /** One warning (without its `WARNING` level) per accepted-ignored option given. */
     readonly warnings: readonly string[];
     /** Honoured peer flags that are not bespin options (`print-targets`), as option values. */
     readonly flags: Readonly<Record<string, true>>;
@@ -38,7 +38,7 @@ export function readPeerArguments(args: readonly string[]): PeerReading {
     const long = `--${peer.name}`;
     const hasValue = peer.value === 'required' && !token.includes('=') && i + 1 < args.length;
     if (peer.treatment === 'accepted-ignored') {
-      warnings.push(`WARNING ${long} is ignored: ${peer.note}`);
+      warnings.push(`${long} is ignored: ${peer.note}`);
       if (hasValue) i++;
     } else if (Object.hasOwn(ENGINE_OPTIONS, peer.name) || peer.name === 'help' || peer.name === 'version') {
       // A short alias of a bespin option: spelt long for yargs.

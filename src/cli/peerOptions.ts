@@ -66,7 +66,7 @@ export const PEER_OPTIONS: readonly PeerOption[] = [
   option('print-input-deps', none, U, 'bespin does not list the files a job object depends on'),
   option('pack', none, H, 'prints the packed document'),
   option('version', none, H, 'prints the version'),
-  option('validate', none, H, 'validates the document and exits'),
+  option('validate', none, H, 'validates the document (and a job file or `--input value`s given with it, as cwltool) and exits'),
   option('print-supported-versions', none, H, 'prints v1.0, v1.1, v1.2, one a line'),
   option('print-subgraph', none, U, 'bespin does not print subgraphs (--target runs them)'),
   option('print-targets', none, H, "lists the workflow's inputs, outputs and steps (with theirs), as cwltool"),
@@ -97,8 +97,8 @@ export const PEER_OPTIONS: readonly PeerOption[] = [
   option('disable-host-provenance', none, H, DEFAULT('no provenance is recorded')),
   option('orcid', req, I, 'it names the user in provenance records, which bespin does not write'),
   option('full-name', req, I, 'it names the user in provenance records, which bespin does not write'),
-  option('strict', none, H, 'refuses what cwltool tolerates where the spec is silent'),
-  option('non-strict', none, H, DEFAULT('tolerates what cwltool tolerates')),
+  option('strict', none, H, "cwltool's default: fields the schema does not name are refused; also refuses what cwltool tolerates where the spec is silent"),
+  option('non-strict', none, H, 'fields the schema does not name are a warning each, and the run goes on, as cwltool; without it they are refused (where the spec is silent bespin tolerates what cwltool does either way)'),
   option('no-doc-cache', none, I, 'bespin loads each document once per run (schema verdicts are cached by content, so a changed document is checked again)'),
   option('doc-cache', none, H, DEFAULT('documents are loaded once per run')),
   option('user-space-docker-cmd', req, U, DOCKER_ONLY),
@@ -150,7 +150,7 @@ export const PEER_OPTIONS: readonly PeerOption[] = [
   option('stdout', 'optional', H, 'the output object also goes to this file', { calrissianOnly: true }),
   option('stderr', 'optional', H, 'standard error also goes to this file', { calrissianOnly: true }),
   option('tool-logs-basepath', 'optional', H, 'per-step logs go there', { calrissianOnly: true }),
-  option('conf', req, H, 'option defaults from a JSON file', { calrissianOnly: true }),
+  option('conf', req, H, 'option defaults from a JSON file (keys bespin does not use: one warning)', { calrissianOnly: true }),
 ];
 
 /** The peer option a command-line flag names (`--parallel-max`, `--parallel-max=4`, `-w`), if any. */

@@ -3,7 +3,7 @@ import { ENGINE_OPTIONS } from './options.js';
 /**
  * The engine options of a plain command line, read without yargs (whose
  * import is a fifth of a short run's start-up): only known `--flag`s,
- * `--name value` and `--name=value`, each non-repeatable option at most once.
+ * `--name value` and `--name=value` (a repeated one: its last value).
  * Gives the values as yargs would; anything else — help, version, a short or
  * unknown flag, a value that looks like a flag, `--flag=…` on a boolean —
  * gives undefined, and yargs reads the line with its own checks and messages.
@@ -27,7 +27,7 @@ export function readPlainOptions(engineArgs: readonly string[]): Record<string, 
     if (spec.type === 'array') {
       values[name] = [...((values[name] as string[] | undefined) ?? []), value];
     } else {
-      if (name in values) return undefined;
+      // A repeated option: the last one counts, as in cwltool (CWLTOOL_OPTIONS' words come first).
       values[name] = value;
     }
   }

@@ -5,6 +5,8 @@ export interface SplitArgv {
   readonly engine: string[];
   readonly document?: string;
   readonly jobFile?: string;
+  /** `bespin job.yml`: the job file that named the document with `cwl:tool`; its inputs are under jobFile's (jobTool.ts). */
+  readonly toolJobFile?: string;
   /** `--name value` tool inputs after the document. */
   readonly toolInputs: string[];
 }

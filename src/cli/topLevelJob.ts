@@ -2,7 +2,7 @@ import path from 'node:path';
 import { cwd } from 'node:process';
 import type { Process } from '../model/types.js';
 import { RequirementSet } from '../model/requirements.js';
-import { loadJobFile } from '../load/jobFile.js';
+import { loadJobFile, type JobFile } from '../load/jobFile.js';
 import { uriToPath } from '../files/uri.js';
 import { checkJobRequirements, completeJobObject } from '../validate/jobObject.js';
 import type { DocumentOptions } from './engineOptions.js';
@@ -31,11 +31,13 @@ export async function loadTopLevelJob(
 ): Promise<TopLevelJob> {
   const selected = await selectProcess(document, loading, signal, path.basename(document), warn);
   const process = selected.process;
-  const jobFile = split.jobFile === '-' ? await readStdinJob(loading.limits)
+  const given = split.jobFile === '-' ? await readStdinJob(loading.limits)
     : split.jobFile ? await loadJobFile(split.jobFile, { signal, limits: loading.limits })
     : { inputs: {}, requirements: [] };
+  const jobFile = split.toolJobFile ? underJobFile(await loadJobFile(split.toolJobFile, { signal, limits: loading.limits }), given) : given;
   const fromArgs = parseToolInputs(split.toolInputs, process.inputs, cwd());
-  const where = split.jobFile === '-' ? 'job object on standard input' : split.jobFile ? `job ${split.jobFile}` : path.basename(document);
+  const named = split.jobFile ?? split.toolJobFile;
+  const where = named === '-' ? 'job object on standard input' : named ? `job ${named}` : path.basename(document);
   checkJobRequirements(process.originalVersion, jobFile.requirements, where);
   const job = completeJobObject(process.inputs, { ...jobFile.inputs, ...fromArgs }, where);
   const fromJob = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
@@ -45,4 +47,9 @@ export async function loadTopLevelJob(
     : fromJob;
   const name = process.id ? process.id.split(/[#/]/).pop()! : path.basename(document);
   return { process, job, inherited, name: name || path.basename(uriToPath(document)) };
+}
+
+/** The job file that named the tool (`bespin job.yml`), with a job file given after it over it, as cwltool layers them. */
+function underJobFile(toolJob: JobFile, over: JobFile): JobFile {
+  return { inputs: { ...toolJob.inputs, ...over.inputs }, requirements: [...toolJob.requirements, ...over.requirements] };
 }

@@ -4,6 +4,7 @@ import { lineOfKey } from '../load/yaml.js';
 import { uriToPath } from '../files/uri.js';
 import type { SourceDocument } from '../load/documentCache.js';
 import { ValidationCache } from './validationCache.js';
+import { onlyUnknownFields } from './unknownFields.js';
 
 /**
  * Checks a whole document against the CWL v1.2 schema with cwl-ts-auto (the
@@ -15,7 +16,12 @@ export function openValidationCache(root: string): ValidationCache | undefined {
   return ValidationCache.open(root, [import.meta.url]);
 }
 
-export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined): Promise<void> {
+/**
+ * `onUnknownField`: --non-strict, under which fields the schema does not
+ * name are each a warning sent there rather than an error, as cwltool warns
+ * and runs (onlyUnknownFields); a document so accepted is not remembered as valid.
+ */
+export async function validateDocument(doc: SourceDocument, cache: ValidationCache | undefined, onUnknownField?: (warning: string) => void): Promise<void> {
   let checked: string;
   try {
     const namespaces = documentNamespaces(doc.content);
@@ -38,7 +44,10 @@ export async function validateDocument(doc: SourceDocument, cache: ValidationCac
     await loadDocumentByString(checked, doc.uri);
   } catch (error) {
     if (error instanceof ValidationException) {
-      throw new ValidationError(condense(error.toString(), doc));
+      const unknown = onUnknownField ? onlyUnknownFields(error.toString()) : undefined;
+      if (!unknown) throw new ValidationError(condense(error.toString(), doc));
+      for (const line of unknown) onUnknownField!(located(line, doc));
+      return;
     }
     throw new ValidationError(`${uriToPath(doc.uri)}: ${String(error)}`);
   }
@@ -92,23 +101,31 @@ function condense(report: string, doc: SourceDocument): string {
   const blocks = documentClasses(doc.content).flatMap((cls) => lines.flatMap((l, at) => (l.trim() === `Trying '${cls}'` ? [classBranch(lines, at)] : [])));
   const [start, end] = blocks.find(([from, to]) => !lines.slice(from, to).some((l) => l.includes('the `class` field is not valid'))) ?? [0, lines.length];
   const body = lines.slice(start, end).filter((l) => l.trim() !== '');
-  const lineOf = (line: string): number | undefined => {
-    const field = /`(\w+)` field is not valid|invalid field (\w+)/.exec(line);
-    const name = field?.[1] ?? field?.[2];
-    return name ? lineOfKey(doc.text, name) : undefined;
-  };
   // One problem is one line: where it is, then what.
   if (body.length === 1) {
-    const lineNo = lineOf(body[0]!);
+    const lineNo = lineOf(body[0]!, doc);
     const what = body[0]!.trim().replace(/\s+/g, ' ');
     return lineNo ? `${file}:${lineNo}: ${what}` : `${file}: not a valid CWL document: ${what}`;
   }
-  const located = body.map((line) => {
-    const lineNo = lineOf(line);
+  const problems = body.map((line) => {
+    const lineNo = lineOf(line, doc);
     return lineNo ? `${file}:${lineNo}: ${line.trim()}` : `  ${line.trim()}`;
   });
-  const shown = located.slice(0, 40);
-  return `${file}: not a valid CWL document:\n${shown.join('\n')}${located.length > shown.length ? '\n  ...' : ''}`;
+  const shown = problems.slice(0, 40);
+  return `${file}: not a valid CWL document:\n${shown.join('\n')}${problems.length > shown.length ? '\n  ...' : ''}`;
+}
+
+/** The line of the document a problem names a field of (its first mention), if found. */
+function lineOf(line: string, doc: SourceDocument): number | undefined {
+  const field = /`(\w+)` field is not valid|invalid field (\w+)/.exec(line);
+  const name = field?.[1] ?? field?.[2];
+  return name ? lineOfKey(doc.text, name) : undefined;
+}
+
+/** A problem as `file:line: what`. */
+function located(what: string, doc: SourceDocument): string {
+  const lineNo = lineOf(what, doc);
+  return `${uriToPath(doc.uri)}${lineNo ? `:${lineNo}` : ''}: ${what}`;
 }
 
 /** The classes a document's processes declare: its own, or its `$graph` entries'. */

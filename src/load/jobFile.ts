@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { fetchText } from './fetch.js';
 import { parseYaml } from './yaml.js';
 import { resolveLocations } from './locations.js';
-import { toUri, uriToPath } from '../files/uri.js';
+import { resolveUri, toUri, uriToPath } from '../files/uri.js';
 import { DEFAULT_LIMITS, jobFileSizeLimit, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 import type { LoadGuard } from './guard.js';
@@ -13,6 +13,8 @@ export interface JobFile {
   readonly inputs: Record<string, unknown>;
   /** `cwl:requirements` of the job object, applied to the top-level process. */
   readonly requirements: Requirement[];
+  /** `cwl:tool`: the process the job object is for, resolved against the job file (as cwltool does); absent: none named. */
+  readonly tool?: string;
 }
 
 export interface JobFileOptions {
@@ -49,9 +51,11 @@ export function jobObjectFromText(text: string, uri: string, limits: LoadLimits)
   const parsed = parseYaml(text, uri, jobFileSizeLimit(limits)).value;
   if (parsed === null || parsed === undefined) return { inputs: {}, requirements: [] };
   if (!isPlainObject(parsed)) throw new ValidationError(`${uriToPath(uri)}: a job object must be a mapping of input names to values`);
-  const { cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': _t, $namespaces: _n, $schemas: _s, ...rest } = parsed;
+  const { cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': tool, $namespaces: _n, $schemas: _s, ...rest } = parsed;
+  if (tool !== undefined && typeof tool !== 'string') throw new ValidationError(`${uriToPath(uri)}: cwl:tool must name a CWL document, got ${JSON.stringify(tool)}`);
   return {
     inputs: resolveLocations(rest, uri) as Record<string, unknown>,
     requirements: normalizeRequirements(reqs, {}, uriToPath(uri), true, uri),
+    ...(tool !== undefined ? { tool: resolveUri(tool, uri) } : {}),
   };
 }

@@ -2,7 +2,7 @@ import type { Process } from '../model/types.js';
 import { toUri } from '../files/uri.js';
 import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
-import { readProcess } from './processLoader.js';
+import { readProcess, type ReadOptions } from './processLoader.js';
 
 export interface LoadOptions {
   /** Ends loading at once (rejecting with the signal's reason). */
@@ -13,6 +13,14 @@ export interface LoadOptions {
   readonly validationCacheDir?: string;
   /** Skip the schema check (used by tests of the normalizer alone). */
   readonly skipSchemaValidation?: boolean;
+  /** --non-strict: fields the schema does not name are each a warning to `warn`, as cwltool warns and runs; absent: they are refused. */
+  readonly nonStrict?: { readonly warn: (warning: string) => void };
+}
+
+/** A loaded process with the warnings its documents gave (from this thread or a load worker alike). */
+export interface LoadedProcess {
+  readonly process: Process;
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -27,8 +35,18 @@ export async function loadProcess(reference: string, options: LoadOptions = {}):
   const uri = toUri(reference);
   const skipSchemaValidation = options.skipSchemaValidation ?? false;
   const validationCacheDir = options.validationCacheDir;
-  return hereOrInWorker(
-    { kind: 'process', uri, limits, skipSchemaValidation, validationCacheDir }, options.signal,
-    (here, guard) => readProcess(uri, here, { skipSchemaValidation, guard, validationCacheDir }),
+  const nonStrict = options.nonStrict !== undefined;
+  const loaded = await hereOrInWorker(
+    { kind: 'process', uri, limits, skipSchemaValidation, validationCacheDir, nonStrict }, options.signal,
+    (here, guard) => readLoadedProcess(uri, here, { skipSchemaValidation, guard, validationCacheDir }, nonStrict),
   );
+  for (const warning of loaded.warnings) options.nonStrict?.warn(warning);
+  return loaded.process;
+}
+
+/** readProcess, with the unknown fields' warnings collected (under --non-strict) to be passed back with the process. */
+export async function readLoadedProcess(uri: string, limits: LoadLimits, options: ReadOptions, nonStrict: boolean): Promise<LoadedProcess> {
+  const warnings: string[] = [];
+  const process = await readProcess(uri, limits, { ...options, ...(nonStrict ? { onUnknownField: (w: string) => warnings.push(w) } : {}) });
+  return { process, warnings };
 }

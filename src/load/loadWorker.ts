@@ -1,6 +1,6 @@
 /** The worker thread of worker.ts: one load, one answer. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readProcess } from './processLoader.js';
+import { readLoadedProcess } from './loadProcess.js';
 import { readJobFile } from './jobFile.js';
 import { readOntology } from './ontologies.js';
 import { protectEngineCredentials } from '../files/hostEntry.js';
@@ -11,7 +11,7 @@ protectEngineCredentials(credentials);
 let response: LoadResponse;
 try {
   const value = request.kind === 'process'
-    ? await readProcess(request.uri, request.limits, { skipSchemaValidation: request.skipSchemaValidation, validationCacheDir: request.validationCacheDir })
+    ? await readLoadedProcess(request.uri, request.limits, { skipSchemaValidation: request.skipSchemaValidation, validationCacheDir: request.validationCacheDir }, request.nonStrict)
     : request.kind === 'ontology'
       ? await readOntology(request.uri, request.limits)
       : await readJobFile(request.uri, request.limits);

@@ -17,6 +17,8 @@ export interface ReadOptions {
   readonly guard?: LoadGuard;
   /** Where schema verdicts are remembered between runs; absent: every document is checked. */
   readonly validationCacheDir?: string | undefined;
+  /** --non-strict: fields the schema does not name are warnings sent here, not errors (validateDocument). */
+  readonly onUnknownField?: ((warning: string) => void) | undefined;
 }
 
 /**
@@ -29,7 +31,7 @@ export function readProcess(uri: string, limits: LoadLimits, options: ReadOption
   const skip = options.skipSchemaValidation ?? false;
   // Opened once per load: its key covers the checker's own code, read from disk.
   const verdicts = skip || options.validationCacheDir === undefined ? undefined : openValidationCache(options.validationCacheDir);
-  return new ProcessLoader(cache, limits, skip, options.guard, verdicts).load(uri);
+  return new ProcessLoader(cache, limits, skip, options.guard, verdicts, options.onUnknownField).load(uri);
 }
 
 class ProcessLoader {
@@ -39,7 +41,7 @@ class ProcessLoader {
   #rootUri = '';
   constructor(
     readonly cache: DocumentCache, readonly limits: LoadLimits, readonly skipValidation: boolean, readonly guard?: LoadGuard,
-    readonly verdicts?: ValidationCache,
+    readonly verdicts?: ValidationCache, readonly onUnknownField?: (warning: string) => void,
   ) {}
 
   async load(uri: string, inherited?: NormalizeContext): Promise<Process> {
@@ -124,7 +126,7 @@ class ProcessLoader {
     if (this.skipValidation) return Promise.resolve();
     let done = this.#validated.get(doc.uri);
     if (!done) {
-      done = validateDocument(doc, this.verdicts);
+      done = validateDocument(doc, this.verdicts, this.onUnknownField);
       this.#validated.set(doc.uri, done);
     }
     return done;

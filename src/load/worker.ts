@@ -30,7 +30,10 @@ export const MAIN_THREAD_LOAD = {
 const WORKER_URL = new URL('./loadWorker.js', import.meta.url);
 
 export type LoadRequest =
-  | { readonly kind: 'process'; readonly uri: string; readonly limits: LoadLimits; readonly skipSchemaValidation: boolean; readonly validationCacheDir?: string | undefined }
+  | {
+    readonly kind: 'process'; readonly uri: string; readonly limits: LoadLimits; readonly skipSchemaValidation: boolean;
+    readonly validationCacheDir?: string | undefined; readonly nonStrict: boolean;
+  }
   | { readonly kind: 'job'; readonly uri: string; readonly limits: LoadLimits }
   | { readonly kind: 'ontology'; readonly uri: string; readonly limits: LoadLimits };
 

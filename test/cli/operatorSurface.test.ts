@@ -20,16 +20,28 @@ test('option values: bespin defaults < ~/.calrissian/default.json < --conf < the
   const conf = path.join(home, 'conf.json');
   await writeFile(conf, JSON.stringify({ max_ram: '2G', outdir: '/from/conf', env_from_secret: 'one' }));
   const env = { HOME: home };
-  const none = await resolveOptions({}, { HOME: path.join(home, 'nowhere') });
+  const none = await resolveOptions({}, { HOME: path.join(home, 'nowhere') }, () => {});
   assert.equal(none.outdir, '.', "bespin's own default");
   assert.equal(none['eval-timeout'], 60);
-  const personal = await resolveOptions({}, env);
+  const personal = await resolveOptions({}, env, () => {});
   assert.deepEqual([personal['max-ram'], personal['max-cores'], personal.outdir, personal['no-container']], ['1G', '2', '/from/default', true]);
-  const withConf = await resolveOptions({ conf }, env);
+  const withConf = await resolveOptions({ conf }, env, () => {});
   assert.deepEqual([withConf['max-ram'], withConf['max-cores'], withConf.outdir, withConf['env-from-secret'], withConf['pod-labels']], ['2G', '2', '/from/conf', ['one'], '/from/default/labels.json']);
-  const cli = await resolveOptions({ conf, 'max-ram': '3G' }, env);
+  const cli = await resolveOptions({ conf, 'max-ram': '3G' }, env, () => {});
   assert.equal(cli['max-ram'], '3G');
   assert.equal(cli.outdir, '/from/conf');
+});
+
+test("cwltool's pull_image is --disable-pull's opposite; keys bespin does not use are one warning, not an error", async () => {
+  const home = await scratch({});
+  const conf = path.join(home, 'conf.json');
+  await writeFile(conf, JSON.stringify({ pull_image: false, version: false, max_ram: '1G' }));
+  const warnings: string[] = [];
+  const values = await resolveOptions({ conf }, { HOME: home }, (w) => warnings.push(w));
+  assert.deepEqual([values['disable-pull'], values['max-ram']], [true, '1G']);
+  assert.deepEqual(warnings, [`conf file ${conf}: ignoring a key bespin does not use: version`]);
+  await writeFile(conf, JSON.stringify({ pull_image: true }));
+  assert.equal((await resolveOptions({ conf }, { HOME: home }, () => {}))['disable-pull'], false);
 });
 
 test("RETRY_* defaults are Calrissian's: about 40 minutes of retries before giving up", () => {

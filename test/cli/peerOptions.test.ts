@@ -73,7 +73,7 @@ test('each ignored option is dropped (with its value) with one warning line nami
   assert.equal(reading.kind, 'read');
   if (reading.kind !== 'read') return;
   assert.deepEqual(reading.engine, ['--quiet', '--outdir', 'x']);
-  assert.deepEqual(reading.warnings, ignored.map((o) => `WARNING --${o.name} is ignored: ${o.note}`));
+  assert.deepEqual(reading.warnings, ignored.map((o) => `--${o.name} is ignored: ${o.note}`));
 });
 
 test('each honoured option reaches the options: as given to yargs, short aliases spelt long, or as a peer flag', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import yargs from 'yargs';
-import { ENGINE_OPTIONS } from '../../src/cli/options.js';
+import { ENGINE_OPTIONS, lastValues } from '../../src/cli/options.js';
 import { readPlainOptions } from '../../src/cli/plainOptions.js';
 
 /** yargs configured as commandLine.ts configures it, without help and version. */
@@ -24,14 +24,17 @@ test('plain command lines read as yargs reads them', async () => {
     ['--preserve-environment', 'HOME', '--preserve-environment=PATH', '--target', 'a,b'],
     ['--outdir='],
     ['--backend', 'local', '--max-ram', '2G', '--on-error', 'continue'],
+    ['--outdir', 'a', '--outdir', 'b', '--target', 'x', '--target', 'y'],
   ];
-  for (const line of lines) assert.deepEqual(readPlainOptions(line), await byYargs(line), line.join(' '));
+  for (const line of lines) assert.deepEqual(readPlainOptions(line), lastValues(await byYargs(line)), line.join(' '));
+  // As argparse: the last of a repeated option counts (CWLTOOL_OPTIONS' words come before the command line's).
+  assert.equal(readPlainOptions(['--outdir', 'a', '--outdir', 'b'])?.outdir, 'b');
 });
 
 test('anything else is left to yargs', () => {
   const lines = [
     ['--help'], ['--version'], ['-h'], ['--bogus'], ['--quiet=false'], ['--quiet', '--quiet'],
-    ['--outdir', 'a', '--outdir', 'b'], ['--outdir', '--quiet'], ['--outdir'], ['--constructor', 'x'], ['--toString'],
+    ['--outdir', '--quiet'], ['--outdir'], ['--constructor', 'x'], ['--toString'],
   ];
   for (const line of lines) assert.equal(readPlainOptions(line), undefined, line.join(' '));
 });
