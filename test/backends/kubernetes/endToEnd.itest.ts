@@ -47,7 +47,8 @@ baseCommand: [python3, -c, "a = ' ' * 200_000_000"]
 inputs: []
 outputs: []
 `);
-    const r = await run([path.join(input, 'hog.cwl')]);
+    // Under --pod-requests min-max ramMax is the pod's limit (Calrissian's requests set none).
+    const r = await run(['--pod-requests', 'min-max', path.join(input, 'hog.cwl')]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /ERROR hog\.cwl: pod hog-cwl-[0-9a-f]+ was OOMKilled \(memory limit 16 MiB\)/);
   });
