@@ -42,8 +42,9 @@ export interface StartedRun {
 /**
  * A run that failed or was cancelled: whatever still runs stops; as
  * cwltool, once the process ran, the partial output object (the outputs the
- * finished steps gave, null for the rest; `{}` for a tool) goes where a
- * success's would, with those outputs relocated to --outdir. The rest of the
+ * finished steps gave, null for the rest; for a tool, what could be collected
+ * after it exited, else `{}`) goes where a success's would, with those
+ * outputs relocated to --outdir. The rest of the
  * run's files go unless asked to stay. The exit code is unchanged, after one
  * plain-text line on stderr.
  */

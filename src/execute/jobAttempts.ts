@@ -15,6 +15,7 @@ import type { JobProgress, TaskUsage, UsageRecorder } from './jobReporting.js';
 import { forEachFile } from '../model/fileWalk.js';
 import { NO_RETRIES, decideRetry, realClock, type Clock, type RetryCounts, type RetryDecision, type RetryLimits } from './retryPolicy.js';
 import type { ScratchSpace } from './scratchSpace.js';
+import { recordPartialOutputs } from './partialOutputs.js';
 
 /** One CommandLineTool run, ready to be admitted: its inputs prepared and its resources evaluated. */
 export interface ToolJob {
@@ -37,6 +38,12 @@ export interface FinishedJob {
    */
   finish(used: boolean, outputs?: unknown): Promise<void>;
 }
+
+/**
+ * Collects the output object of a job that exited with a failing code, as
+ * cwltool does (its partial outputs). It may throw: the job then has none.
+ */
+export type CollectFailed = (built: CommandLineJob, outcome: JobOutcome & { readonly kind: 'exited' }) => Promise<Record<string, unknown>>;
 
 /** A --usage-report row but for the outputs' size, which is known only once they are collected. */
 type UsageRow = Omit<TaskUsage, 'outputBytes'>;
@@ -102,7 +109,7 @@ function poolRequest(r: ResourceEvaluation): ResourceRequest {
  * so --max-ram is never over-committed; a size that can never fit fails at
  * once. Each attempt has fresh directories.
  */
-export async function runWithRetries(job: ToolJob, parts: AttemptParts, scope: JobScope): Promise<FinishedJob> {
+export async function runWithRetries(job: ToolJob, parts: AttemptParts, scope: JobScope, collectFailed?: CollectFailed): Promise<FinishedJob> {
   const ctx: AttemptContext = { ...parts, ...scope };
   let resources = job.resources;
   let counts: RetryCounts = NO_RETRIES;
@@ -117,12 +124,17 @@ export async function runWithRetries(job: ToolJob, parts: AttemptParts, scope: J
         return release;
       });
       if (succeeded(attempt.outcome, job.tool)) return finishedJob(attempt, ctx);
-      await discard(attempt, ctx);
       const decision = decideRetry(attempt.outcome, job.tool.temporaryFailCodes, resources, counts, ctx.retry);
       const message = failureMessage(job.name, attempt.outcome, job.tool.temporaryFailCodes, {
         timeLimitSeconds: attempt.built.timeLimitSeconds, memoryLimitMiB: resources.bounds.ramMax ?? resources.bounds.ramMin,
       });
-      if (decision.kind === 'final') throw new JobFailed(job.name, attempt.outcome, number, message);
+      if (decision.kind === 'final') {
+        const failure = new JobFailed(job.name, attempt.outcome, number, message);
+        const outputs = await salvage(attempt, ctx, collectFailed);
+        if (outputs) recordPartialOutputs(failure, outputs, job.name);
+        throw failure;
+      }
+      await discard(attempt, ctx);
       const over = ctx.pool.overLimits(poolRequest(decision.resources));
       if (over.length > 0) throw new JobFailed(job.name, attempt.outcome, number, withNote(message, `a retry with ${decision.resources.ram} MiB can never fit: ${over.join(', ')}`));
       ctx.logger.warn(withNote(message, retryNote(decision, ctx)).split('\n')[0]!);
@@ -210,6 +222,30 @@ async function runRecorded(built: CommandLineJob, ctx: AttemptContext): Promise<
 async function discard(attempt: Attempt, ctx: AttemptContext): Promise<void> {
   ctx.usage?.add({ ...attempt.row, outputBytes: 0 });
   await ctx.scratch.release(attempt.dirs, attempt.built.staging.length > 0, false);
+}
+
+/**
+ * The end of a job that failed for good. One that exited has its outputs
+ * collected best-effort, as cwltool does: they are the step's partial
+ * outputs, their size the usage row's disk (Calrissian), and its output
+ * directory stays for them. A collection that fails leaves none: the
+ * failure stays the exit's. Other failures (time limit, pod) are discarded.
+ */
+async function salvage(attempt: Attempt, ctx: AttemptContext, collect: CollectFailed | undefined): Promise<Record<string, unknown> | undefined> {
+  const outcome = attempt.outcome;
+  if (outcome.kind !== 'exited' || !collect || ctx.signal.aborted) {
+    await discard(attempt, ctx);
+    return undefined;
+  }
+  let outputs: Record<string, unknown> | undefined;
+  try {
+    outputs = await collect(attempt.built, outcome);
+  } catch (error) {
+    ctx.logger.debug({ step: attempt.built.name, err: error }, `[${attempt.built.name}] the failed job's outputs cannot be collected`);
+  }
+  ctx.usage?.add({ ...attempt.row, outputBytes: fileBytes(outputs) });
+  await ctx.scratch.release(attempt.dirs, attempt.built.staging.length > 0, outputs !== undefined);
+  return outputs;
 }
 
 /** Calrissian's disk figure: the sizes of every File in the output object, secondaryFiles and listings included. */

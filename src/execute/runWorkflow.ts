@@ -5,14 +5,14 @@ import { prepareInputFiles } from '../job/inputFiles.js';
 import { workflowOutputValue } from '../plan/links.js';
 import { planWorkflow, type WorkflowPlan } from '../plan/workflowPlan.js';
 import {
-  applyStepEvent, decideSteps, startWorkflow, valueOfSource, type StepEvent, type WorkflowOutcome, type WorkflowRunState,
+  applyStepEvent, decideSteps, partialValueOfSource, startWorkflow, valueOfSource, type StepEvent, type WorkflowOutcome, type WorkflowRunState,
 } from '../plan/stepStates.js';
 import { checkedOutputs } from './outputTypes.js';
 import type { RunContext } from './runContext.js';
 import { runStep, type ProcessRunner } from './runStep.js';
 import { forEachFile } from '../model/fileWalk.js';
 import { drivePlanner } from './plannerDriver.js';
-import { recordPartialOutputs } from './partialOutputs.js';
+import { partialOutputsOf, recordPartialOutputs } from './partialOutputs.js';
 
 /**
  * Runs a workflow: `plan/stepStates` decides which steps start (each as soon
@@ -44,9 +44,10 @@ export async function runWorkflow(
   switch (outcome.kind) {
     case 'failed':
       if (outcome.notRun.length > 0) ctx.logger.info(`${name}: not run because of the failure: ${outcome.notRun.join(', ')}`);
-      // The top level's finished outputs go to --outdir (cli/runEnding.ts); a subworkflow's are only logged.
-      if (topLevel) recordPartialOutputs(outcome.failure.error, partialOutputs(wf, state, name));
-      else logPartialOutputs(state, ctx, name);
+      // The top level's finished outputs go to --outdir (cli/runEnding.ts); a
+      // subworkflow's are its step's partial outputs in the workflow around it, and logged.
+      recordPartialOutputs(outcome.failure.error, partialOutputs(wf, state, name), name);
+      if (!topLevel) logPartialOutputs(state, ctx, name);
       throw outcome.failure.error;
     case 'stuck':
       throw new PermanentFailure(`${name}: steps never became ready: ${outcome.waiting.join(', ')}`);
@@ -85,7 +86,8 @@ async function runSteps(
       // The steps' own signal: a failure under stop cancels them, not the run around this workflow.
       return runStep(step, (key) => valueOfSource(state, key), requirements, (stepCtx ??= { ...ctx, signal }), `${name}/${step.id}`, runProcess).then(
         (result) => feed(result.kind === 'skipped' ? { kind: 'skipped', step: step.id } : { kind: 'finished', step: step.id, outputs: result.outputs }),
-        (error: unknown) => feed({ kind: 'failed', step: step.id, error }),
+        // Only the step's own partial outputs: not a scatter element's, nor those of a step whose failure this one shares.
+        (error: unknown) => feed({ kind: 'failed', step: step.id, error, outputs: partialOutputsOf(error, `${name}/${step.id}`) }),
       );
     },
   });
@@ -101,7 +103,7 @@ async function runSteps(
 function partialOutputs(wf: Workflow, state: WorkflowRunState, name: string): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   for (const o of wf.outputs) {
-    const sourceValues = (o.outputSource ?? []).map((s) => valueOfSource(state, s));
+    const sourceValues = (o.outputSource ?? []).map((s) => partialValueOfSource(state, s));
     if (sourceValues.some((v) => v === undefined)) {
       outputs[o.id] = null;
       continue;
@@ -119,8 +121,8 @@ function partialOutputs(wf: Workflow, state: WorkflowRunState, name: string): Re
 function logPartialOutputs(state: WorkflowRunState, ctx: RunContext, name: string): void {
   const locations: string[] = [];
   for (const [step, stepState] of state.steps) {
-    if (stepState.kind !== 'done') continue;
-    for (const [out, value] of Object.entries(stepState.outputs)) {
+    const outputs = stepState.kind === 'done' || stepState.kind === 'failed' ? stepState.outputs : undefined;
+    for (const [out, value] of Object.entries(outputs ?? {})) {
       forEachFile(value, (f) => { if (locations.length < 50) locations.push(`${step}/${out}: ${f.path ?? f.location}`); });
     }
   }

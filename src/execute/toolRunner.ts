@@ -8,6 +8,7 @@ import { secretValues } from '../job/secrets.js';
 import { publishOutputs, reuseKey, reuseOutputs, type ReuseContext, type WorkReuse } from './cache/reuse.js';
 import { runWithRetries, type AttemptParts, type JobScope } from './jobAttempts.js';
 import type { OutputCollection } from './outputCollection.js';
+import type { CommandLineJob } from '../job/commandLineJob.js';
 import { checkedOutputs } from './outputTypes.js';
 
 /** What running tools needs for the whole run: the CLI builds one runner from these. */
@@ -66,14 +67,15 @@ export class ToolRunner {
     const evaluated = await evaluateResources(requirements, engine, inputs, { version: tool.originalVersion, where: name });
     const resources = this.#parts.jobs.requests ? withRequestPolicy(evaluated, this.#parts.jobs.requests) : evaluated;
     for (const secret of secretValues(requirements, inputs)) this.#parts.secrets.add(secret);
-    const finished = await runWithRetries({ tool, inputs, requirements, engine, name, resources }, this.#parts, scope);
+    const collect = (built: CommandLineJob, code: number): Promise<Record<string, unknown>> => this.#collect(job, built, code);
+    // A job that exited with a failing code still has its outputs collected (cwltool's partial outputs).
+    const finished = await runWithRetries({ tool, inputs, requirements, engine, name, resources }, this.#parts, scope, (built, outcome) => collect(built, outcome.code));
     let used = false;
     let outputs: Record<string, unknown> | undefined;
     try {
       const { built, outcome } = finished;
       this.#parts.logger.debug({ step: name, exitCode: outcome.code, ms: Math.round(outcome.durationMs) }, `[${name}] completed`);
-      const collected = await this.#parts.collect.commandLineTool({ tool, built, exitCode: outcome.code, engine, listing: job.listing, inputs });
-      outputs = checkedOutputs(tool.outputs, collected, name, this.#parts);
+      outputs = await collect(built, outcome.code);
       this.#parts.inplaceUpdates?.release(name, outputs);
       if (reuse.key !== undefined) await publishOutputs(reuse.context, reuse.key, outputs, name);
       used = true;
@@ -81,6 +83,13 @@ export class ToolRunner {
     } finally {
       await finished.finish(used, outputs);
     }
+  }
+
+  /** The collect stage's output object of a job that exited with `exitCode`, checked against the tool's outputs. */
+  async #collect(job: PreparedJob<CommandLineTool>, built: CommandLineJob, exitCode: number): Promise<Record<string, unknown>> {
+    const { tool, engine, listing, inputs, name } = job;
+    const collected = await this.#parts.collect.commandLineTool({ tool, built, exitCode, engine, listing, inputs });
+    return checkedOutputs(tool.outputs, collected, name, this.#parts);
   }
 
   async expressionTool(job: PreparedJob<ExpressionTool>, scope: JobScope): Promise<Record<string, unknown>> {

@@ -18,13 +18,14 @@ export type StepState =
   | { readonly kind: 'done'; readonly outputs: Readonly<Record<string, unknown>> }
   /** `when` was false: every output is null. */
   | { readonly kind: 'skipped' }
-  | { readonly kind: 'failed'; readonly error: unknown };
+  /** `outputs`: what a failed tool still gave (cwltool's partial outputs), for the workflow's partial output object only. */
+  | { readonly kind: 'failed'; readonly error: unknown; readonly outputs?: Readonly<Record<string, unknown>> | undefined };
 
 export type StepEvent =
   | { readonly kind: 'started'; readonly step: string }
   | { readonly kind: 'finished'; readonly step: string; readonly outputs: Readonly<Record<string, unknown>> }
   | { readonly kind: 'skipped'; readonly step: string }
-  | { readonly kind: 'failed'; readonly step: string; readonly error: unknown }
+  | { readonly kind: 'failed'; readonly step: string; readonly error: unknown; readonly outputs?: Readonly<Record<string, unknown>> | undefined }
   /** The run around this workflow was cancelled (a signal, or a failure outside it). */
   | { readonly kind: 'cancelled'; readonly reason: unknown };
 
@@ -80,7 +81,7 @@ export function applyStepEvent(state: WorkflowRunState, event: StepEvent): Workf
     case 'started': steps.set(event.step, RUNNING); break;
     case 'finished': steps.set(event.step, { kind: 'done', outputs: event.outputs }); break;
     case 'skipped': steps.set(event.step, SKIPPED); break;
-    case 'failed': steps.set(event.step, { kind: 'failed', error: event.error }); break;
+    case 'failed': steps.set(event.step, { kind: 'failed', error: event.error, outputs: event.outputs }); break;
   }
   const failure = state.failure ?? (event.kind === 'failed' ? { step: event.step, error: event.error } : undefined);
   return { ...state, steps, failure };
@@ -97,6 +98,18 @@ export function valueOfSource(state: WorkflowRunState, key: string): unknown {
   if (step?.kind === 'skipped') return null;
   if (step?.kind === 'done') return step.outputs[key.slice(slash + 1)] ?? null;
   return undefined;
+}
+
+/**
+ * A source key's value for the partial output object of a failed workflow:
+ * as valueOfSource, but a failed step gives what it still collected (null
+ * for an output it has not); no step ever runs on these.
+ */
+export function partialValueOfSource(state: WorkflowRunState, key: string): unknown {
+  const slash = key.indexOf('/');
+  const step = state.inputs.has(key) ? undefined : state.steps.get(key.slice(0, slash));
+  if (step?.kind === 'failed' && step.outputs) return step.outputs[key.slice(slash + 1)] ?? null;
+  return valueOfSource(state, key);
 }
 
 export function decideSteps(plan: WorkflowPlan, state: WorkflowRunState, onError: OnError): WorkflowDecision {

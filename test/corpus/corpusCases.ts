@@ -37,5 +37,9 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: 'unpullable-image', about: 'the required image of a workflow step: the run ends unsupported, no partial output object', args: ['wf-required.cwl'] },
   { name: 'unpullable-image', about: 'the hinted image of a workflow step: the run fails, no partial output object', args: ['wf-hint.cwl'] },
   { name: 'same-name-outputs', about: "two workflow outputs named out.txt land in --outdir under cwltool's names", args: ['wf.cwl'] },
+  { name: 'failed-exit-outputs', about: 'a tool that exits 3 after writing its stdout: exit 1, and its collected outputs in the output object and --outdir', args: ['tool.cwl'] },
+  { name: 'failed-exit-outputs', about: 'the same, but a required output matches nothing: exit 1, {}', args: ['missing.cwl'] },
+  { name: 'failed-exit-outputs', about: "that tool as a workflow's first step: the partial output object has its output, null for the step that never ran", args: ['wf.cwl'] },
+  { name: 'failed-exit-outputs', about: 'that workflow as a subworkflow: its partial outputs feed the outer partial output object', args: ['nested.cwl'] },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];

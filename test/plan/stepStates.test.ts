@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planWorkflow, type WorkflowPlan } from '../../src/plan/workflowPlan.js';
 import {
-  applyStepEvent, decideSteps, startWorkflow, valueOfSource, type OnError, type StepEvent, type WorkflowRunState,
+  applyStepEvent, decideSteps, partialValueOfSource, startWorkflow, valueOfSource, type OnError, type StepEvent, type WorkflowRunState,
 } from '../../src/plan/stepStates.js';
 import { workflowOf } from '../helpers/workflowModel.js';
 import { InternalError } from '../../src/errors.js';
@@ -128,4 +128,17 @@ test('events make a new state and leave the old one as it was', () => {
   assert.equal(before.steps.get('a')?.kind, 'running');
   assert.equal(after.steps.get('a')?.kind, 'done');
   assert.deepEqual(startable(diamond, before), ['e']);
+});
+
+test("a failed step's partial outputs reach the partial output object, never a step: nothing downstream starts", () => {
+  let state = feed(begin(diamond), ...started('a', 'e'));
+  state = feed(state, { kind: 'failed', step: 'a', error: new Error('exit 3'), outputs: { out: 'partial' } });
+  assert.deepEqual(startable(diamond, state, 'continue'), [], 'b and c wait for a value a never gave');
+  assert.equal(valueOfSource(state, 'a/out'), undefined);
+  assert.equal(partialValueOfSource(state, 'a/out'), 'partial');
+  assert.equal(partialValueOfSource(state, 'a/other'), null, 'an output the failed step did not give is null');
+  assert.equal(partialValueOfSource(state, 'x'), 1);
+  state = feed(state, finished('e'));
+  assert.equal(partialValueOfSource(state, 'e/out'), 'e!');
+  assert.equal(partialValueOfSource(state, 'b/out'), undefined, 'a step that never ran has no value');
 });

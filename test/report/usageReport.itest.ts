@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli, scratch } from '../helpers/cli.js';
 
@@ -49,4 +49,35 @@ test('a v1.0 scatter: names s1, s1_2, s1_3, 1024 MiB each, disk the bytes of eac
   for (const row of rows) assert.equal(row[1], 1024 * 2 ** 20 / 1e6, 'v1.0 default RAM, in decimal megabytes');
   // echo writes its word and a newline; which element got which name depends on start order.
   assert.deepEqual(rows.map((row) => row[2]).sort(), [2e-6, 5e-6, 9e-6]);
+});
+
+const FAILING = `cwlVersion: v1.2
+class: CommandLineTool
+baseCommand: [sh, -c, 'echo partial; exit 3']
+inputs: []
+outputs:
+  out: stdout
+  missing:
+    type: File?
+    outputBinding: {glob: $(inputs.glob)}
+stdout: partial.txt
+`;
+
+async function failedDisk(dir: string, glob: string): Promise<number> {
+  const report = path.join(dir, `usage-${glob}.json`);
+  const tool = FAILING.replace('$(inputs.glob)', glob).replace('File?', glob === 'partial.txt' ? 'File?' : 'File');
+  await writeFile(path.join(dir, `${glob}.cwl`), tool);
+  const r = await runCli(['--outdir', path.join(dir, `o-${glob}`), '--usage-report', report, path.join(dir, `${glob}.cwl`)]);
+  assert.equal(r.code, 1, r.stderr);
+  const usage = JSON.parse(await readFile(report, 'utf8')) as { children: { disk_megabytes: number }[] };
+  assert.equal(usage.children.length, 1);
+  return usage.children[0]!.disk_megabytes;
+}
+
+test('a tool that exits with a failing code: disk is what its collected outputs weigh, as Calrissian counts them', async () => {
+  const dir = await scratch({});
+  // out (8 bytes) and the same file again as `missing`: 16 bytes collected.
+  assert.equal(await failedDisk(dir, 'partial.txt'), 16e-6);
+  // A required output that matches nothing: nothing is collected, nothing counted.
+  assert.equal(await failedDisk(dir, 'nothere.txt'), 0);
 });
