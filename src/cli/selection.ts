@@ -1,5 +1,5 @@
 import type { Process, WorkflowStep } from '../model/types.js';
-import { applyOverrides, readOverrides } from '../load/overrides.js';
+import { applyOverrides, readOverridesFile, resolveOverrides, type OverridesTable } from '../load/overrides.js';
 import { singleStep, targetWorkflow } from '../plan/target.js';
 import type { DocumentOptions } from './engineOptions.js';
 import { loadChecked } from './inspection.js';
@@ -11,12 +11,19 @@ export interface SelectedProcess {
   readonly enclosing?: { readonly workflow: Process; readonly step: WorkflowStep };
 }
 
-/** Loads the document with --enable-ext's gate and --overrides applied, then --single-step or --target. */
+/**
+ * Loads the document with --enable-ext's gate and the overrides applied (the
+ * job object's `cwltool:overrides`, then --overrides, which wins for the same
+ * key as in cwltool), then --single-step or --target.
+ */
 export async function selectProcess(
   document: string, loading: DocumentOptions, signal: AbortSignal, where: string, warn: (message: string) => void,
+  fromJob: readonly OverridesTable[] = [],
 ): Promise<SelectedProcess> {
   let process = await loadChecked(document, loading, signal, warn);
-  if (loading.overrides !== undefined) process = applyOverrides(process, await readOverrides(loading.overrides, loading.limits));
+  const tables = [...fromJob, ...(loading.overrides !== undefined ? [await readOverridesFile(loading.overrides, loading.limits)] : [])];
+  const overrides = new Map(tables.flatMap((t) => [...resolveOverrides(t, document)]));
+  if (overrides.size > 0) process = applyOverrides(process, overrides);
   if (loading.singleStep !== undefined) {
     const step = singleStep(process, loading.singleStep, where);
     return { process: step.run, enclosing: { workflow: process, step } };

@@ -29,12 +29,15 @@ export interface TopLevelJob {
 export async function loadTopLevelJob(
   document: string, split: SplitArgv, loading: DocumentOptions, signal: AbortSignal, warn: (message: string) => void,
 ): Promise<TopLevelJob> {
-  const selected = await selectProcess(document, loading, signal, path.basename(document), warn);
-  const process = selected.process;
   const given = split.jobFile === '-' ? await readStdinJob(loading.limits)
     : split.jobFile ? await loadJobFile(split.jobFile, { signal, limits: loading.limits })
     : { inputs: {}, requirements: [] };
-  const jobFile = split.toolJobFile ? underJobFile(await loadJobFile(split.toolJobFile, { signal, limits: loading.limits }), given) : given;
+  const toolJob = split.toolJobFile ? await loadJobFile(split.toolJobFile, { signal, limits: loading.limits }) : undefined;
+  const jobFile = toolJob ? underJobFile(toolJob, given) : given;
+  // Both job files' cwltool:overrides, the later one winning for the same key.
+  const overrides = [toolJob?.overrides, given.overrides].filter((t) => t !== undefined);
+  const selected = await selectProcess(document, loading, signal, path.basename(document), warn, overrides);
+  const process = selected.process;
   const fromArgs = parseToolInputs(split.toolInputs, process.inputs, cwd());
   const named = split.jobFile ?? split.toolJobFile;
   const where = named === '-' ? 'job object on standard input' : named ? `job ${named}` : path.basename(document);

@@ -8,6 +8,7 @@ import { resolveUri, toUri, uriToPath } from '../files/uri.js';
 import { DEFAULT_LIMITS, jobFileSizeLimit, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 import type { LoadGuard } from './guard.js';
+import { overridesEntry, type OverridesTable } from './overrides.js';
 
 export interface JobFile {
   readonly inputs: Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface JobFile {
   readonly requirements: Requirement[];
   /** `cwl:tool`: the process the job object is for, resolved against the job file (as cwltool does); absent: none named. */
   readonly tool?: string;
+  /** `cwltool:overrides` of the job object, which cwltool reads there as from an --overrides file. */
+  readonly overrides?: OverridesTable;
 }
 
 export interface JobFileOptions {
@@ -51,11 +54,16 @@ export function jobObjectFromText(text: string, uri: string, limits: LoadLimits)
   const parsed = parseYaml(text, uri, jobFileSizeLimit(limits)).value;
   if (parsed === null || parsed === undefined) return { inputs: {}, requirements: [] };
   if (!isPlainObject(parsed)) throw new ValidationError(`${uriToPath(uri)}: a job object must be a mapping of input names to values`);
-  const { cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': tool, $namespaces: _n, $schemas: _s, ...rest } = parsed;
+  const table = overridesEntry(parsed);
+  const {
+    cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': tool, $namespaces: _n, $schemas: _s,
+    'cwltool:overrides': _co, 'http://commonwl.org/cwltool#overrides': _ho, ...rest
+  } = parsed;
   if (tool !== undefined && typeof tool !== 'string') throw new ValidationError(`${uriToPath(uri)}: cwl:tool must name a CWL document, got ${JSON.stringify(tool)}`);
   return {
     inputs: resolveLocations(rest, uri) as Record<string, unknown>,
     requirements: normalizeRequirements(reqs, {}, uriToPath(uri), true, uri),
     ...(tool !== undefined ? { tool: resolveUri(tool, uri) } : {}),
+    ...(table === undefined ? {} : { overrides: { table, uri } }),
   };
 }

@@ -41,5 +41,8 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: 'failed-exit-outputs', about: 'the same, but a required output matches nothing: exit 1, {}', args: ['missing.cwl'] },
   { name: 'failed-exit-outputs', about: "that tool as a workflow's first step: the partial output object has its output, null for the step that never ran", args: ['wf.cwl'] },
   { name: 'failed-exit-outputs', about: 'that workflow as a subworkflow: its partial outputs feed the outer partial output object', args: ['nested.cwl'] },
+  { name: 'overrides-job-file', about: "cwltool:overrides in the job file set a tool's environment", args: ['wf.cwl', 'job.yml'] },
+  { name: 'overrides-step-id', about: 'cwltool:overrides in the job file keyed by a step id (wf.cwl#step1)', args: ['wf.cwl', 'job.yml'] },
+  { name: 'overrides-step-id', about: 'an --overrides file keyed by a step id (wf.cwl#step1)', args: ['--overrides', 'overrides.yml', 'wf.cwl'] },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];
