@@ -1,14 +1,14 @@
-import type { Process, WorkflowStep } from '../model/types.js';
+import type { Process } from '../model/types.js';
 import { applyOverrides, readOverridesFile, resolveOverrides, type OverridesTable } from '../load/overrides.js';
-import { singleStep, targetWorkflow } from '../plan/target.js';
+import { singleStep, targetWorkflow, type EnclosedStep } from '../plan/target.js';
 import type { DocumentOptions } from './engineOptions.js';
 import { loadChecked } from './inspection.js';
 
 /** What a run executes: the document's process, or the part of it --target / --single-step select. */
 export interface SelectedProcess {
   readonly process: Process;
-  /** --single-step: the workflow and step it runs in, whose requirements it inherits. */
-  readonly enclosing?: { readonly workflow: Process; readonly step: WorkflowStep };
+  /** --single-step: the workflows and steps it runs in, outermost first, whose requirements it inherits. */
+  readonly enclosing?: readonly EnclosedStep[];
 }
 
 /**
@@ -25,8 +25,8 @@ export async function selectProcess(
   const overrides = new Map(tables.flatMap((t) => [...resolveOverrides(t, document)]));
   if (overrides.size > 0) process = applyOverrides(process, overrides);
   if (loading.singleStep !== undefined) {
-    const step = singleStep(process, loading.singleStep, where);
-    return { process: step.run, enclosing: { workflow: process, step } };
+    const enclosing = singleStep(process, loading.singleStep, where);
+    return { process: enclosing[enclosing.length - 1]!.step.run, enclosing };
   }
   if (loading.targets.length > 0) process = targetWorkflow(process, loading.targets, where);
   return { process };

@@ -44,10 +44,8 @@ export async function loadTopLevelJob(
   checkJobRequirements(process.originalVersion, jobFile.requirements, where);
   const job = completeJobObject(process.inputs, { ...jobFile.inputs, ...fromArgs }, where);
   const fromJob = jobFile.requirements.length > 0 ? RequirementSet.fromJobObject(jobFile.requirements) : undefined;
-  const enclosing = selected.enclosing;
-  const inherited = enclosing
-    ? RequirementSet.forProcess(enclosing.workflow, fromJob).withLayer(enclosing.step.requirements, enclosing.step.hints)
-    : fromJob;
+  const inherited = selected.enclosing?.reduce<RequirementSet | undefined>(
+    (outer, { workflow, step }) => RequirementSet.forProcess(workflow, outer).withLayer(step.requirements, step.hints), fromJob) ?? fromJob;
   const name = process.id ? process.id.split(/[#/]/).pop()! : path.basename(document);
   return { process, job, inherited, name: name || path.basename(uriToPath(document)) };
 }

@@ -1,6 +1,6 @@
 import type { Process, Workflow, WorkflowStep } from '../model/types.js';
 import { ValidationError } from '../errors.js';
-import { shortName } from '../files/uri.js';
+import { fragmentOf, shortName } from '../files/uri.js';
 
 /** A target as cwltool accepts it: `out`, `#main/out`, `file:///wf.cwl#main/step` → its last path segment. */
 function targetName(target: string): string {
@@ -44,11 +44,38 @@ export function targetWorkflow(wf: Process, targets: readonly string[], where: s
   return { ...wf, inputs: wf.inputs.filter((p) => read.has(p.id)), steps, outputs: keptOutputs };
 }
 
-/** `--single-step ID`: the step of a workflow to run alone; its job object gives the step's inputs. */
-export function singleStep(wf: Process, stepId: string, where: string): WorkflowStep {
+/** A step and the workflow it is in. */
+export interface EnclosedStep {
+  readonly workflow: Workflow;
+  readonly step: WorkflowStep;
+}
+
+/**
+ * `--single-step ID`: the step of a workflow to run alone, and the steps
+ * enclosing it (outermost first, the step itself last); its job object gives
+ * the step's inputs. As in cwltool, `sub/inner` names step `inner` of the
+ * workflow that step `sub` runs; `#main/step` and full URIs name the same
+ * step as `step`.
+ */
+export function singleStep(wf: Process, stepId: string, where: string): readonly EnclosedStep[] {
   if (wf.class !== 'Workflow') throw new ValidationError(`${where}: --single-step needs a Workflow, not a ${wf.class}`);
-  const name = targetName(stepId);
-  const step = wf.steps.find((s) => s.id === name);
-  if (!step) throw new ValidationError(`${where}: --single-step ${stepId}: no step of that name (steps: ${wf.steps.map((s) => s.id).join(', ')})`);
-  return step;
+  const segments = (stepId.includes('#') ? fragmentOf(stepId) : stepId).split('/').filter((s) => s !== '');
+  const found = stepPath(wf, segments) ?? (segments.length > 1 ? stepPath(wf, segments.slice(1)) : undefined);
+  if (!found) throw new ValidationError(`${where}: --single-step ${stepId}: no step of that name (steps: ${stepNames(wf).join(', ')})`);
+  return found;
+}
+
+/** The steps `segments` walk down to, each after the first inside the workflow its predecessor runs. */
+function stepPath(wf: Workflow, segments: readonly string[]): EnclosedStep[] | undefined {
+  const step = wf.steps.find((s) => s.id === segments[0]);
+  if (!step || segments.length === 0) return undefined;
+  if (segments.length === 1) return [{ workflow: wf, step }];
+  if (step.run.class !== 'Workflow') return undefined;
+  const inner = stepPath(step.run, segments.slice(1));
+  return inner ? [{ workflow: wf, step }, ...inner] : undefined;
+}
+
+/** Every step `--single-step` can name: `step`, and `sub/inner` inside subworkflows. */
+function stepNames(wf: Workflow): string[] {
+  return wf.steps.flatMap((s) => [s.id, ...(s.run.class === 'Workflow' ? stepNames(s.run).map((n) => `${s.id}/${n}`) : [])]);
 }

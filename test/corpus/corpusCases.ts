@@ -44,5 +44,7 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: 'overrides-job-file', about: "cwltool:overrides in the job file set a tool's environment", args: ['wf.cwl', 'job.yml'] },
   { name: 'overrides-step-id', about: 'cwltool:overrides in the job file keyed by a step id (wf.cwl#step1)', args: ['wf.cwl', 'job.yml'] },
   { name: 'overrides-step-id', about: 'an --overrides file keyed by a step id (wf.cwl#step1)', args: ['--overrides', 'overrides.yml', 'wf.cwl'] },
+  { name: 'single-step-nested', about: '--single-step of a step that runs a subworkflow runs that subworkflow', args: ['--single-step', 'sub', 'wf.cwl', 'job.yml'] },
+  { name: 'single-step-nested', about: '--single-step sub/inner runs a step inside the subworkflow step sub runs', args: ['--single-step', 'sub/inner', 'wf.cwl', 'job.yml'] },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];

@@ -33,6 +33,14 @@ test('--target STEP keeps it and its upstream steps, with the outputs only they 
 test('an unknown target or step names what there is; a tool has no steps to target', () => {
   assert.throws(() => targetWorkflow(wf, ['nope'], 'wf.cwl'), /wf\.cwl: --target nope: no workflow output or step of that name \(outputs: o1, o2, o3; steps: s1, s2, s3\)/);
   assert.throws(() => targetWorkflow(tool, ['out'], 't.cwl'), /--target needs a Workflow, not a CommandLineTool/);
-  assert.equal(singleStep(wf, 'file:///wf.cwl#main/s3', 'wf.cwl').id, 's3');
+  assert.deepEqual(singleStep(wf, 'file:///wf.cwl#main/s3', 'wf.cwl').map((e) => e.step.id), ['s3']);
   assert.throws(() => singleStep(wf, 's9', 'wf.cwl'), /--single-step s9: no step of that name \(steps: s1, s2, s3\)/);
+});
+
+test('--single-step sub/inner names a step of the workflow step sub runs, with the steps enclosing it', () => {
+  const outer: Workflow = { ...wf, id: '', steps: [step('first', 'a'), { ...step('sub', 'a'), run: wf }] };
+  assert.deepEqual(singleStep(outer, 'sub/s2', 'wf.cwl').map((e) => [e.workflow === outer, e.step.id]), [[true, 'sub'], [false, 's2']]);
+  assert.equal(singleStep(outer, 'sub', 'wf.cwl').at(-1)!.step.run, wf);
+  assert.throws(() => singleStep(outer, 's2', 'wf.cwl'), /--single-step s2: no step of that name \(steps: first, sub, sub\/s1, sub\/s2, sub\/s3\)/);
+  assert.throws(() => singleStep(outer, 'first/s1', 'wf.cwl'), /--single-step first\/s1: no step of that name/);
 });
