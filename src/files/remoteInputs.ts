@@ -38,7 +38,7 @@ export function basenameOfUrl(url: string): string {
 }
 
 /** Whether a name is one entry of a directory, not a way out of it. */
-function isPlainName(name: string): boolean {
+export function isPlainName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 
@@ -90,6 +90,13 @@ export class RemoteInputs {
     const target = path.join(dir, isPlainName(basename) ? basename : 'literal');
     await writeFile(target, contents);
     return target;
+  }
+
+  /** A new empty directory for a Directory literal's listing, beside the File literals (see writeLiteral). */
+  async literalDirectory(basename: string): Promise<string> {
+    const dir = path.join(await this.#root(), String(this.#count++), isPlainName(basename) ? basename : 'literal_dir');
+    await mkdir(dir, { recursive: true });
+    return dir;
   }
 
   /** Removes every download (after the run, unless its temporary files are kept). */

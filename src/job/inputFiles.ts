@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {
   CwlType, DirectoryValue, FileOrDirectory, FileValue, InputParameter, LoadListing, SecondaryFileSchema,
 } from '../model/types.js';
@@ -15,6 +16,7 @@ import { secondaryCandidates, type EvaluateWithSelf } from '../job/secondaryFile
 import { checkFormat, type Ontologies } from '../load/formats.js';
 import { expandFormat } from '../load/types.js';
 import { expectStrings } from '../expressions/resultTypes.js';
+import { writeDirectoryLiteral } from './directoryLiterals.js';
 
 interface FileProps {
   readonly secondaryFiles?: readonly SecondaryFileSchema[];
@@ -143,6 +145,15 @@ async function literalFile(contents: string, value: FileValue, ctx: InputFileCon
   return { ...value, location: '', basename, ...splitName(basename), size: Buffer.byteLength(contents) };
 }
 
+/** A workflow's Directory literal, written to a directory of its own (see literalFile), and described from it. */
+async function writtenDirectory(dir: DirectoryValue, ctx: InputFileContext): Promise<DirectoryValue> {
+  const target = await ctx.remote.literalDirectory(dir.basename ?? 'literal_dir');
+  const prepare = (entry: FileOrDirectory): Promise<FileOrDirectory> => prepareFileOrDirectory(entry, {}, { ...ctx, writeLiterals: false });
+  await writeDirectoryLiteral(dir.listing ?? [], target, prepare, ctx.where);
+  const { listing: _given, ...rest } = dir;
+  return prepareDirectory({ ...rest, location: pathToUri(target), basename: dir.basename ?? path.basename(target) }, 'deep_listing', ctx, true);
+}
+
 /** The File at `url`, downloaded: named by the URL unless it has a basename of its own. */
 async function downloaded(file: FileValue, url: string, ctx: InputFileContext): Promise<FileValue> {
   try {
@@ -195,6 +206,7 @@ async function prepareDirectory(dir: DirectoryValue, listing: LoadListing, ctx: 
     const { location: _remote, ...literal } = dir;
     return prepareDirectory({ ...literal, basename: dir.basename ?? basenameOfUrl(dir.location) } as DirectoryValue, listing, ctx);
   }
+  if (!dir.location && ctx.writeLiterals) return writtenDirectory(dir, ctx);
   if (!dir.location) {
     // A Directory literal (location '' once prepared, passed on by a workflow): its listing is given, and is staged later.
     const listingOut = dir.listing ? await Promise.all(dir.listing.map((e) => prepareFileOrDirectory(e, {}, ctx))) : [];
