@@ -3,6 +3,7 @@ import { isPlainObject } from '../model/types.js';
 import { UsageError } from '../errors.js';
 import { toUri } from '../files/uri.js';
 import { describeType } from '../model/typeMatch.js';
+import { InexactInteger, inexactError, isInexactInteger } from '../load/exactIntegers.js';
 
 /**
  * Tool inputs given on the command line after the document, as cwltool reads
@@ -108,6 +109,7 @@ function convert(text: string, type: CwlType, name: string, cwd: string): unknow
     case 'int': case 'long': {
       const n = Number(text);
       if (!Number.isInteger(n)) throw new UsageError(`tool input '--${name}': expected an integer, got '${text}'`);
+      if (isInexactInteger(text.trim(), n)) throw inexactError('command line', `tool input '--${name}'`, new InexactInteger(text.trim(), n));
       return n;
     }
     case 'float': case 'double': {

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.js';
 import { uriToPath } from '../files/uri.js';
 import { LoadLimitError, NESTING_LIMIT, describeLimit, type SizeLimit } from './limits.js';
 import { offsetPastNesting } from '../model/nesting.js';
+import { EXACT_INTEGER_SCHEMA, markInexact, mayHoldInexactIntegers } from './exactIntegers.js';
 
 export interface ParsedYaml {
   readonly value: unknown;
@@ -13,6 +14,11 @@ export interface ParsedYaml {
   readonly bytes: number;
 }
 
+export interface YamlOptions {
+  /** Integers a number cannot hold exactly become InexactInteger (exactIntegers.ts), for the caller to refuse. */
+  readonly markInexactIntegers?: boolean;
+}
+
 /**
  * Parses YAML (or JSON) text; a syntax error names the file, line and column.
  * Aliases share one object in the result, but whoever walks the value sees
@@ -21,14 +27,15 @@ export interface ParsedYaml {
  * the line of the alias that goes too far; so is one nested more than
  * NESTING_LIMIT deep (aliases expanded), which every later walk relies on.
  */
-export function parseYaml(text: string, uri: string, limit: SizeLimit): ParsedYaml {
+export function parseYaml(text: string, uri: string, limit: SizeLimit, options: YamlOptions = {}): ParsedYaml {
   const filename = uriToPath(uri);
-  const json = parseJson(text, filename);
+  const marking = options.markInexactIntegers === true && mayHoldInexactIntegers(text);
+  const json = parseJson(text, filename, marking);
   if (json) return json;
   try {
     const events = parseEvents(text, { filename, maxDepth: NESTING_LIMIT });
     const bytes = expandedSize(events, text, filename, limit);
-    const documents = constructFromEvents(events, { source: text, filename });
+    const documents = constructFromEvents(events, { source: text, filename, ...(marking ? { schema: EXACT_INTEGER_SCHEMA } : {}) });
     // The same single-document rules as js-yaml's load().
     if (documents.length === 0) throw new YAMLException('expected a document, but the input is empty');
     if (documents.length > 1) throw new YAMLException('expected a single document in the stream, but found more');
@@ -50,11 +57,11 @@ export function parseYaml(text: string, uri: string, limit: SizeLimit): ParsedYa
  * that is not strict JSON goes to the YAML parser, for its messages. JSON.parse
  * takes any depth, so the nesting limit is checked on the text.
  */
-function parseJson(text: string, filename: string): ParsedYaml | undefined {
+function parseJson(text: string, filename: string, marking: boolean): ParsedYaml | undefined {
   if (!/^\s*[[{]/.test(text)) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = marking ? JSON.parse(text, markInexact as (key: string, value: unknown) => unknown) : JSON.parse(text);
   } catch {
     return undefined;
   }

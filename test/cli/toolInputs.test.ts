@@ -23,3 +23,12 @@ test('a field the record does not have is named, with the record', () => {
 test("'-' after the document is the job object on standard input, not an option", () => {
   assert.deepEqual(splitArgv(['--quiet', 'tool.cwl', '-', '--a', '1']), { engine: ['--quiet'], document: 'tool.cwl', jobFile: '-', toolInputs: ['--a', '1'] });
 });
+
+test('an integer past 2^53 on the command line is refused naming the input (exit 33), not rounded', () => {
+  assert.throws(() => parseToolInputs(['--a', '9007199254740993'], inputs, '/'), (error: unknown) => {
+    assert.equal((error as { exitCode?: number }).exitCode, 33);
+    assert.match(String(error), /command line: tool input '--a': 9007199254740993 is an integer beyond ±2\^53, .* rather than run with 9007199254740992/);
+    return true;
+  });
+  assert.deepEqual(parseToolInputs(['--a', '9007199254740992'], inputs, '/'), { a: 2 ** 53 });
+});

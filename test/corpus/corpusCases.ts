@@ -46,5 +46,9 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: 'overrides-step-id', about: 'an --overrides file keyed by a step id (wf.cwl#step1)', args: ['--overrides', 'overrides.yml', 'wf.cwl'] },
   { name: 'single-step-nested', about: '--single-step of a step that runs a subworkflow runs that subworkflow', args: ['--single-step', 'sub', 'wf.cwl', 'job.yml'] },
   { name: 'single-step-nested', about: '--single-step sub/inner runs a step inside the subworkflow step sub runs', args: ['--single-step', 'sub/inner', 'wf.cwl', 'job.yml'] },
+  {
+    name: 'long-beyond-2-53', about: 'a long of 9007199254740993 (past 2^53) in the job file is echoed exactly', args: ['tool.cwl', 'job.yml'],
+    differs: 'cwltool (Python) echoes 9007199254740993; a JavaScript number would make it 9007199254740992, so bespin refuses it naming the input (exit 33) rather than change it',
+  },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];
