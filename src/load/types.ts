@@ -56,8 +56,12 @@ export function normalizeType(raw: unknown, ctx: TypeContext, seen: ReadonlySet<
 }
 
 function normalizeTypeName(name: string, ctx: TypeContext, seen: ReadonlySet<string>): CwlType {
-  if (name.endsWith('?')) return ['null', normalizeTypeName(name.slice(0, -1), ctx, seen)];
-  if (name.endsWith('[]')) return { type: 'array', items: normalizeTypeName(name.slice(0, -2), ctx, seen) };
+  // CWL's type DSL (schema-salad, v1.0 to v1.2) is one name, then at most one `[]`, then at most one `?`:
+  // `string[][]` and `string?[]` name no type, and cwltool refuses them so.
+  const dsl = /^([^[?]+)(\[\])?(\?)?$/.exec(name);
+  if (!dsl) throw new ValidationError(`${ctx.where}: unknown type '${name}' (a type name takes at most one '[]' then one '?'; nest arrays with {type: array, items: ...})`);
+  if (dsl[3]) return ['null', normalizeTypeName(name.slice(0, -1), ctx, seen)];
+  if (dsl[2]) return { type: 'array', items: normalizeTypeName(name.slice(0, -2), ctx, seen) };
   if (name === 'stdin') return 'File';
   if (PRIMITIVES.has(name)) return name as CwlType;
   const xsd = /^(?:xsd:|http:\/\/www\.w3\.org\/2001\/XMLSchema#)(.*)$/.exec(name);

@@ -85,7 +85,7 @@ export function liftLoadContents<T extends Record<string, unknown>>(param: T): T
  * Rejects features newer than the version a document declares (the upgrade
  * to v1.2 semantics must not make an invalid older document valid): `when`,
  * `pickValue`, Operation and fractional ResourceRequirement values need v1.2;
- * secondaryFiles objects need v1.1.
+ * secondaryFiles objects and expressions as binding positions need v1.1.
  */
 export function checkVersionFeatures(content: unknown, version: CwlVersion, where: string): void {
   if (version === 'v1.2') return;
@@ -106,6 +106,8 @@ export function checkVersionFeatures(content: unknown, version: CwlVersion, wher
     if (obj.class === 'Operation') fail('class Operation', 'v1.2');
     if (key === 'steps' && obj.when !== undefined) fail("a step's 'when'", 'v1.2');
     if (obj.pickValue !== undefined) fail("'pickValue'", 'v1.2');
+    // v1.0's CommandLineBinding position is an int; v1.1 allowed an expression.
+    if ((key === 'inputBinding' || key === 'arguments') && typeof obj.position === 'string' && version === 'v1.0') fail("an expression as a binding's 'position'", 'v1.1');
     if (obj.class === 'ResourceRequirement' || key === 'ResourceRequirement') {
       for (const [k, v] of Object.entries(obj)) {
         if (typeof v === 'number' && !Number.isInteger(v)) fail(`a fractional ResourceRequirement ${k}`, 'v1.2');

@@ -50,5 +50,7 @@ export const CORPUS: readonly CorpusCase[] = [
     name: 'long-beyond-2-53', about: 'a long of 9007199254740993 (past 2^53) in the job file is echoed exactly', args: ['tool.cwl', 'job.yml'],
     differs: 'cwltool (Python) echoes 9007199254740993; a JavaScript number would make it 9007199254740992, so bespin refuses it naming the input (exit 33) rather than change it',
   },
+  { name: 'v1.0-position-expression', about: "an expression as inputBinding 'position' needs v1.1: a v1.0 tool using one is invalid", args: ['tool.cwl', 'job.yml'] },
+  { name: 'nested-array-shorthand', about: "the type shorthand 'string[][]' is no type in v1.2 (one '[]' only): the tool is invalid", args: ['tool.cwl', 'job.yml'] },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];

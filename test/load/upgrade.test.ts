@@ -98,6 +98,30 @@ describe('secondaryFiles in a v1.0 document', () => {
     ].join('\n'));
     await assert.rejects(loadProcess(file), /secondaryFiles entry given as an object needs cwlVersion v1\.1/);
   });
+
+  it("refuses an expression as a binding's position in v1.0, input or argument, and takes it in v1.1", async () => {
+    const tool = (version: string, binding: string): string => [
+      `cwlVersion: ${version}`,
+      'class: CommandLineTool',
+      'requirements: {InlineJavascriptRequirement: {}}',
+      'baseCommand: echo',
+      ...(binding === 'arguments' ? ['arguments: [{valueFrom: x, position: $(1)}]', 'inputs: []'] : ['inputs:', '  a: {type: string, inputBinding: {position: $(1)}}']),
+      'outputs: []',
+    ].join('\n');
+    for (const binding of ['inputs', 'arguments']) {
+      await assert.rejects(loadProcess(documentFile('pos.cwl', tool('v1.0', binding))), /an expression as a binding's 'position' needs cwlVersion v1\.1, but the document declares v1\.0/);
+      assert.equal((await loadProcess(documentFile('pos.cwl', tool('v1.1', binding)))).class, 'CommandLineTool');
+    }
+  });
+
+  it("refuses the type shorthand 'string[][]' and 'string?[]' (one '[]', then one '?'), takes 'string[]?'", async () => {
+    const tool = (type: string): string => ['cwlVersion: v1.2', 'class: CommandLineTool', 'baseCommand: echo', 'inputs:', `  m: '${type}'`, 'outputs: []'].join('\n');
+    for (const type of ['string[][]', 'string?[]', 'string??']) {
+      await assert.rejects(loadProcess(documentFile('t.cwl', tool(type))), new RegExp(`input 'm': unknown type '${type.replace(/[[\]?]/g, '\\$&')}'`));
+    }
+    const loaded = await loadProcess(documentFile('t.cwl', tool('string[]?')));
+    assert.deepEqual(loaded.inputs[0]!.type, ['null', { type: 'array', items: 'string' }]);
+  });
 });
 
 describe('upgradeRequirements', () => {
