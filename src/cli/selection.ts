@@ -1,13 +1,13 @@
 import type { Process } from '../model/types.js';
 import { applyOverrides, readOverridesFile, resolveOverrides, type OverridesTable } from '../load/overrides.js';
-import { singleStep, targetWorkflow, type EnclosedStep } from '../plan/target.js';
+import { singleStep, singleStepWorkflow, targetWorkflow, type EnclosedStep } from '../plan/target.js';
 import type { DocumentOptions } from './engineOptions.js';
 import { loadChecked } from './inspection.js';
 
 /** What a run executes: the document's process, or the part of it --target / --single-step select. */
 export interface SelectedProcess {
   readonly process: Process;
-  /** --single-step: the workflows and steps it runs in, outermost first, whose requirements it inherits. */
+  /** --single-step of a step inside a subworkflow: the workflows and steps outside, outermost first, whose requirements it inherits. */
   readonly enclosing?: readonly EnclosedStep[];
 }
 
@@ -26,7 +26,7 @@ export async function selectProcess(
   if (overrides.size > 0) process = applyOverrides(process, overrides);
   if (loading.singleStep !== undefined) {
     const enclosing = singleStep(process, loading.singleStep, where);
-    return { process: enclosing[enclosing.length - 1]!.step.run, enclosing };
+    return { process: singleStepWorkflow(enclosing.at(-1)!), enclosing: enclosing.slice(0, -1) };
   }
   if (loading.targets.length > 0) process = targetWorkflow(process, loading.targets, where);
   return { process };

@@ -79,3 +79,18 @@ function stepPath(wf: Workflow, segments: readonly string[]): EnclosedStep[] | u
 function stepNames(wf: Workflow): string[] {
   return wf.steps.flatMap((s) => [s.id, ...(s.run.class === 'Workflow' ? stepNames(s.run).map((n) => `${s.id}/${n}`) : [])]);
 }
+
+/**
+ * What `--single-step` runs, as cwltool builds it: a workflow (with the
+ * requirements of the one the step is in) of that step alone, each of the
+ * step's inputs a workflow input of type Any (keeping the step's default),
+ * each of its outputs a workflow output; the step keeps its scatter,
+ * valueFrom and `when`.
+ */
+export function singleStepWorkflow(enclosed: EnclosedStep): Workflow {
+  const { workflow, step } = enclosed;
+  const inputs = step.in.map((i) => ({ id: i.id, type: 'Any' as const, ...(i.default !== undefined ? { default: i.default } : {}) }));
+  const alone = { ...step, in: step.in.map(({ linkMerge: _merge, ...i }) => ({ ...i, source: [i.id] })) };
+  const outputs = step.out.map((o) => ({ id: o, type: 'Any' as const, outputSource: [`${step.id}/${o}`] }));
+  return { ...workflow, inputs, outputs, steps: [alone] };
+}

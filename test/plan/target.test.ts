@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandLineTool, Workflow, WorkflowStep } from '../../src/model/types.js';
-import { singleStep, targetWorkflow } from '../../src/plan/target.js';
+import { singleStep, singleStepWorkflow, targetWorkflow } from '../../src/plan/target.js';
 
 const tool: CommandLineTool = {
   class: 'CommandLineTool', id: '', baseUri: 'file:///t.cwl', cwlVersion: 'v1.2', originalVersion: 'v1.2',
@@ -43,4 +43,13 @@ test('--single-step sub/inner names a step of the workflow step sub runs, with t
   assert.equal(singleStep(outer, 'sub', 'wf.cwl').at(-1)!.step.run, wf);
   assert.throws(() => singleStep(outer, 's2', 'wf.cwl'), /--single-step s2: no step of that name \(steps: first, sub, sub\/s1, sub\/s2, sub\/s3\)/);
   assert.throws(() => singleStep(outer, 'first/s1', 'wf.cwl'), /--single-step first\/s1: no step of that name/);
+});
+
+test("--single-step runs a workflow of the step alone: its inputs Any (with the step's defaults), its outputs, its scatter kept", () => {
+  const scattered: WorkflowStep = { ...step('s2', 's1/out'), in: [{ id: 'msg', source: ['s1/out'], default: 'd', linkMerge: 'merge_flattened' }], scatter: ['msg'] };
+  const alone = singleStepWorkflow({ workflow: { ...wf, steps: [step('s1', 'a'), scattered] }, step: scattered });
+  assert.deepEqual(alone.inputs, [{ id: 'msg', type: 'Any', default: 'd' }]);
+  assert.deepEqual(alone.outputs, [{ id: 'out', type: 'Any', outputSource: ['s2/out'] }]);
+  assert.deepEqual(alone.steps.map((s) => [s.id, s.in, s.scatter]), [['s2', [{ id: 'msg', source: ['msg'], default: 'd' }], ['msg']]]);
+  assert.equal(alone.id, wf.id);
 });
