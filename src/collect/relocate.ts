@@ -6,6 +6,7 @@ import { mapFiles, mapFilesAsync } from '../model/fileWalk.js';
 import { pathToUri, uriToPath } from '../files/uri.js';
 import { FileBoundary, checkBasename, realOrSelf, realPathNow } from './fileBoundary.js';
 import { RelocationBoundary } from './relocationBoundary.js';
+import { completeOutputObject } from './outputCompletion.js';
 
 export type OutputMode = 'move' | 'copy' | 'leave';
 
@@ -31,6 +32,7 @@ export async function relocateOutputs(
   for (const [id, value] of Object.entries(outputs)) {
     out[id] = await mapFilesAsync(value, (f) => placement.relocate(f, outdir, `${document}: output '${id}'`), { descend: () => false });
   }
+  await completeOutputObject(out, outdir, document);
   return out;
 }
 

@@ -36,3 +36,14 @@ export async function writeDirectoryLiteral(
     }
   }
 }
+
+/** A listing read back from what writeDirectoryLiteral wrote, in the order the literal gave its entries (as cwltool keeps it). */
+export function inGivenOrder(listed: readonly FileOrDirectory[], given: readonly FileOrDirectory[]): FileOrDirectory[] {
+  const byName = new Map(listed.map((e) => [e.basename, e]));
+  return given.flatMap((g) => {
+    const entry = byName.get(g.basename ?? '');
+    if (!entry) return [];
+    if (entry.class === 'Directory' && g.class === 'Directory' && entry.listing && g.listing) return [{ ...entry, listing: inGivenOrder(entry.listing, g.listing) }];
+    return [entry];
+  });
+}

@@ -16,7 +16,7 @@ import { secondaryCandidates, type EvaluateWithSelf } from '../job/secondaryFile
 import { checkFormat, type Ontologies } from '../load/formats.js';
 import { expandFormat } from '../load/types.js';
 import { expectStrings } from '../expressions/resultTypes.js';
-import { writeDirectoryLiteral } from './directoryLiterals.js';
+import { inGivenOrder, writeDirectoryLiteral } from './directoryLiterals.js';
 
 interface FileProps {
   readonly secondaryFiles?: readonly SecondaryFileSchema[];
@@ -150,8 +150,9 @@ async function writtenDirectory(dir: DirectoryValue, ctx: InputFileContext): Pro
   const target = await ctx.remote.literalDirectory(dir.basename ?? 'literal_dir');
   const prepare = (entry: FileOrDirectory): Promise<FileOrDirectory> => prepareFileOrDirectory(entry, {}, { ...ctx, writeLiterals: false });
   await writeDirectoryLiteral(dir.listing ?? [], target, prepare, ctx.where);
-  const { listing: _given, ...rest } = dir;
-  return prepareDirectory({ ...rest, location: pathToUri(target), basename: dir.basename ?? path.basename(target) }, 'deep_listing', ctx, true);
+  const { listing: given, ...rest } = dir;
+  const written = await prepareDirectory({ ...rest, location: pathToUri(target), basename: dir.basename ?? path.basename(target) }, 'deep_listing', ctx, true);
+  return { ...written, listing: inGivenOrder(written.listing ?? [], given ?? []) };
 }
 
 /** The File at `url`, downloaded: named by the URL unless it has a basename of its own. */
