@@ -44,6 +44,8 @@ export const CORPUS: readonly CorpusCase[] = [
   { name: 'overrides-job-file', about: "cwltool:overrides in the job file set a tool's environment", args: ['wf.cwl', 'job.yml'] },
   { name: 'overrides-step-id', about: 'cwltool:overrides in the job file keyed by a step id (wf.cwl#step1)', args: ['wf.cwl', 'job.yml'] },
   { name: 'overrides-step-id', about: 'an --overrides file keyed by a step id (wf.cwl#step1)', args: ['--overrides', 'overrides.yml', 'wf.cwl'] },
+  { name: 'overrides-relative-to-document', about: "an --overrides file's keys name processes relative to the document run, not to the file", args: ['--overrides', 'ov/ov.yml', 'sub/wf.cwl'] },
+  { name: 'overrides-relative-to-document', about: "a job file's cwltool:overrides keys name processes relative to the document run", args: ['sub/wf.cwl', 'ov/job.yml'] },
   { name: 'single-step-nested', about: '--single-step of a step that runs a subworkflow runs that subworkflow', args: ['--single-step', 'sub', 'wf.cwl', 'job.yml'] },
   { name: 'single-step-nested', about: '--single-step sub/inner runs a step inside the subworkflow step sub runs', args: ['--single-step', 'sub/inner', 'wf.cwl', 'job.yml'] },
   {
@@ -52,5 +54,10 @@ export const CORPUS: readonly CorpusCase[] = [
   },
   { name: 'v1.0-position-expression', about: "an expression as inputBinding 'position' needs v1.1: a v1.0 tool using one is invalid", args: ['tool.cwl', 'job.yml'] },
   { name: 'nested-array-shorthand', about: "the type shorthand 'string[][]' is no type in v1.2 (one '[]' only): the tool is invalid", args: ['tool.cwl', 'job.yml'] },
+  { name: 'directory-literal', about: 'a Directory literal (listing, no location) given to a workflow in the job file, read by a step and passed through', args: ['wf.cwl', 'job.yml'] },
+  { name: 'directory-literal', about: "a Directory literal as a workflow input's default, read by a step and passed through", args: ['wf-default.cwl'] },
+  { name: 'single-step-step-features', about: "--single-step keeps the step's valueFrom", args: ['--single-step', 'vf', 'wf.cwl', 'job.yml'] },
+  { name: 'single-step-step-features', about: "--single-step keeps the step's in default", args: ['--single-step', 'dflt', 'wf.cwl', 'empty.yml'] },
+  { name: 'single-step-step-features', about: "--single-step keeps the step's scatter", args: ['--single-step', 'sc', 'wf.cwl', 'arr.yml'] },
   { name: 'packed-self-import', about: 'a packed document whose step $imports a fragment of the same file', args: ['packed.cwl#main', '--word', 'hi'] },
 ];
