@@ -27,7 +27,7 @@ test('allowed: scatter takes an array level off its inputs and puts one on its o
   words: string[]
 outputs:
   each: {type: 'File[]', outputSource: s1/out}
-  grid: {type: 'File[][]', outputSource: s2/out}
+  grid: {type: {type: array, items: 'File[]'}, outputSource: s2/out}
 steps:
   s1:
     run: cat.cwl
