@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, jobFileSizeLimit, type LoadLimits } from './limits.js';
 import { hereOrInWorker } from './worker.js';
 import type { LoadGuard } from './guard.js';
 import { overridesEntry, type OverridesTable } from './overrides.js';
-import { refuseInexactIntegers } from './exactIntegers.js';
+import { mayHoldInexactIntegers, refuseInexactIntegers } from './exactIntegers.js';
 
 export interface JobFile {
   readonly inputs: Record<string, unknown>;
@@ -55,7 +55,7 @@ export function jobObjectFromText(text: string, uri: string, limits: LoadLimits)
   const parsed = parseYaml(text, uri, jobFileSizeLimit(limits), { markInexactIntegers: true }).value;
   if (parsed === null || parsed === undefined) return { inputs: {}, requirements: [] };
   if (!isPlainObject(parsed)) throw new ValidationError(`${uriToPath(uri)}: a job object must be a mapping of input names to values`);
-  refuseInexactIntegers(parsed, uriToPath(uri));
+  if (mayHoldInexactIntegers(text)) refuseInexactIntegers(parsed, uriToPath(uri));
   const table = overridesEntry(parsed);
   const {
     cwl_outdir: _o, 'cwl:requirements': reqs, 'cwl:tool': tool, $namespaces: _n, $schemas: _s,
