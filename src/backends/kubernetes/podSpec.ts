@@ -45,7 +45,9 @@ export const CONTAINER_NAME = 'step';
 /**
  * The pod that runs one CommandLineJob, with the mounts `podMounts` planned.
  * Paths inside the pod are the engine's own (each mount is at the path the
- * engine sees), so the job needs no path translation; the command runs under `sh -c` so that stdin/stdout/stderr
+ * engine sees), so the job needs no path translation, but for a
+ * dockerOutputDirectory (runtime.outdir, where the output directory is
+ * mounted too); the command runs under `sh -c` so that stdin/stdout/stderr
  * redirections to files work in any image that has a shell.
  */
 export function buildPodSpec(
