@@ -54,6 +54,7 @@ function kubernetesOptions(
     toolLogsBasepath: shared.toolLogsBasepath,
     leaveContainer: shared.leaveContainer,
     allowRoot: Boolean(values['pod-allow-root']),
+    podsOnEngineNode: Boolean(values['pods-on-engine-node']),
     unschedulableTimeoutSeconds: run.unschedulableTimeoutSeconds,
     defaultImage: text('default-container') ?? 'docker.io/debian:stable-slim',
     forcePull: Boolean(values['force-docker-pull']),

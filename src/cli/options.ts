@@ -68,6 +68,7 @@ export const ENGINE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'pod-env-vars': { type: 'string', describe: 'YAML/JSON file of environment variables for step pods' },
   'pod-nodeselectors': { type: 'string', describe: 'YAML/JSON file of node selectors for step pods' },
   'pod-serviceaccount': { type: 'string', describe: 'Service account of step pods' },
+  'pods-on-engine-node': { type: 'boolean', describe: "Place every step pod on the node the engine's own pod (CALRISSIAN_POD_NAME) runs on, for clusters with only ReadWriteOnce storage" },
   'pod-allow-root': { type: 'boolean', describe: "Let step pods run as root, with the runtime's default capabilities, when the engine runs as root (refused by default)" },
   'pod-requests': {
     type: 'string', default: 'calrissian', choices: ['calrissian', 'min-max'],

@@ -93,7 +93,8 @@ export interface BuildOptions {
   readonly preservedEnv?: Readonly<Record<string, string>>;
   /**
    * Whether the container sees its own paths (/var/spool/cwl, as with Docker)
-   * or the engine's (Kubernetes: the same volumes at the same paths).
+   * or the engine's (Kubernetes: the same volumes at the same paths, and the
+   * output directory also at DockerRequirement's dockerOutputDirectory).
    */
   readonly containerPaths?: boolean;
   /** ResourceRequirement, evaluated once before the job was admitted. */
@@ -182,7 +183,11 @@ function chosenContainer(requirements: RequirementSet, options: BuildOptions, wh
 function processDirectories(container: ContainerSpec | undefined, options: BuildOptions): { outdir: string; tmpdir: string; stageRoot: string; ownPaths: boolean } {
   const ownPaths = container !== undefined && options.containerPaths !== false;
   if (!ownPaths) {
-    return { outdir: options.dirs.hostOutdir, tmpdir: options.dirs.podTmpdir ?? options.dirs.hostTmpdir, stageRoot: options.dirs.hostStageDir, ownPaths };
+    // A pod sees the engine's paths, but for the output directory a
+    // DockerRequirement names: the backend mounts the job's own there too.
+    const chosen = container?.requirement.dockerOutputDirectory;
+    const outdir = chosen !== undefined ? String(chosen) : options.dirs.hostOutdir;
+    return { outdir, tmpdir: options.dirs.podTmpdir ?? options.dirs.hostTmpdir, stageRoot: options.dirs.hostStageDir, ownPaths };
   }
   return { outdir: String(container.requirement.dockerOutputDirectory ?? CONTAINER_OUTDIR), tmpdir: CONTAINER_TMPDIR, stageRoot: CONTAINER_STAGE, ownPaths };
 }

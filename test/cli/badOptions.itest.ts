@@ -83,3 +83,14 @@ test('a bad BESPIN_MAX_* exits as a bad RETRY_* and a bad option do: one line na
     assertUsageError(r, line);
   }
 });
+
+test("--pods-on-engine-node (or conf pods_on_engine_node) outside the engine's pod is one line and exit 2, before any cluster is reached", async () => {
+  const dir = await scratch({ 'echo.cwl': ECHO, 'conf.json': '{"pods_on_engine_node": true}' });
+  const tool = path.join(dir, 'echo.cwl');
+  // No CALRISSIAN_POD_NAME, and a kubeconfig that would fail if it were read.
+  const env = { ...process.env, CALRISSIAN_POD_NAME: '', KUBECONFIG: path.join(dir, 'missing.kubeconfig') };
+  for (const args of [['--pods-on-engine-node'], ['--conf', path.join(dir, 'conf.json')]]) {
+    const r = await runCli(['--backend', 'kubernetes', ...args, tool, '--word', 'hi'], { env });
+    assertUsageError(r, /^ERROR --pods-on-engine-node places step pods on the node of the engine's own pod, but CALRISSIAN_POD_NAME names none: /m);
+  }
+});

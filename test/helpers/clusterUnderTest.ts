@@ -33,6 +33,8 @@ export interface ClaimSpec {
   readonly hostDir: string;
   /** The engine mounts it read-only (the platform's input claim). */
   readonly readOnly?: boolean;
+  /** Real clusters: the claim is ReadWriteOnce (ReadWriteMany otherwise); the stand-in does not check access modes. */
+  readonly readWriteOnce?: boolean;
 }
 
 export interface ClusterUnderTest {
@@ -111,6 +113,7 @@ export async function openCluster(options: OpenOptions): Promise<ClusterUnderTes
   const adminKubeconfigPath = kind === 'real' ? realClusterKubeconfig() : requiredKubeconfig();
   const p: Provisioned = await provision({
     adminKubeconfigPath, claims: hostDirs,
+    readWriteOnce: Object.entries(options.claims).filter(([, c]) => c.readWriteOnce).map(([claim]) => claim),
     ...(options.namespace ?? process.env.BESPIN_TEST_NAMESPACE ? { namespace: options.namespace ?? process.env.BESPIN_TEST_NAMESPACE } : {}),
   });
   const cluster = p.admin.getCurrentCluster();

@@ -24,6 +24,8 @@ export interface ProvisionOptions {
   readonly namespace?: string;
   /** Claim name → host directory, backed by hostPath PersistentVolumes. */
   readonly claims: Readonly<Record<string, string>>;
+  /** Claims (and their volumes) that are ReadWriteOnce, as on clusters without shared storage; the others ReadWriteMany. */
+  readonly readWriteOnce?: readonly string[];
   /** Seconds the engine's token is valid (default 4 h). */
   readonly tokenSeconds?: number;
 }
@@ -67,7 +69,7 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
   });
   const remove = (): Promise<void> => removeMade(core, rbac, made);
   try {
-    await createClaims(core, made, options.claims);
+    await createClaims(core, made, options.claims, new Set(options.readWriteOnce ?? []));
     const engineServiceAccount = await createEngineAccount(core, rbac, made);
     await waitForBound(core, namespace, Object.keys(options.claims));
     // The account comes from rbac/'s manifests, created above.
@@ -109,9 +111,10 @@ async function removeMade(core: CoreV1Api, rbac: RbacAuthorizationV1Api, made: M
 }
 
 /** A hostPath PersistentVolume and its claim for each claim name. */
-async function createClaims(core: CoreV1Api, made: Made, claims: Readonly<Record<string, string>>): Promise<void> {
+async function createClaims(core: CoreV1Api, made: Made, claims: Readonly<Record<string, string>>, readWriteOnce: ReadonlySet<string>): Promise<void> {
   const namespace = made.namespace;
   for (const [claim, dir] of Object.entries(claims)) {
+    const accessModes = [readWriteOnce.has(claim) ? 'ReadWriteOnce' : 'ReadWriteMany'];
     const pvName = `${namespace}-${claim}`.slice(0, 253);
     made.pvNames.push(pvName);
     // Pre-bound both ways, so the binder pairs exactly these two.
@@ -119,7 +122,7 @@ async function createClaims(core: CoreV1Api, made: Made, claims: Readonly<Record
       body: {
         metadata: { name: pvName, labels: { 'bespin.io/test': 'true' } },
         spec: {
-          capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain',
+          capacity: { storage: '100Gi' }, accessModes, persistentVolumeReclaimPolicy: 'Retain',
           storageClassName: '', hostPath: { path: path.resolve(dir), type: 'Directory' },
           claimRef: { namespace, name: claim },
         },
@@ -129,7 +132,7 @@ async function createClaims(core: CoreV1Api, made: Made, claims: Readonly<Record
       namespace,
       body: {
         metadata: { name: claim },
-        spec: { accessModes: ['ReadWriteMany'], storageClassName: '', volumeName: pvName, resources: { requests: { storage: '100Gi' } } },
+        spec: { accessModes, storageClassName: '', volumeName: pvName, resources: { requests: { storage: '100Gi' } } },
       },
     });
     made.created.push({ kind: 'pvc', name: claim });

@@ -17,7 +17,7 @@ import { MAX_POD_MOUNTS, podMounts, type PodMounts } from './podMounts.js';
 import { jobOutcomeOf } from './podOutcome.js';
 import type { PodOutcome } from './podDecision.js';
 import { PodWatcher } from './podWatcher.js';
-import { withRealSources } from './realSources.js';
+import { stagedOnClaims, withRealSources } from './realSources.js';
 import type { VolumeMap } from './storage.js';
 
 export interface KubernetesBackendOptions {
@@ -42,7 +42,8 @@ export class KubernetesBackend implements Backend {
   readonly cancelNote = 'its step pods were deleted';
   /**
    * Every job is a pod (the default image when the tool names none); a pod
-   * mounts each claim where the engine has it, so paths need no mapping.
+   * mounts each claim where the engine has it, so paths need no mapping,
+   * but for a dockerOutputDirectory (the output directory mounted there too).
    */
   readonly layout: PathLayout = {
     containers: 'always',
@@ -75,7 +76,7 @@ export class KubernetesBackend implements Backend {
     await this.#started;
     const real = await withRealSources(job, this.options.volumes);
     if (real.staging.length > 0) await mkdir(real.dirs.hostStageDir, { recursive: true });
-    await stageOnHost(real.staging, [real.dirs.hostOutdir, real.dirs.hostStageDir]);
+    await stageOnHost(stagedOnClaims(real), [real.dirs.hostOutdir, real.dirs.hostStageDir]);
     const started = performance.now();
     // One pod per call: retries (eviction, OOMKilled) are the engine's, above the backends.
     const { outcome, tail, podName: name } = await this.#attempt(real, signal);

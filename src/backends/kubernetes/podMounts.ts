@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { hostWriteDirs, type CommandLineJob } from '../../job/commandLineJob.js';
 import type { StagingEntry } from '../../job/staging.js';
+import { within } from '../../job/pathMapping.js';
+import { UnsupportedRequirementError, ValidationError } from '../../errors.js';
+import { containerPathProblem } from '../docker/containerPaths.js';
 import type { VolumeMap } from './storage.js';
 
 /**
@@ -51,10 +54,36 @@ export function podMounts(job: CommandLineJob, storage: PodStorage): PodMounts {
   if (wanted.length > bound) {
     const wider = widenedToRunDirectories(wanted, storage);
     if (wider.directories.length > 0) {
-      return { ...asVolumes(wider.wanted, storage.volumes), widened: { mounts: wanted.length, directories: wider.directories } };
+      return withChosenOutdir({ ...asVolumes(wider.wanted, storage.volumes), widened: { mounts: wanted.length, directories: wider.directories } }, job, storage.volumes);
     }
   }
-  return asVolumes(wanted, storage.volumes);
+  return withChosenOutdir(asVolumes(wanted, storage.volumes), job, storage.volumes);
+}
+
+/**
+ * DockerRequirement's dockerOutputDirectory (runtime.outdir, when it is not
+ * the engine's own path): the job's output directory mounted there too, the
+ * same subPath of its claim, so the tool writes where it chose and the
+ * engine collects from its own path. It may neither hide nor lie inside
+ * the engine's paths (its claims, the pod's other mounts, the pod's /tmp).
+ */
+function withChosenOutdir(planned: PodMounts, job: CommandLineJob, volumes: VolumeMap): PodMounts {
+  const hostOutdir = path.resolve(job.dirs.hostOutdir);
+  if (job.runtime.outdir === job.dirs.hostOutdir) return planned;
+  const chosen = `${job.name}: DockerRequirement dockerOutputDirectory '${job.runtime.outdir}'`;
+  const problem = containerPathProblem(job.runtime.outdir);
+  if (problem) throw new ValidationError(`${chosen} ${problem}`);
+  const at = path.posix.resolve(job.runtime.outdir);
+  const taken = [...volumes.mounts.map((m) => m.mountPath), ...planned.mounts.map((m) => m.mountPath), ...(job.dirs.podTmpdir !== undefined ? [job.dirs.podTmpdir] : [])];
+  const clash = taken.find((p) => within(p, at) || within(at, p));
+  if (clash !== undefined) {
+    const how = clash === at ? 'is' : within(clash, at) ? 'contains' : 'is inside';
+    throw new UnsupportedRequirementError(`${chosen} cannot be mounted in a step pod: it ${how} ${clash}, where the pod sees the engine's own files`);
+  }
+  const claim = volumes.find(hostOutdir)!;
+  const volume = planned.volumes.find((v) => v.persistentVolumeClaim?.claimName === claim.claim)!;
+  const subPath = path.relative(claim.mountPath, hostOutdir);
+  return { ...planned, mounts: [...planned.mounts, { name: volume.name, mountPath: at, ...(subPath !== '' ? { subPath } : {}), readOnly: false }] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
+import type { V1Affinity, V1Pod, V1Container, V1Volume, V1VolumeMount, V1EnvVar, V1EnvFromSource, V1OwnerReference } from '@kubernetes/client-node';
 import type { CommandLineJob, ResourceBounds } from '../../job/commandLineJob.js';
 import { requestedResources } from '../../job/resources.js';
 import { shellQuote } from '../../job/commandLine.js';
@@ -24,6 +24,11 @@ export interface PodOptions {
   readonly fsGroup?: number;
   /** --pod-allow-root: the operator lets step pods run as root (uid 0); otherwise they must not. */
   readonly allowRoot?: boolean;
+  /**
+   * --pods-on-engine-node: the node the engine's own pod runs on, where every
+   * step pod must go (clusters whose claims are ReadWriteOnce).
+   */
+  readonly engineNode?: string;
   /** The engine's own pod, when in-cluster: deleting it deletes every step pod. */
   readonly owner?: { readonly name: string; readonly uid: string };
   readonly defaultImage: string;
@@ -45,7 +50,9 @@ export const CONTAINER_NAME = 'step';
 /**
  * The pod that runs one CommandLineJob, with the mounts `podMounts` planned.
  * Paths inside the pod are the engine's own (each mount is at the path the
- * engine sees), so the job needs no path translation; the command runs under `sh -c` so that stdin/stdout/stderr
+ * engine sees), so the job needs no path translation, but for a
+ * dockerOutputDirectory (runtime.outdir, where the output directory is
+ * mounted too); the command runs under `sh -c` so that stdin/stdout/stderr
  * redirections to files work in any image that has a shell.
  */
 export function buildPodSpec(
@@ -77,6 +84,7 @@ export function buildPodSpec(
       volumes: podVolumes,
       ...(job.timeLimitSeconds !== undefined ? { activeDeadlineSeconds: Math.ceil(job.timeLimitSeconds) } : {}),
       ...(Object.keys(options.nodeSelector).length > 0 ? { nodeSelector: { ...options.nodeSelector } } : {}),
+      ...(options.engineNode !== undefined ? { affinity: onNode(options.engineNode) } : {}),
       // A tool has no business with the API: without --pod-serviceaccount it gets
       // no token (a real API server would mount the namespace's default one).
       ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : { automountServiceAccountToken: false }),
@@ -87,6 +95,23 @@ export function buildPodSpec(
         ...(options.runAsUser !== undefined ? { runAsUser: options.runAsUser } : {}),
         ...(options.runAsGroup !== undefined ? { runAsGroup: options.runAsGroup } : {}),
         ...(options.fsGroup !== undefined ? { fsGroup: options.fsGroup } : {}),
+      },
+    },
+  };
+}
+
+/**
+ * A required node affinity on the node's name (matchFields on metadata.name,
+ * the one field the scheduler matches), not spec.nodeName: the scheduler
+ * still places the pod, so it checks the node's room and taints, and a pod
+ * that does not fit waits or is Unschedulable as any other. The name needs
+ * no read of the Node (nodes are cluster-scoped; the engine's Role is not).
+ */
+function onNode(node: string): V1Affinity {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }],
       },
     },
   };

@@ -1,8 +1,9 @@
 import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { PermanentFailure } from '../../errors.js';
 import { hostWriteDirs, type CommandLineJob } from '../../job/commandLineJob.js';
 import type { StagingEntry } from '../../job/staging.js';
-import { PathMapper } from '../../job/pathMapping.js';
+import { PathMapper, within } from '../../job/pathMapping.js';
 import type { VolumeMap } from './storage.js';
 
 /**
@@ -35,4 +36,16 @@ export async function withRealSources(job: CommandLineJob, volumes: VolumeMap): 
   }));
   // The job's path map follows its staging plan: links to the real sources.
   return { ...job, staging, paths: PathMapper.forJob({ ...job, staging }) };
+}
+
+/**
+ * The staging entries where the engine makes them: one in the output
+ * directory a DockerRequirement chose (dockerOutputDirectory, where the pod
+ * mounts the job's output directory too) is made in the job's own output
+ * directory on its claim.
+ */
+export function stagedOnClaims(job: CommandLineJob): StagingEntry[] {
+  const outdir = job.runtime.outdir;
+  if (outdir === job.dirs.hostOutdir) return [...job.staging];
+  return job.staging.map((e) => (within(e.target, outdir) ? { ...e, target: path.join(job.dirs.hostOutdir, path.posix.relative(outdir, e.target)) } : e));
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { ValidationError, fileProblem } from '../../errors.js';
+import { UsageError, ValidationError, fileProblem } from '../../errors.js';
 import { schemaProblems } from '../../validate/schemas.js';
 import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
@@ -23,6 +23,8 @@ export interface KubernetesSetupOptions {
   readonly serviceAccount?: string;
   /** --pod-allow-root: step pods may run as root when the engine does. */
   readonly allowRoot: boolean;
+  /** --pods-on-engine-node: step pods go to the node the engine's own pod (ownPodName) runs on. */
+  readonly podsOnEngineNode: boolean;
   readonly priorityClass?: string;
   readonly envFromSecrets: readonly string[];
   readonly envFromConfigMaps: readonly string[];
@@ -61,43 +63,35 @@ async function stringMap(file: string | undefined, what: string, schema: 'pod-la
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
+/** What the engine's own pod gives step pods: its claims, its owner reference, its user and group, its node. */
+interface EngineIdentity {
+  readonly mounts: readonly VolumeMount[];
+  readonly owner?: { readonly name: string; readonly uid: string };
+  readonly runAsUser?: number | undefined;
+  readonly runAsGroup?: number | undefined;
+  readonly fsGroup?: number | undefined;
+  readonly nodeName?: string | undefined;
+}
+
 /**
  * Connects to the cluster and works out storage and pod identity: in-cluster
  * the engine's own pod (found by list + fieldSelector — the role has no
  * `get` on pods) gives the PVC mounts and the owner of every step pod.
  */
 export async function createKubernetesBackend(options: KubernetesSetupOptions): Promise<KubernetesBackend> {
+  if (options.podsOnEngineNode && !options.ownPodName) {
+    throw new UsageError("--pods-on-engine-node places step pods on the node of the engine's own pod, but CALRISSIAN_POD_NAME names none: run the engine in a pod (or name a pod that mounts the claims), or leave the option out");
+  }
   const { kc, namespace } = connect(options.namespace, options.access);
   const core = kc.makeApiClient(CoreV1Api);
-  const retry = options.retry;
-  let mounts: VolumeMount[] = [...VolumeMap.fromOptions(options.volumes).mounts];
-  let owner: { name: string; uid: string } | undefined;
-  let runAsUser: number | undefined = process.getuid?.();
-  let runAsGroup: number | undefined = process.getgid?.();
-  let fsGroup: number | undefined;
-  // As in Calrissian, CALRISSIAN_POD_NAME names the engine's pod wherever the
-  // engine runs: outside the cluster a placeholder pod that mounts the claims
-  // gives the same volumes and owner as in-cluster.
-  const ownName = options.ownPodName;
-  if (ownName) {
-    const list = await withRetries({ verb: 'list', resource: 'pods', namespace }, () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), retry, { onRetry: (m) => options.logger.warn(m) });
-    const self: V1Pod | undefined = list.items[0];
-    if (!self) throw new ValidationError(`CALRISSIAN_POD_NAME=${ownName}: no such pod in namespace ${namespace}`);
-    owner = { name: ownName, uid: self.metadata?.uid ?? '' };
-    for (const m of ownVolumeMounts(self)) {
-      if (!mounts.some((k) => k.claim === m.claim && k.mountPath === m.mountPath)) mounts.push(m);
-    }
-    runAsUser = self.spec?.securityContext?.runAsUser ?? runAsUser;
-    runAsGroup = self.spec?.securityContext?.runAsGroup ?? runAsGroup;
-    fsGroup = self.spec?.securityContext?.fsGroup;
-  }
-  if (runAsUser === 0 && !options.allowRoot) {
+  const engine = await engineIdentity(core, namespace, options);
+  if (engine.runAsUser === 0 && !options.allowRoot) {
     throw new ValidationError('the engine runs as root, and step pods run as the engine\'s user: run the engine as another user (the platform uses uid 1000), or pass --pod-allow-root to let step pods run as root');
   }
   return new KubernetesBackend({
     kc,
-    volumes: new VolumeMap(mounts),
-    retry,
+    volumes: new VolumeMap(engine.mounts),
+    retry: options.retry,
     deletePods: !options.leaveContainer && options.deletePods,
     streamLogs: options.streamLogs,
     ...(options.toolLogsBasepath ? { toolLogsBasepath: options.toolLogsBasepath } : {}),
@@ -112,15 +106,45 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
       imagePullSecrets: options.imagePullSecrets,
       ...(options.serviceAccount ? { serviceAccountName: options.serviceAccount } : {}),
       ...(options.priorityClass ? { priorityClassName: options.priorityClass } : {}),
-      ...(runAsUser !== undefined ? { runAsUser } : {}),
-      ...(runAsGroup !== undefined ? { runAsGroup } : {}),
-      ...(fsGroup !== undefined ? { fsGroup } : {}),
+      ...(engine.runAsUser !== undefined ? { runAsUser: engine.runAsUser } : {}),
+      ...(engine.runAsGroup !== undefined ? { runAsGroup: engine.runAsGroup } : {}),
+      ...(engine.fsGroup !== undefined ? { fsGroup: engine.fsGroup } : {}),
       allowRoot: options.allowRoot,
-      ...(owner ? { owner } : {}),
+      ...(engine.owner ? { owner: engine.owner } : {}),
+      ...(options.podsOnEngineNode && engine.nodeName ? { engineNode: engine.nodeName } : {}),
       defaultImage: options.defaultImage,
       imagePullPolicy: options.forcePull ? 'Always' : 'IfNotPresent',
     },
   });
+}
+
+/**
+ * As in Calrissian, CALRISSIAN_POD_NAME names the engine's pod wherever the
+ * engine runs: outside the cluster a placeholder pod that mounts the claims
+ * gives the same volumes and owner as in-cluster. Without it: the --volume
+ * claims and the engine process's own user and group.
+ */
+async function engineIdentity(core: CoreV1Api, namespace: string, options: KubernetesSetupOptions): Promise<EngineIdentity> {
+  const mounts: VolumeMount[] = [...VolumeMap.fromOptions(options.volumes).mounts];
+  const runAsUser = process.getuid?.();
+  const runAsGroup = process.getgid?.();
+  const ownName = options.ownPodName;
+  if (!ownName) return { mounts, runAsUser, runAsGroup };
+  const list = await withRetries({ verb: 'list', resource: 'pods', namespace }, () => core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${ownName}` }), options.retry, { onRetry: (m) => options.logger.warn(m) });
+  const self: V1Pod | undefined = list.items[0];
+  if (!self) throw new ValidationError(`CALRISSIAN_POD_NAME=${ownName}: no such pod in namespace ${namespace}`);
+  for (const m of ownVolumeMounts(self)) {
+    if (!mounts.some((k) => k.claim === m.claim && k.mountPath === m.mountPath)) mounts.push(m);
+  }
+  const nodeName = self.spec?.nodeName;
+  if (options.podsOnEngineNode && !nodeName) {
+    throw new ValidationError(`--pods-on-engine-node: the engine's pod ${ownName} is on no node yet (spec.nodeName is empty), so there is no node to place step pods on`);
+  }
+  const context = self.spec?.securityContext;
+  return {
+    mounts, owner: { name: ownName, uid: self.metadata?.uid ?? '' }, nodeName,
+    runAsUser: context?.runAsUser ?? runAsUser, runAsGroup: context?.runAsGroup ?? runAsGroup, fsGroup: context?.fsGroup,
+  };
 }
 
 /** The labels, environment and node selectors of step pods, from the files the options name. */

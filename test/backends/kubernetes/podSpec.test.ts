@@ -138,3 +138,14 @@ test("the operator's --pod-env-vars come after the document's environment, as in
   assert.equal(env.FROM_FILE, '1', 'the operator wins');
   assert.equal(env.AWS_REGION, 'from-document');
 });
+
+test('--pods-on-engine-node: a required node affinity on the engine pod\'s node name, never spec.nodeName (the scheduler still checks room)', () => {
+  const pod = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, podMounts(job(), storage), { ...options, engineNode: 'node-7' });
+  assert.deepEqual(pod.spec!.affinity, {
+    nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-7'] }] }] } },
+  });
+  assert.equal(pod.spec!.nodeName, undefined);
+  assert.deepEqual(pod.spec!.nodeSelector, { disk: 'ssd' }, '--pod-nodeselectors still apply');
+  const anywhere = buildPodSpec(job(), 'p', 'wf/ndvi', job().resources, podMounts(job(), storage), options);
+  assert.equal(anywhere.spec!.affinity, undefined, 'without the option the scheduler may choose any node');
+});
