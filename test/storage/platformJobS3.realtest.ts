@@ -1,0 +1,80 @@
+/**
+ * The platform's Job on the platform's storage: the three claims are prefixes
+ * of one S3 bucket (versitygw on loopback), FUSE-mounted on the node by s3fs
+ * (test/realcluster/s3.sh), the engine and its step pods reach them through
+ * hostPath volumes into that mount, and the results are read back as the
+ * launcher reads them: through the S3 API, by the output claim's volume name,
+ * the moment the Job is Complete, byte for byte against the output object's
+ * checksums.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { platformCommand, runEngineJob } from '../deploy/engineJob.js';
+import { REPO, admin, importEngineImage, opened, setUpNamespace, stage, volumeName } from '../deploy/platformNamespace.js';
+import { getObject, listKeys, type S3Access } from './s3Client.js';
+
+const WORKFLOW = readFileSync(path.join(REPO, 'deploy/example/stage/example.cwl'), 'utf8');
+const OUTPUT_CLAIM = 'calrissian-output-data';
+
+interface S3Storage extends S3Access { readonly bucket: string; readonly mount: string }
+let s3: S3Storage;
+
+before(() => {
+  // Up (or found up): the server, the bucket and the mount; then the cluster and the image.
+  const conf = execFileSync('bash', [path.join(REPO, 'test/realcluster/s3.sh'), 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  s3 = JSON.parse(readFileSync(conf, 'utf8')) as S3Storage;
+  admin();
+  importEngineImage();
+}, { timeout: 900_000 });
+after(async () => { for (const close of opened) await close(); });
+
+interface ListedFile { readonly path: string; readonly checksum?: string; readonly size?: number }
+
+/** Every File in an output object, Directory listings included. */
+function listedFiles(value: unknown, into: ListedFile[] = []): ListedFile[] {
+  if (Array.isArray(value)) for (const v of value) listedFiles(v, into);
+  else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (o.class === 'File' && typeof o.path === 'string') into.push(o as unknown as ListedFile);
+    for (const v of Object.values(o)) listedFiles(v, into);
+  }
+  return into;
+}
+
+test("the platform's command line, verbatim, on claims in one S3 bucket through s3fs: every output read back through the S3 API matches its checksum", { timeout: 900_000 }, async (t) => {
+  const ns = await setUpNamespace({ kind: 's3', mount: s3.mount });
+  const name = 'eo-app';
+  const prefix = `${volumeName(ns.name, OUTPUT_CLAIM)}/`;
+  const key = (p: string): string => {
+    assert.ok(p.startsWith('/calrissian/output-data/'), `${p} is on the output claim`);
+    return prefix + p.slice('/calrissian/output-data/'.length);
+  };
+  await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'green', 'blue'], title: 'platform run on S3' }) });
+  const started = Date.now();
+  const run = await runEngineJob(ns, platformCommand(name), 'platform');
+  const complete = Date.now();
+  // Read at once, through S3 alone: nothing of the mount's caches helps.
+  const stderrFile = (await getObject(s3, s3.bucket, key(`/calrissian/output-data/${name}.cwl-stderr.log`)).catch((e: unknown) => String(e))).toString();
+  assert.equal(run.status, 'Complete', stderrFile);
+  assert.match(stderrFile, /Final process status is success/);
+  const outputs = JSON.parse((await getObject(s3, s3.bucket, key(`/calrissian/output-data/${name}.cwl-outputs.json`))).toString('utf8')) as { stac: { class: string; path: string } };
+  assert.equal(outputs.stac.path, `/calrissian/output-data/${name}/stac`);
+  const files = listedFiles(outputs);
+  assert.deepEqual(files.map((f) => path.basename(f.path)).sort(), ['blue.json', 'catalog.json', 'green.json', 'red.json']);
+  for (const f of files) {
+    assert.match(f.checksum ?? '', /^sha1\$[0-9a-f]{40}$/, `${f.path} has a checksum`);
+    const bytes = await getObject(s3, s3.bucket, key(f.path));
+    assert.equal(`sha1$${createHash('sha1').update(bytes).digest('hex')}`, f.checksum, `${f.path}: the bytes in the bucket are the bytes the output object describes`);
+    if (f.size !== undefined) assert.equal(bytes.length, f.size, `${f.path}: size`);
+  }
+  const catalog = JSON.parse((await getObject(s3, s3.bucket, key(`/calrissian/output-data/${name}/stac/catalog.json`))).toString('utf8')) as { description: string };
+  assert.equal(catalog.description, 'platform run on S3');
+  // The bucket holds the outputs under the output claim's prefix, nothing of the run's working files.
+  const keys = await listKeys(s3, s3.bucket, `${prefix}${name}/`);
+  for (const f of files) assert.ok(keys.includes(key(f.path)), `${key(f.path)} is listed in the bucket`);
+  t.diagnostic(`engine Job Complete in ${((complete - started) / 1000).toFixed(1)} s; outputs read back through S3 in ${((Date.now() - complete) / 1000).toFixed(1)} s; ${keys.length} objects under ${prefix}${name}/; engine peak resident memory ${(run.memory.rss / 2 ** 20).toFixed(1)} MiB`);
+});
