@@ -45,14 +45,17 @@ function listedFiles(value: unknown, into: ListedFile[] = []): ListedFile[] {
   return into;
 }
 
+/** Where an output-claim path is in the bucket: under the output claim's volume's prefix. */
+function outputKey(namespace: string, p: string): string {
+  assert.ok(p.startsWith('/calrissian/output-data/'), `${p} is on the output claim`);
+  return `${volumeName(namespace, OUTPUT_CLAIM)}/${p.slice('/calrissian/output-data/'.length)}`;
+}
+
 test("the platform's command line, verbatim, on claims in one S3 bucket through s3fs: every output read back through the S3 API matches its checksum", { timeout: 900_000 }, async (t) => {
   const ns = await setUpNamespace({ kind: 's3', mount: s3.mount });
   const name = 'eo-app';
   const prefix = `${volumeName(ns.name, OUTPUT_CLAIM)}/`;
-  const key = (p: string): string => {
-    assert.ok(p.startsWith('/calrissian/output-data/'), `${p} is on the output claim`);
-    return prefix + p.slice('/calrissian/output-data/'.length);
-  };
+  const key = (p: string): string => outputKey(ns.name, p);
   await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'green', 'blue'], title: 'platform run on S3' }) });
   const started = Date.now();
   const run = await runEngineJob(ns, platformCommand(name), 'platform');
@@ -75,6 +78,20 @@ test("the platform's command line, verbatim, on claims in one S3 bucket through 
   assert.equal(catalog.description, 'platform run on S3');
   // The bucket holds the outputs under the output claim's prefix, nothing of the run's working files.
   const keys = await listKeys(s3, s3.bucket, `${prefix}${name}/`);
-  for (const f of files) assert.ok(keys.includes(key(f.path)), `${key(f.path)} is listed in the bucket`);
+  assert.deepEqual(keys.filter((k) => !k.endsWith('/')).sort(), files.map((f) => key(f.path)).sort());
   t.diagnostic(`engine Job Complete in ${((complete - started) / 1000).toFixed(1)} s; outputs read back through S3 in ${((Date.now() - complete) / 1000).toFixed(1)} s; ${keys.length} objects under ${prefix}${name}/; engine peak resident memory ${(run.memory.rss / 2 ** 20).toFixed(1)} MiB`);
+});
+
+test('a failing step on S3 claims: the Job ends Failed, and the --stderr and --stdout files read through the S3 API say why and hold the partial output object', { timeout: 900_000 }, async () => {
+  const ns = await setUpNamespace({ kind: 's3', mount: s3.mount });
+  const name = 'eo-fails';
+  await stage(ns, { [`${name}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ items: ['red', 'fail'] }) });
+  const run = await runEngineJob(ns, platformCommand(name), 'platform');
+  const read = async (p: string): Promise<string> => (await getObject(s3, s3.bucket, outputKey(ns.name, p))).toString('utf8');
+  const stderrFile = await read(`/calrissian/output-data/${name}.cwl-stderr.log`);
+  assert.equal(run.status, 'Failed', stderrFile);
+  assert.match(stderrFile, /^ERROR main\/process\S*: exited with code 4$/m);
+  assert.match(stderrFile, /cannot process item fail: the input is corrupt/);
+  assert.match(stderrFile, /Final process status is permanentFail/);
+  assert.deepEqual(JSON.parse(await read(`/calrissian/output-data/${name}.cwl-outputs.json`)), { stac: null });
 });
