@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { platformCommand, runEngineJob } from '../deploy/engineJob.js';
-import { REPO, admin, importEngineImage, opened, setUpNamespace, stage, volumeName } from '../deploy/platformNamespace.js';
-import { getObject, listKeys, type S3Access } from './s3Client.js';
+import { platformCommand, runEngineJob } from './engineJob.js';
+import { REPO, admin, importEngineImage, opened, setUpNamespace, stage, volumeName } from './platformNamespace.js';
+import { getObject, listKeys, type S3Access } from '../helpers/s3Client.js';
 
 const WORKFLOW = readFileSync(path.join(REPO, 'deploy/example/stage/example.cwl'), 'utf8');
 const OUTPUT_CLAIM = 'calrissian-output-data';
