@@ -45,6 +45,17 @@ function listedFiles(value: unknown, into: ListedFile[] = []): ListedFile[] {
   return into;
 }
 
+/** The kubelet's subPath bind mounts of the s3fs mount still there for a namespace's volumes after `waitMs`. */
+async function subPathMountsLeft(namespace: string, waitMs: number): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' '))
+      .filter((f) => f[8] === 'fuse.s3fs' && f[4]!.includes(`/volume-subpaths/${namespace}-`)).map((f) => f[4]!);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** Where an output-claim path is in the bucket: under the output claim's volume's prefix. */
 function outputKey(namespace: string, p: string): string {
   assert.ok(p.startsWith('/calrissian/output-data/'), `${p} is on the output claim`);
@@ -79,7 +90,11 @@ test("the platform's command line, verbatim, on claims in one S3 bucket through 
   // The bucket holds the outputs under the output claim's prefix, nothing of the run's working files.
   const keys = await listKeys(s3, s3.bucket, `${prefix}${name}/`);
   assert.deepEqual(keys.filter((k) => !k.endsWith('/')).sort(), files.map((f) => key(f.path)).sort());
-  t.diagnostic(`engine Job Complete in ${((complete - started) / 1000).toFixed(1)} s; outputs read back through S3 in ${((Date.now() - complete) / 1000).toFixed(1)} s; ${keys.length} objects under ${prefix}${name}/; engine peak resident memory ${(run.memory.rss / 2 ** 20).toFixed(1)} MiB`);
+  const readBack = Date.now() - complete;
+  await t.test("the kubelet unmounts the step pods' subPath mounts of the bucket", { todo: 'the engine removes a step\'s staged and output directories (subPath sources) as soon as its pod is deleted; s3fs then answers ENOENT for the kubelet\'s bind mounts of them, and the kubelet skips unmounting a path that "does not exist" (mount_helper_common.go), so they stay until s3fs stops' }, async () => {
+    assert.deepEqual(await subPathMountsLeft(ns.name, 30_000), []);
+  });
+  t.diagnostic(`engine Job Complete in ${((complete - started) / 1000).toFixed(1)} s; outputs read back through S3 in ${(readBack / 1000).toFixed(1)} s; ${keys.length} objects under ${prefix}${name}/; engine peak resident memory ${(run.memory.rss / 2 ** 20).toFixed(1)} MiB`);
 });
 
 test('a failing step on S3 claims: the Job ends Failed, and the --stderr and --stdout files read through the S3 API say why and hold the partial output object', { timeout: 900_000 }, async () => {

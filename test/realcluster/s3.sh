@@ -60,6 +60,8 @@ up() {
   echo $! >"$S3_STATE/s3fs.pid"
   for _ in $(seq 1 100); do mounted && break; sleep 0.1; done
   mounted || die "s3fs did not mount $BUCKET on $MNT (log: $LOGS/s3fs.log)"
+  # Its device number (major:minor), shared by every bind mount of it.
+  awk -v m="$MNT" '$5 == m { print $3 }' /proc/self/mountinfo >"$S3_STATE/device"
   cat >"$S3_STATE/s3.json" <<JSON
 {"endpoint": "http://$S3_ADDR", "accessKey": "$ACCESS_KEY", "secretKey": "$SECRET_KEY", "bucket": "$BUCKET", "mount": "$MNT"}
 JSON
@@ -79,11 +81,21 @@ stop() {
   rm -f "$S3_STATE/$name.pid"
 }
 
+# Every mount of the s3fs file system: the mount itself and the kubelet's
+# bind mounts of it (a pod's subPath mounts it could not clean up: once a
+# subPath's source directory is deleted, s3fs answers ENOENT for the bind
+# mount, and the kubelet skips unmounting a path that "does not exist").
+fuse_mounts() {
+  local dev
+  dev=$(cat "$S3_STATE/device" 2>/dev/null) || return 0
+  awk -v d="$dev" '$3 == d && $9 == "fuse.s3fs" { print $5 }' /proc/self/mountinfo | sort -r
+}
+
 down() {
   [ -d "$S3_STATE" ] || return 0
-  # The mount first (lazily: a pod's bind mount of it may outlive it), then
-  # the mounter, then the server.
-  if mounted; then fusermount -u "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true; fi
+  # The mounts first (lazily: a pod may still use one), then the mounter,
+  # then the server.
+  fuse_mounts | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   stop s3fs
   if mounted; then umount -l "$MNT" || true; fi
   mounted && die "$MNT is still mounted; not removing $S3_STATE"
