@@ -8,6 +8,18 @@ import { IMAGE, REPO, admin, pollJob, type Namespace } from './platformNamespace
 
 const ENGINE_JOB = load(readFileSync(path.join(REPO, 'deploy/example/run/engine-job.yaml'), 'utf8')) as V1Job;
 
+/** The first command line: the platform's, for a document staged as <name>.cwl with a job.json. */
+export const platformCommand = (name: string): string[] => [
+  'calrissian', '--max-ram', '128G', '--max-cores', '1000', '--force-docker-pull',
+  '--pod-env-vars', '/calrissian/config/environment.yaml',
+  '--pod-labels', '/calrissian/config/pod-labels.json',
+  '--tmp-outdir-prefix', '/calrissian/tmpout/',
+  '--outdir', `/calrissian/output-data/${name}`,
+  '--stdout', `/calrissian/output-data/${name}.cwl-outputs.json`,
+  '--stderr', `/calrissian/output-data/${name}.cwl-stderr.log`,
+  `/calrissian/input-data/${name}.cwl`, 'job.json',
+];
+
 export interface EngineRun {
   readonly status: 'Complete' | 'Failed';
   readonly enginePod: string;

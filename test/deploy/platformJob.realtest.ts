@@ -16,23 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { schemaProblems } from '../../src/validate/schemas.js';
-import { runEngineJob, type EngineRun } from './engineJob.js';
+import { platformCommand, runEngineJob, type EngineRun } from './engineJob.js';
 import { IMAGE, REPO, admin, importEngineImage, opened, setUpNamespace, stage, type Namespace } from './platformNamespace.js';
 
 const WORKFLOW = readFileSync(path.join(REPO, 'deploy/example/stage/example.cwl'), 'utf8');
 const MiB = 2 ** 20;
-
-/** The first command line: the platform's, for a document staged as <name>.cwl with a job.json. */
-const platformCommand = (name: string): string[] => [
-  'calrissian', '--max-ram', '128G', '--max-cores', '1000', '--force-docker-pull',
-  '--pod-env-vars', '/calrissian/config/environment.yaml',
-  '--pod-labels', '/calrissian/config/pod-labels.json',
-  '--tmp-outdir-prefix', '/calrissian/tmpout/',
-  '--outdir', `/calrissian/output-data/${name}`,
-  '--stdout', `/calrissian/output-data/${name}.cwl-outputs.json`,
-  '--stderr', `/calrissian/output-data/${name}.cwl-stderr.log`,
-  `/calrissian/input-data/${name}.cwl`, 'job.json',
-];
 
 /** The second: a launcher's, with the inputs on the command line. */
 const launcherCommand = (name: string, inputs: string[]): string[] => [

@@ -55,11 +55,19 @@ export function importEngineImage(): void {
 /** What each namespace set up here needs undone after the tests. */
 export const opened: (() => Promise<void>)[] = [];
 
+/** The PersistentVolume behind a claim of a namespace set up here (csi-s3 names a claim's bucket prefix after it). */
+export const volumeName = (namespace: string, claim: string): string => `${namespace}-${claim}`;
+
+/** Where the claims' volumes point: host directories, or prefixes of one S3 bucket through its FUSE mount (test/realcluster/s3.sh). */
+export type Storage = { readonly kind: 'hostPath' } | { readonly kind: 's3'; readonly mount: string };
+
 /** A namespace set up by `kubectl apply -k` from deploy/base, with hostPath volumes behind its claims and a watch on its pods. */
-export async function setUpNamespace(): Promise<Namespace> {
+export async function setUpNamespace(storage: Storage = { kind: 'hostPath' }): Promise<Namespace> {
   const name = `bespin-deploy-${Math.random().toString(16).slice(2, 8)}`;
   const root = await mkdtemp(path.join(os.tmpdir(), `${name}-`));
-  const dirs = { input: path.join(root, 'input'), tmpout: path.join(root, 'tmpout'), output: path.join(root, 'output') };
+  // On S3, each claim's volume is its own prefix of the bucket, <bucket>/<pv-name>/, as csi-s3 lays them out.
+  const claimDir = (claim: string, local: string): string => (storage.kind === 's3' ? path.join(storage.mount, volumeName(name, claim)) : path.join(root, local));
+  const dirs = { input: claimDir('calrissian-input-data', 'input'), tmpout: claimDir('calrissian-tmpout', 'tmpout'), output: claimDir('calrissian-output-data', 'output') };
   const overlay = path.join(root, 'overlay');
   for (const d of [root, ...Object.values(dirs), overlay]) {
     execFileSync('mkdir', ['-p', d]);
@@ -85,8 +93,9 @@ export async function setUpNamespace(): Promise<Namespace> {
   opened.push(async () => {
     watch.abort();
     await core.deleteNamespace({ name, propagationPolicy: 'Background' }).catch(() => undefined);
-    for (const claim of Object.keys(claims)) await core.deletePersistentVolume({ name: `${name}-${claim}` }).catch(() => undefined);
+    for (const claim of Object.keys(claims)) await core.deletePersistentVolume({ name: volumeName(name, claim) }).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
+    if (storage.kind === 's3') for (const d of Object.values(dirs)) await rm(d, { recursive: true, force: true });
   });
   return { name, dirs, launcher: await launcherClients(core, name), pods, deleted };
 }
@@ -113,7 +122,7 @@ async function createVolumes(core: CoreV1Api, name: string, storageClass: string
   for (const [claim, dir] of Object.entries(claims)) {
     await core.createPersistentVolume({
       body: {
-        metadata: { name: `${name}-${claim}`, labels: { 'bespin.io/test': 'true' } },
+        metadata: { name: volumeName(name, claim), labels: { 'bespin.io/test': 'true' } },
         spec: {
           capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany', 'ReadOnlyMany'], persistentVolumeReclaimPolicy: 'Retain',
           storageClassName: storageClass, hostPath: { path: dir, type: 'Directory' }, claimRef: { namespace: name, name: claim },

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/common.sh"
 
 [ "$(id -u)" = 0 ] || rc_die "must run as root"
-[ -d "$STATE" ] || [ -d "$RUN" ] || { rc_log "nothing to stop"; exit 0; }
+[ -d "$STATE" ] || [ -d "$RUN" ] || { bash "$here/s3.sh" down; rc_log "nothing to stop"; exit 0; }
 
 stop_process() { # name, seconds to wait after SIGTERM
   local f=$PIDS/$1.pid pid
@@ -38,6 +38,9 @@ if [ -S "$CONTAINERD_SOCK" ]; then
   done
 fi
 stop_process containerd 10
+# The platform's storage (s3.sh: the S3 server and its FUSE mount), once no
+# container uses the mount.
+bash "$here/s3.sh" down
 # Shims of this containerd outlive it (they are re-parented to init).
 for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $CONTAINERD_SOCK" 2>/dev/null); do
   kill -KILL "$pid" 2>/dev/null
