@@ -28,7 +28,7 @@ mounted() { mountpoint -q "$MNT" 2>/dev/null; }
 answers() { curl -s -o /dev/null --max-time 2 "http://$S3_ADDR/" ; }
 
 up() {
-  command -v s3fs >/dev/null || die "s3fs is required (apt-get install s3fs; .ci/storage-deps.sh installs it)"
+  command -v s3fs >/dev/null || die "s3fs is required (apt-get install s3fs; .ci/run installs it)"
   [ -e /dev/fuse ] || die "/dev/fuse is missing: s3fs cannot mount"
   if alive versitygw && alive s3fs && mounted; then
     echo "$S3_STATE/s3.json"
