@@ -23,10 +23,12 @@ export interface EngineRun {
  */
 export async function runEngineJob(
   ns: Namespace, command: string[], security: 'platform' | 'launcher',
-  options: { midRun?: (enginePod: string) => Promise<void>; homeConf?: Record<string, unknown> } = {},
+  options: { midRun?: (enginePod: string) => Promise<void>; homeConf?: Record<string, unknown>; backoffLimit?: number } = {},
 ): Promise<EngineRun> {
   const job = structuredClone(ENGINE_JOB);
   job.metadata = { name: 'engine' };
+  // More than 0: the Job starts a new engine pod when one dies.
+  if (options.backoffLimit !== undefined) job.spec!.backoffLimit = options.backoffLimit;
   const pod = job.spec!.template.spec!;
   const container = pod.containers[0]!;
   container.image = IMAGE;

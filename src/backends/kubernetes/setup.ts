@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { connect, type ClusterAccess } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';
+import { removeOrphanedStepPods } from './orphans.js';
 import type { PodOptions } from './podSpec.js';
 import { VolumeMap, type VolumeMount } from './storage.js';
 
@@ -90,6 +91,8 @@ export async function createKubernetesBackend(options: KubernetesSetupOptions): 
     runAsUser = self.spec?.securityContext?.runAsUser ?? runAsUser;
     runAsGroup = self.spec?.securityContext?.runAsGroup ?? runAsGroup;
     fsGroup = self.spec?.securityContext?.fsGroup;
+    // A Job's new engine pod after the last one died: that one's step pods are no longer anyone's.
+    await removeOrphanedStepPods(core, namespace, self, retry, options.logger);
   }
   if (runAsUser === 0 && !options.allowRoot) {
     throw new ValidationError('the engine runs as root, and step pods run as the engine\'s user: run the engine as another user (the platform uses uid 1000), or pass --pod-allow-root to let step pods run as root');
