@@ -80,6 +80,9 @@ async function cachedIndices(ns: Namespace): Promise<Set<number>> {
   return found;
 }
 
+/** Whether a step pod's container has ended (the engine deletes it then, often before its phase says Succeeded). */
+const ended = (pod: V1Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.containerStatuses?.[0]?.state?.terminated !== undefined;
+
 interface OutFile { readonly basename: string; readonly checksum: string; readonly size: number; readonly path: string }
 
 /** The run's output object as (basename, checksum, size), each File's bytes on the output claim checked against its checksum. */
@@ -113,11 +116,11 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
     midRun: async (enginePod) => {
       for (let i = 0; i < 600; i++) {
         const pods = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run']);
-        const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').map(indexOf);
+        const succeeded = pods.filter(ended).map(indexOf);
         const cached = await cachedIndices(ns);
-        const running = pods.filter((p) => p.status?.phase === 'Running' && !ns.deleted.has(p.metadata!.name!));
+        const running = pods.filter((p) => p.status?.phase === 'Running' && !ended(p));
         if (cached.size >= 10 && running.length >= 5 && succeeded.every((s) => cached.has(s))) {
-          atDeath = { cached, running: new Set(pods.filter((p) => p.status?.phase !== 'Succeeded').map((p) => p.metadata!.name!)), engine: enginePod };
+          atDeath = { cached, running: new Set(pods.filter((p) => !ended(p)).map((p) => p.metadata!.name!)), engine: enginePod };
           await core.deleteNamespacedPod({ name: enginePod, namespace: ns.name });
           return;
         }
@@ -138,6 +141,7 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
   const first = byOwner(atDeath.engine);
   const rerun = byOwner(second);
   t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s in all; at the kill: ${atDeath.cached.size} cached, ${atDeath.running.size} not finished of ${first.length} created; the second engine ran ${rerun.length}`);
+  t.diagnostic(overlap(ns.pods.get(atDeath.engine), ns.pods.get(second)));
   assert.equal(first.length + rerun.length, pods.length, 'every step pod is owned by one of the two engine pods');
   // The pods created in all: every element once, and again those not finished when the engine died.
   assert.equal(pods.length, WIDTH + atDeath.running.size, 'pods created in all');
@@ -152,3 +156,10 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
 
   assert.deepEqual(await outputFiles(ns), expected, "the output object is the clean run's");
 });
+
+/** When the first engine's container ended against when the second's started (a watch gives times as strings). */
+function overlap(first: V1Pod | undefined, second: V1Pod | undefined): string {
+  const ended = first?.status?.containerStatuses?.[0]?.state?.terminated;
+  const started = second?.status?.containerStatuses?.[0]?.state?.running?.startedAt ?? second?.status?.containerStatuses?.[0]?.state?.terminated?.startedAt;
+  return `first engine: exit ${ended?.exitCode ?? '?'} at ${String(ended?.finishedAt)}; second engine created ${String(second?.metadata?.creationTimestamp)}, started ${String(started)}`;
+}
