@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { runEngineJob } from './engineJob.js';
+import { killContainerProcesses, runEngineJob } from './engineJob.js';
 import { admin, importEngineImage, opened, setUpNamespace, stage, type Namespace } from './platformNamespace.js';
 
 const WIDTH = 50;
@@ -155,6 +155,47 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
   assert.deepEqual(left, [], 'no step pod is left');
 
   assert.deepEqual(await outputFiles(ns), expected, "the output object is the clean run's");
+  assert.deepEqual(stderrFile.split('\n').filter((l) => l.startsWith('ERROR')), [], 'the second engine pod says no error');
+  // The first engine removed its job directories as it was cancelled: the tmpout claim holds the cache only.
+  assert.deepEqual(await readdir(ns.dirs.tmpout), ['cache']);
+});
+
+test('the engine process SIGKILLed (as by the OOM killer) mid-scatter: its pod stays Failed, and the Job\'s next engine pod deletes the step pods it left, reuses what was cached and completes', { timeout: 600_000 }, async (t) => {
+  // Twelve elements over the same 2 to 13 s as above.
+  const indices = Array.from({ length: 12 }, (_, i) => 4 * i);
+  const ns = await setUpNamespace();
+  await stage(ns, { [`${NAME}.cwl`]: WORKFLOW, 'job.json': JSON.stringify({ n: indices }) });
+  let atDeath: { cached: Set<number>; engine: string } | undefined;
+  const run = await runEngineJob(ns, platformCommand(NAME), 'platform', {
+    homeConf: HOME_CONF, backoffLimit: 1,
+    midRun: async (enginePod) => {
+      for (let i = 0; i < 600; i++) {
+        const running = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run'] && p.status?.phase === 'Running' && !ended(p));
+        const cached = await cachedIndices(ns);
+        if (cached.size >= 3 && running.length >= 3) {
+          assert.ok(killContainerProcesses(ns.pods.get(enginePod)!) > 0, 'the engine had processes to kill');
+          atDeath = { cached: await cachedIndices(ns), engine: enginePod };
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the scatter never had steps both cached and running');
+    },
+  });
+  const stderrFile = await readFile(path.join(ns.dirs.output, `${NAME}.cwl-stderr.log`), 'utf8');
+  assert.equal(run.status, 'Complete', stderrFile);
+  assert.ok(atDeath);
+  const firstEngine = ns.pods.get(atDeath.engine)!;
+  assert.equal(firstEngine.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 137, 'the first engine pod ended SIGKILLed');
+  assert.equal(ns.deleted.has(atDeath.engine), false, 'and stays, Failed: the garbage collector never deletes its step pods');
+  const first = run.stepPods.filter((p) => p.metadata!.ownerReferences?.[0]?.name === atDeath!.engine);
+  const rerun = run.stepPods.filter((p) => p.metadata!.ownerReferences?.[0]?.name !== atDeath!.engine);
+  t.diagnostic(`at the kill: ${atDeath.cached.size} cached of ${first.length} created; the second engine ran ${rerun.length}`);
+  assert.match(stderrFile, new RegExp(`deleting \\d+ step pod\\(s\\) left by the ended engine pod\\(s\\) ${atDeath.engine} of this Job`));
+  assert.deepEqual(first.filter((p) => !ns.deleted.has(p.metadata!.name!)).map((p) => p.metadata!.name), [], "no step pod of the killed engine is left");
+  assert.deepEqual(rerun.map(indexOf).sort((a, b) => a - b), indices.filter((i) => !atDeath!.cached.has(i)), 'the second engine pod ran exactly the steps not cached');
+  const outputs = JSON.parse(await readFile(path.join(ns.dirs.output, `${NAME}.cwl-outputs.json`), 'utf8')) as { out: OutFile[] };
+  assert.deepEqual(outputs.out.map((f) => [f.basename, f.checksum]), indices.map((i) => [`out-${i}.txt`, `sha1$${createHash('sha1').update(`item ${i}\n`).digest('hex')}`]));
 });
 
 /** When the first engine's container ended against when the second's started (a watch gives times as strings). */
