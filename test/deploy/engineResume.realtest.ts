@@ -83,6 +83,24 @@ async function cachedIndices(ns: Namespace): Promise<Set<number>> {
 /** Whether a step pod's container has ended (the engine deletes it then, often before its phase says Succeeded). */
 const ended = (pod: V1Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.containerStatuses?.[0]?.state?.terminated !== undefined;
 
+const stepPods = (ns: Namespace): V1Pod[] => [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run']);
+
+/**
+ * Calls `kill` once at least `cachedAtLeast` steps are in the cache and
+ * `runningAtLeast` pods run, and every pod that ended is in the cache (none
+ * is between its end and its entry), with the cached indices.
+ */
+async function midway(ns: Namespace, cachedAtLeast: number, runningAtLeast: number, kill: (cached: Set<number>) => Promise<void>): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const pods = stepPods(ns);
+    const cached = await cachedIndices(ns);
+    const running = pods.filter((p) => p.status?.phase === 'Running' && !ended(p));
+    if (cached.size >= cachedAtLeast && running.length >= runningAtLeast && pods.filter(ended).every((p) => cached.has(indexOf(p)))) return kill(cached);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the scatter never had steps both cached and running');
+}
+
 interface OutFile { readonly basename: string; readonly checksum: string; readonly size: number; readonly path: string }
 
 /** The run's output object as (basename, checksum, size), each File's bytes on the output claim checked against its checksum. */
@@ -112,28 +130,18 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
   let atDeath: { cached: Set<number>; running: Set<string>; engine: string } | undefined;
   const run = await runEngineJob(ns, platformCommand(NAME), 'platform', {
     homeConf: HOME_CONF, backoffLimit: 1,
-    // Once some steps are in the cache and some pods run, and every pod that succeeded is in the cache (none is between its end and its entry).
-    midRun: async (enginePod) => {
-      for (let i = 0; i < 600; i++) {
-        const pods = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run']);
-        const succeeded = pods.filter(ended).map(indexOf);
-        const cached = await cachedIndices(ns);
-        const running = pods.filter((p) => p.status?.phase === 'Running' && !ended(p));
-        if (cached.size >= 10 && running.length >= 5 && succeeded.every((s) => cached.has(s))) {
-          atDeath = { cached, running: new Set(pods.filter((p) => !ended(p)).map((p) => p.metadata!.name!)), engine: enginePod };
-          await core.deleteNamespacedPod({ name: enginePod, namespace: ns.name });
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the scatter never had steps both cached and running');
-    },
+    midRun: (enginePod) => midway(ns, 10, 5, async (cached) => {
+      atDeath = { cached, running: new Set(stepPods(ns).filter((p) => !ended(p)).map((p) => p.metadata!.name!)), engine: enginePod };
+      await core.deleteNamespacedPod({ name: enginePod, namespace: ns.name });
+    }),
   });
   const stderrFile = await readFile(path.join(ns.dirs.output, `${NAME}.cwl-stderr.log`), 'utf8');
   assert.equal(run.status, 'Complete', stderrFile);
   assert.ok(atDeath, 'the engine pod was deleted mid-run');
   const engines = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['job-name'] === 'engine').map((p) => p.metadata!.name!);
-  assert.equal(engines.length, 2, `the Job started a second engine pod: ${engines.join(', ')}`);
+  const job = await ns.launcher.batch.readNamespacedJob({ name: 'engine', namespace: ns.name });
+  const phases = engines.map((e) => `${e} ${ns.pods.get(e)?.status?.phase} ${JSON.stringify(ns.pods.get(e)?.status?.containerStatuses?.[0]?.state)}${ns.deleted.has(e) ? ' deleted' : ''}`);
+  assert.equal(engines.length, 2, `the Job started a second engine pod: deleted ${atDeath.engine}; seen ${phases.join('; ')}; Job ${JSON.stringify({ succeeded: job.status?.succeeded, failed: job.status?.failed })}`);
   const second = engines.find((e) => e !== atDeath!.engine)!;
 
   const pods = run.stepPods;
@@ -142,6 +150,11 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
   const rerun = byOwner(second);
   t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s in all; at the kill: ${atDeath.cached.size} cached, ${atDeath.running.size} not finished of ${first.length} created; the second engine ran ${rerun.length}`);
   t.diagnostic(overlap(ns.pods.get(atDeath.engine), ns.pods.get(second)));
+  // Who deleted them: the dying engine (deletion asked before its exit), or the garbage collector after it.
+  const exit = Date.parse(String(ns.pods.get(atDeath.engine)?.status?.containerStatuses?.[0]?.state?.terminated?.finishedAt));
+  const cut = first.filter((p) => atDeath!.running.has(p.metadata!.name!));
+  const byEngine = cut.filter((p) => p.metadata?.deletionTimestamp !== undefined && Date.parse(String(p.metadata.deletionTimestamp)) <= exit).length;
+  t.diagnostic(`the step pods not finished at the kill: ${byEngine} of ${cut.length} deleted by the engine before it exited`);
   assert.equal(first.length + rerun.length, pods.length, 'every step pod is owned by one of the two engine pods');
   // The pods created in all: every element once, and again those not finished when the engine died.
   assert.equal(pods.length, WIDTH + atDeath.running.size, 'pods created in all');
@@ -168,19 +181,10 @@ test('the engine process SIGKILLed (as by the OOM killer) mid-scatter: its pod s
   let atDeath: { cached: Set<number>; engine: string } | undefined;
   const run = await runEngineJob(ns, platformCommand(NAME), 'platform', {
     homeConf: HOME_CONF, backoffLimit: 1,
-    midRun: async (enginePod) => {
-      for (let i = 0; i < 600; i++) {
-        const running = [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run'] && p.status?.phase === 'Running' && !ended(p));
-        const cached = await cachedIndices(ns);
-        if (cached.size >= 3 && running.length >= 3) {
-          assert.ok(killContainerProcesses(ns.pods.get(enginePod)!) > 0, 'the engine had processes to kill');
-          atDeath = { cached: await cachedIndices(ns), engine: enginePod };
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the scatter never had steps both cached and running');
-    },
+    midRun: (enginePod) => midway(ns, 3, 3, async () => {
+      assert.ok(killContainerProcesses(ns.pods.get(enginePod)!) > 0, 'the engine had processes to kill');
+      atDeath = { cached: await cachedIndices(ns), engine: enginePod };
+    }),
   });
   const stderrFile = await readFile(path.join(ns.dirs.output, `${NAME}.cwl-stderr.log`), 'utf8');
   assert.equal(run.status, 'Complete', stderrFile);
