@@ -4,7 +4,9 @@
  * ~/.calrissian/default.json and a backoffLimit of 1. The engine pod is
  * deleted in the middle of a 50-way scatter; the Job's next engine pod
  * reuses every step the first one finished and runs the rest, and the
- * output object is a clean run's.
+ * output object is a clean run's. Then the engine is SIGKILLed instead, as
+ * the OOM killer ends it: its pod stays, Failed, and the next engine pod
+ * deletes the step pods it left.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
