@@ -85,6 +85,15 @@ async function cachedIndices(ns: Namespace): Promise<Set<number>> {
 /** Whether a step pod's container has ended (the engine deletes it then, often before its phase says Succeeded). */
 const ended = (pod: V1Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.containerStatuses?.[0]?.state?.terminated !== undefined;
 
+/** Waits until an engine pod's container has ended (or the pod is gone). */
+async function exitOf(ns: Namespace, pod: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (ns.deleted.has(pod) || ns.pods.get(pod)?.status?.containerStatuses?.[0]?.state?.terminated) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`engine pod ${pod} did not end within a minute of its deletion`);
+}
+
 const stepPods = (ns: Namespace): V1Pod[] => [...ns.pods.values()].filter((p) => p.metadata?.labels?.['bespin.io/run']);
 
 /**
@@ -129,12 +138,16 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
   const ns = await setUpNamespace();
   await stage(ns, { [`${NAME}.cwl`]: WORKFLOW, 'job.json': JOB });
   const core = admin().config.makeApiClient(CoreV1Api);
-  let atDeath: { cached: Set<number>; running: Set<string>; engine: string } | undefined;
+  let atDeath: { cached: Set<number>; running: Set<string>; engine: string; finished: Set<number> } | undefined;
   const run = await runEngineJob(ns, platformCommand(NAME), 'platform', {
     homeConf: HOME_CONF, backoffLimit: 1,
     midRun: (enginePod) => midway(ns, 10, 5, async (cached) => {
-      atDeath = { cached, running: new Set(stepPods(ns).filter((p) => !ended(p)).map((p) => p.metadata!.name!)), engine: enginePod };
+      const running = new Set(stepPods(ns).filter((p) => !ended(p)).map((p) => p.metadata!.name!));
       await core.deleteNamespacedPod({ name: enginePod, namespace: ns.name });
+      // What the dying engine finished is what it had cached when it exited: a step that ended just
+      // before the signal may yet be cached. The Job's back-off keeps the next engine from adding to it.
+      await exitOf(ns, enginePod);
+      atDeath = { cached, running, engine: enginePod, finished: await cachedIndices(ns) };
     }),
   });
   const stderrFile = await readFile(path.join(ns.dirs.output, `${NAME}.cwl-stderr.log`), 'utf8');
@@ -150,21 +163,18 @@ test("the engine pod deleted mid-scatter under the platform's command line with 
   const byOwner = (engine: string): V1Pod[] => pods.filter((p) => p.metadata!.ownerReferences?.[0]?.name === engine);
   const first = byOwner(atDeath.engine);
   const rerun = byOwner(second);
-  t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s in all; at the kill: ${atDeath.cached.size} cached, ${atDeath.running.size} not finished of ${first.length} created; the second engine ran ${rerun.length}`);
+  t.diagnostic(`${Math.round((Date.now() - started) / 1000)} s in all; at the kill: ${atDeath.cached.size} cached, ${atDeath.running.size} not finished of ${first.length} created, ${atDeath.finished.size} cached at its exit; the second engine ran ${rerun.length}`);
   t.diagnostic(overlap(ns.pods.get(atDeath.engine), ns.pods.get(second)));
-  // Who deleted them: the dying engine (deletion asked before its exit), or the garbage collector after it.
-  const exit = Date.parse(String(ns.pods.get(atDeath.engine)?.status?.containerStatuses?.[0]?.state?.terminated?.finishedAt));
-  const cut = first.filter((p) => atDeath!.running.has(p.metadata!.name!));
-  const byEngine = cut.filter((p) => p.metadata?.deletionTimestamp !== undefined && Date.parse(String(p.metadata.deletionTimestamp)) <= exit).length;
-  t.diagnostic(`the step pods not finished at the kill: ${byEngine} of ${cut.length} deleted by the engine before it exited`);
+  t.diagnostic(deletedBy(ns.pods.get(atDeath.engine), first.filter((p) => atDeath!.running.has(p.metadata!.name!))));
   assert.equal(first.length + rerun.length, pods.length, 'every step pod is owned by one of the two engine pods');
   // The pods created in all: every element once, and again those not finished when the engine died.
-  assert.equal(pods.length, WIDTH + atDeath.running.size, 'pods created in all');
+  assert.ok([...atDeath.cached].every((i) => atDeath!.finished.has(i)) && atDeath.finished.size - atDeath.cached.size <= atDeath.running.size);
+  assert.equal(pods.length, WIDTH + first.length - atDeath.finished.size, 'pods created in all: every element once, and again each not finished when the first engine exited');
   // No step whose output was in the cache ran again; every other ran exactly once more.
   const rerunIndices = rerun.map(indexOf).sort((a, b) => a - b);
-  assert.deepEqual(rerunIndices.filter((i) => atDeath!.cached.has(i)), [], 'no cached step ran again');
-  assert.deepEqual(rerunIndices, Array.from({ length: WIDTH }, (_, i) => i).filter((i) => !atDeath!.cached.has(i)), 'every step not cached ran once in the second engine pod');
-  assert.equal((stderrFile.match(/reused from the cache/g) ?? []).length, atDeath.cached.size, stderrFile);
+  assert.deepEqual(rerunIndices.filter((i) => atDeath!.finished.has(i)), [], 'no cached step ran again');
+  assert.deepEqual(rerunIndices, Array.from({ length: WIDTH }, (_, i) => i).filter((i) => !atDeath!.finished.has(i)), 'every step not cached ran once in the second engine pod');
+  assert.equal((stderrFile.match(/reused from the cache/g) ?? []).length, atDeath.finished.size, stderrFile);
   // The first engine's step pods are all gone, and the second's.
   const left = pods.filter((p) => !ns.deleted.has(p.metadata!.name!)).map((p) => p.metadata!.name);
   assert.deepEqual(left, [], 'no step pod is left');
@@ -203,6 +213,13 @@ test('the engine process SIGKILLed (as by the OOM killer) mid-scatter: its pod s
   const outputs = JSON.parse(await readFile(path.join(ns.dirs.output, `${NAME}.cwl-outputs.json`), 'utf8')) as { out: OutFile[] };
   assert.deepEqual(outputs.out.map((f) => [f.basename, f.checksum]), indices.map((i) => [`out-${i}.txt`, `sha1$${createHash('sha1').update(`item ${i}\n`).digest('hex')}`]));
 });
+
+/** Who deleted the step pods cut short: the dying engine (asked before its exit), or the garbage collector after it. */
+function deletedBy(engine: V1Pod | undefined, cut: V1Pod[]): string {
+  const exit = Date.parse(String(engine?.status?.containerStatuses?.[0]?.state?.terminated?.finishedAt));
+  const byEngine = cut.filter((p) => p.metadata?.deletionTimestamp !== undefined && Date.parse(String(p.metadata.deletionTimestamp)) <= exit).length;
+  return `the step pods not finished at the kill: ${byEngine} of ${cut.length} deleted by the engine before it exited`;
+}
 
 /** When the first engine's container ended against when the second's started (a watch gives times as strings). */
 function overlap(first: V1Pod | undefined, second: V1Pod | undefined): string {
