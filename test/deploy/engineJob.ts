@@ -35,10 +35,12 @@ export interface EngineRun {
  */
 export async function runEngineJob(
   ns: Namespace, command: string[], security: 'platform' | 'launcher',
-  options: { midRun?: (enginePod: string) => Promise<void>; homeConf?: Record<string, unknown> } = {},
+  options: { midRun?: (enginePod: string) => Promise<void>; homeConf?: Record<string, unknown>; backoffLimit?: number } = {},
 ): Promise<EngineRun> {
   const job = structuredClone(ENGINE_JOB);
   job.metadata = { name: 'engine' };
+  // More than 0: the Job starts a new engine pod when one dies.
+  if (options.backoffLimit !== undefined) job.spec!.backoffLimit = options.backoffLimit;
   const pod = job.spec!.template.spec!;
   const container = pod.containers[0]!;
   container.image = IMAGE;
@@ -105,6 +107,35 @@ interface MemorySample {
  * memory.peak), with the kubelet's cgroupfs layout. Undefined when it is gone.
  */
 function cgroupMemory(podUid: string): MemorySample | undefined {
+  const found = podCgroup(podUid);
+  if (!found) return undefined;
+  const { dir, v1 } = found;
+  try {
+    const stat = Object.fromEntries(readFileSync(path.join(dir, 'memory.stat'), 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
+    const peak = Number(readFileSync(path.join(dir, v1 ? 'memory.max_usage_in_bytes' : 'memory.peak'), 'utf8').trim());
+    return { rss: (v1 ? stat.total_rss : stat.anon) ?? 0, peak };
+  } catch { return undefined; }
+}
+
+/**
+ * SIGKILLs every process of a pod's container on this node, as the kernel's
+ * OOM killer ends a container: its PID 1 too (the command line of a Job
+ * replaces the image's tini), which nothing inside the container can kill.
+ * The pod's sandbox is left alone. Returns how many processes were killed.
+ */
+export function killContainerProcesses(pod: V1Pod): number {
+  const found = podCgroup(pod.metadata!.uid!);
+  const container = pod.status?.containerStatuses?.[0]?.containerID?.replace(/^\w+:\/\//, '');
+  if (!found || !container) throw new Error(`no cgroup for the container of pod ${pod.metadata!.name} on this node`);
+  const dir = readdirSync(found.dir).find((d) => d.includes(container));
+  if (!dir) throw new Error(`no cgroup for container ${container} under ${found.dir}`);
+  const pids = readFileSync(path.join(found.dir, dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  return pids.length;
+}
+
+/** A pod's memory cgroup directory on this node (cgroup v1's memory hierarchy, or v2), with the kubelet's cgroupfs layout. */
+function podCgroup(podUid: string): { dir: string; v1: boolean } | undefined {
   const want = `pod${podUid}`;
   const search = (dir: string, depth: number): string | undefined => {
     if (depth > 3) return undefined;
@@ -116,10 +147,5 @@ function cgroupMemory(podUid: string): MemorySample | undefined {
   };
   const v1 = search('/sys/fs/cgroup/memory', 0);
   const dir = v1 ?? search('/sys/fs/cgroup', 0);
-  if (!dir) return undefined;
-  try {
-    const stat = Object.fromEntries(readFileSync(path.join(dir, 'memory.stat'), 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
-    const peak = Number(readFileSync(path.join(dir, v1 ? 'memory.max_usage_in_bytes' : 'memory.peak'), 'utf8').trim());
-    return { rss: (v1 ? stat.total_rss : stat.anon) ?? 0, peak };
-  } catch { return undefined; }
+  return dir ? { dir, v1: v1 !== undefined } : undefined;
 }

@@ -86,18 +86,40 @@ export async function setUpNamespace(storage: Storage = { kind: 'hostPath' }): P
 
   const pods = new Map<string, V1Pod>();
   const deleted = new Set<string>();
-  const watch = await new Watch(admin().config).watch(`/api/v1/namespaces/${name}/pods`, {}, (type: string, pod: V1Pod) => {
-    pods.set(pod.metadata!.name!, pod);
-    if (type === 'DELETED') deleted.add(pod.metadata!.name!);
-  }, () => undefined);
+  const watch = await watchPods(name, pods, deleted);
   opened.push(async () => {
-    watch.abort();
+    watch.stop();
     await core.deleteNamespace({ name, propagationPolicy: 'Background' }).catch(() => undefined);
     for (const claim of Object.keys(claims)) await core.deletePersistentVolume({ name: volumeName(name, claim) }).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
     if (storage.kind === 's3') for (const d of Object.values(dirs)) await rm(d, { recursive: true, force: true });
   });
   return { name, dirs, launcher: await launcherClients(core, name), pods, deleted };
+}
+
+/**
+ * Every pod of the namespace as last seen, and those deleted. client-node's
+ * watch ends after 30 s without an event, silently: it is started again
+ * from the last resourceVersion seen, so no event is lost (a relist only
+ * when the apiserver no longer has that version).
+ */
+async function watchPods(namespace: string, pods: Map<string, V1Pod>, deleted: Set<string>): Promise<{ stop: () => void }> {
+  let resourceVersion: string | undefined;
+  let stopped = false;
+  let current: AbortController | undefined;
+  const start = async (): Promise<void> => {
+    if (stopped) return;
+    current = await new Watch(admin().config).watch(`/api/v1/namespaces/${namespace}/pods`, { allowWatchBookmarks: true, resourceVersion }, (type: string, pod: V1Pod) => {
+      if (type === 'ERROR') { resourceVersion = undefined; return; } // 410 Gone: start over from a list
+      resourceVersion = pod.metadata?.resourceVersion ?? resourceVersion;
+      if (type === 'BOOKMARK') return;
+      pods.set(pod.metadata!.name!, pod);
+      if (type === 'DELETED') deleted.add(pod.metadata!.name!);
+    }, () => { if (!stopped) setTimeout(restart, 100); });
+  };
+  const restart = (): void => { start().catch(() => setTimeout(restart, 500)); };
+  await start();
+  return { stop: () => { stopped = true; current?.abort(); } };
 }
 
 /** The kustomization of a namespace from deploy/base, its claims of the given storage class. */

@@ -39,6 +39,13 @@ export interface PodDecision {
 }
 
 const IMAGE_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError']);
+/**
+ * The kubelet's own pull rate limit (registryPullQPS, 5 a second by default),
+ * not the image's fault: with `--force-docker-pull` (pull policy Always) a
+ * wide scatter meets it on every node. The kubelet pulls again after its
+ * back-off (whose message repeats the cause), so the pod waits.
+ */
+const KUBELET_PULL_LIMIT = /\bpull QPS exceeded\b/;
 
 /** Decides from the pod as it is `now`; `memory` is the previous decision's (`{}` at first). */
 export function decidePod(pod: V1Pod, memory: PodWaitMemory, now: number, unschedulableTimeoutMs: number): PodDecision {
@@ -53,7 +60,7 @@ function podFate(pod: V1Pod): PodOutcome | undefined {
   if (status?.reason === 'DeadlineExceeded') return { kind: 'failed', reason: 'DeadlineExceeded', message: status.message ?? 'activeDeadlineSeconds exceeded' };
   const cs = status?.containerStatuses?.[0];
   const waiting = cs?.state?.waiting;
-  if (waiting?.reason && IMAGE_FAILURES.has(waiting.reason)) {
+  if (waiting?.reason && IMAGE_FAILURES.has(waiting.reason) && !KUBELET_PULL_LIMIT.test(waiting.message ?? '')) {
     return { kind: 'failed', reason: waiting.reason, message: waiting.message ?? waiting.reason };
   }
   const terminated = cs?.state?.terminated;

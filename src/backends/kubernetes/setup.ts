@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.js';
 import { withRetries, type RetryPolicy } from './apiRetry.js';
 import { connect, type ClusterAccess } from './config.js';
 import { KubernetesBackend } from './kubernetesBackend.js';
+import { removeOrphanedStepPods } from './orphans.js';
 import type { PodOptions } from './podSpec.js';
 import { VolumeMap, type VolumeMount } from './storage.js';
 
@@ -136,6 +137,8 @@ async function engineIdentity(core: CoreV1Api, namespace: string, options: Kuber
   for (const m of ownVolumeMounts(self)) {
     if (!mounts.some((k) => k.claim === m.claim && k.mountPath === m.mountPath)) mounts.push(m);
   }
+  // A Job's new engine pod after the last one died: that one's step pods are no longer anyone's.
+  await removeOrphanedStepPods(core, namespace, self, options.retry, options.logger);
   const nodeName = self.spec?.nodeName;
   if (options.podsOnEngineNode && !nodeName) {
     throw new ValidationError(`--pods-on-engine-node: the engine's pod ${ownName} is on no node yet (spec.nodeName is empty), so there is no node to place step pods on`);

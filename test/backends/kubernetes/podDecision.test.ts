@@ -69,6 +69,13 @@ test('an image that cannot be pulled or a container that cannot be created fails
   assert.deepEqual(decidePod(withContainer('Running', { running: {} }), {}, 0, TIMEOUT_MS), { memory: {} });
 });
 
+test("the kubelet's pull rate limit (a wide scatter under --force-docker-pull) is a wait, not the image's failure", () => {
+  const limited = (reason: string, message: string) => decidePod(withContainer('Pending', { waiting: { reason, message } }), {}, 0, TIMEOUT_MS);
+  assert.deepEqual(limited('ErrImagePull', 'pull QPS exceeded'), { memory: {} });
+  assert.deepEqual(limited('ImagePullBackOff', 'Back-off pulling image "docker.io/debian:stable-slim": ErrImagePull: pull QPS exceeded'), { memory: {} });
+  assert.equal(limited('ErrImagePull', 'failed to pull and unpack image "docker.io/nosuch:1": not found').outcome?.kind, 'failed');
+});
+
 test('an unplaceable pod waits --unschedulable-timeout from when it was first seen so, re-checked when that falls due', () => {
   const look = looker();
   const first = look(unschedulable(NEVER), 1000);
