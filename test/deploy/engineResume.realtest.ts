@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { killContainerProcesses, runEngineJob } from './engineJob.js';
+import { killContainerProcesses, platformCommand, runEngineJob } from './engineJob.js';
 import { admin, importEngineImage, opened, setUpNamespace, stage, type Namespace } from './platformNamespace.js';
 
 const WIDTH = 50;
@@ -43,17 +43,6 @@ steps:
 `;
 const JOB = JSON.stringify({ n: Array.from({ length: WIDTH }, (_, i) => i) });
 
-/** The platform's command line (platformJob.realtest.ts), verbatim. */
-const platformCommand = (name: string): string[] => [
-  'calrissian', '--max-ram', '128G', '--max-cores', '1000', '--force-docker-pull',
-  '--pod-env-vars', '/calrissian/config/environment.yaml',
-  '--pod-labels', '/calrissian/config/pod-labels.json',
-  '--tmp-outdir-prefix', '/calrissian/tmpout/',
-  '--outdir', `/calrissian/output-data/${name}`,
-  '--stdout', `/calrissian/output-data/${name}.cwl-outputs.json`,
-  '--stderr', `/calrissian/output-data/${name}.cwl-stderr.log`,
-  `/calrissian/input-data/${name}.cwl`, 'job.json',
-];
 const HOME_CONF = { cachedir: '/calrissian/tmpout/cache' };
 
 before(() => {
