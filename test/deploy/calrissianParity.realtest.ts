@@ -85,7 +85,7 @@ outputs: {out: stdout}
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'bespin-parity-'));
 chmodSync(root, 0o755);
-const dirs: EngineDirs = { input: path.join(root, 'input'), tmpout: path.join(root, 'tmpout'), output: path.join(root, 'output') };
+const dirs: Required<EngineDirs> = { input: path.join(root, 'input'), tmpout: path.join(root, 'tmpout'), output: path.join(root, 'output') };
 let cluster: ClusterUnderTest | undefined;
 
 before(async () => {

@@ -25,7 +25,7 @@ const CALRISSIAN = process.env.CALRISSIAN ?? '/opt/calrissian-venv/bin/calrissia
  * claim, with the same limits and prefixes whichever engine it is, recorded
  * (its API requests and the pods it created).
  */
-export async function runEngine(c: ClusterUnderTest, dirs: EngineDirs, engine: EngineName, document: string): Promise<EngineRun> {
+export async function runEngine(c: ClusterUnderTest, dirs: Required<EngineDirs>, engine: EngineName, document: string): Promise<EngineRun> {
   const recording = await c.record();
   const outdir = path.join(dirs.output, `${engine}-${document}`);
   const report = path.join(dirs.output, `${engine}-${document}.usage.json`);

@@ -3,11 +3,11 @@ import type { ClusterUnderTest } from './clusterUnderTest.js';
 
 export const PLACEHOLDER_POD = 'engine-placeholder';
 
-/** The three claims' host directories, mounted at those same paths in the engine's pod. */
+/** The claims' host directories, mounted at those same paths in the engine's pod (output: when the run has that claim). */
 export interface EngineDirs {
   readonly input: string;
   readonly tmpout: string;
-  readonly output: string;
+  readonly output?: string;
 }
 
 /**
@@ -16,12 +16,12 @@ export interface EngineDirs {
  * bespin and Calrissian find their volumes by reading the pod that
  * CALRISSIAN_POD_NAME names.
  */
-export async function placeholderPod(c: ClusterUnderTest, dirs: EngineDirs): Promise<void> {
+export async function placeholderPod(c: ClusterUnderTest, dirs: EngineDirs, name = PLACEHOLDER_POD): Promise<void> {
   const core = c.admin.makeApiClient(CoreV1Api);
   await core.createNamespacedPod({
     namespace: c.namespace,
     body: {
-      metadata: { name: PLACEHOLDER_POD },
+      metadata: { name },
       spec: {
         restartPolicy: 'Never', terminationGracePeriodSeconds: 0, automountServiceAccountToken: false,
         containers: [{
@@ -29,13 +29,13 @@ export async function placeholderPod(c: ClusterUnderTest, dirs: EngineDirs): Pro
           volumeMounts: [
             { name: 'input', mountPath: dirs.input, readOnly: true },
             { name: 'tmpout', mountPath: dirs.tmpout },
-            { name: 'output', mountPath: dirs.output },
+            ...(dirs.output ? [{ name: 'output', mountPath: dirs.output }] : []),
           ],
         }],
         volumes: [
           { name: 'input', persistentVolumeClaim: { claimName: 'calrissian-input-data', readOnly: true } },
           { name: 'tmpout', persistentVolumeClaim: { claimName: 'calrissian-tmpout' } },
-          { name: 'output', persistentVolumeClaim: { claimName: 'calrissian-output-data' } },
+          ...(dirs.output ? [{ name: 'output', persistentVolumeClaim: { claimName: 'calrissian-output-data' } }] : []),
         ],
       },
     },

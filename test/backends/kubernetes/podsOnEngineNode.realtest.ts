@@ -17,6 +17,7 @@ import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { openCluster, type ClusterUnderTest } from '../../helpers/clusterUnderTest.js';
 import { CLI, type CliResult } from '../../helpers/cli.js';
 import { until } from '../../helpers/kubernetesRun.js';
+import { placeholderPod } from '../../helpers/enginePlaceholder.js';
 import { RUN_LABEL } from '../../../src/backends/kubernetes/podSpec.js';
 
 const ENGINE_POD = 'engine';
@@ -51,26 +52,10 @@ steps:
       outputs: {counted: stdout}
 `;
 
-/** The engine's pod as the platform makes it: both claims mounted at the engine's paths; it only sleeps. */
+/** The engine's pod as the platform makes it (both claims mounted at the engine's paths; it only sleeps), once it runs. */
 async function enginePod(c: ClusterUnderTest, dirs: { input: string; tmpout: string }): Promise<V1Pod> {
   const core = c.admin.makeApiClient(CoreV1Api);
-  await core.createNamespacedPod({
-    namespace: c.namespace,
-    body: {
-      metadata: { name: ENGINE_POD },
-      spec: {
-        restartPolicy: 'Never', terminationGracePeriodSeconds: 0, automountServiceAccountToken: false,
-        containers: [{
-          name: 'engine', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', 'infinity'],
-          volumeMounts: [{ name: 'input', mountPath: dirs.input, readOnly: true }, { name: 'tmpout', mountPath: dirs.tmpout }],
-        }],
-        volumes: [
-          { name: 'input', persistentVolumeClaim: { claimName: 'calrissian-input-data', readOnly: true } },
-          { name: 'tmpout', persistentVolumeClaim: { claimName: 'calrissian-tmpout' } },
-        ],
-      },
-    },
-  });
+  await placeholderPod(c, dirs, ENGINE_POD);
   let pod: V1Pod | undefined;
   await until('the engine pod runs', async () => {
     pod = await core.readNamespacedPod({ name: ENGINE_POD, namespace: c.namespace });
