@@ -43,7 +43,8 @@ function processesMatching(marker: string): string[] {
 
 test('a failing step fails the run with exit 1, names the step and its stderr, and leaves no process behind', async () => {
   const dir = await scratch({ 'wf.cwl': WF.replace(/sleep 2/g, 'sleep 2.345'), 'job.yml': 'n: [1, 2, 3, 4]\n' });
-  const r = await runCli(['--quiet', path.join(dir, 'wf.cwl'), path.join(dir, 'job.yml')], { cwd: dir });
+  // Room for every job at once, so the broken step never waits behind the scatter (admission is first come, first served).
+  const r = await runCli(['--quiet', '--max-cores', '8', path.join(dir, 'wf.cwl'), path.join(dir, 'job.yml')], { cwd: dir });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /ERROR wf\.cwl\/broken: exited with code 3\nsomething went wrong/);
   // The partial output object, as cwltool: the cancelled scatter gave nothing.
